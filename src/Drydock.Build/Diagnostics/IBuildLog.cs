@@ -1,0 +1,12 @@
+namespace Drydock.Build.Diagnostics;
+
+/// <summary>
+/// What plain code needs to say while it works: resolved inputs and outputs at low importance
+/// (so <c>-v:d</c> explains every decision) and coded warnings. Tasks adapt it to MSBuild's logger.
+/// </summary>
+public interface IBuildLog
+{
+    void Detail(string message);
+
+    void Warning(string code, string message);
+}

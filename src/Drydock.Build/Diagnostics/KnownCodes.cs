@@ -1,0 +1,36 @@
+namespace Drydock.Build.Diagnostics;
+
+/// <summary>
+/// Every diagnostic code Drydock emits. Bands: 1xxx git and metadata, 2xxx properties and
+/// configuration, 3xxx image build and local runtime, 4xxx lint, 5xxx image tests, 6xxx push.
+/// Each code has a section in docs/diagnostics.md; <see cref="HelpLink"/> points at it.
+/// </summary>
+public static class KnownCodes
+{
+    // 1xxx git and metadata
+    public const string NoRepository = "DRY1001";
+    public const string GitNotFound = "DRY1002";
+    public const string GitFailed = "DRY1003";
+    public const string UnsafeRepository = "DRY1004";
+    public const string UnsupportedRepository = "DRY1005";
+    public const string NoCommit = "DRY1006";
+    public const string ShallowClone = "DRY1007";
+    public const string DetachedHead = "DRY1008";
+    public const string InvalidVersion = "DRY1009";
+    public const string BranchTagSanitized = "DRY1010";
+
+    // 2xxx properties and configuration
+    public const string InvalidRepository = "DRY2001";
+    public const string InvalidTag = "DRY2002";
+    public const string InvalidLabelKey = "DRY2003";
+    public const string InvalidSourceDateEpoch = "DRY2004";
+
+    // 3xxx image build and local runtime
+    public const string ImageArchiveMissing = "DRY3001";
+    public const string ImageArchiveInvalid = "DRY3002";
+    public const string RuntimeLoadFailed = "DRY3003";
+    public const string NoRuntime = "DRY3004";
+
+    public static string HelpLink(string code) =>
+        $"https://github.com/drydock-build/drydock/blob/main/docs/diagnostics.md#{code.ToLowerInvariant()}";
+}
