@@ -1,0 +1,13 @@
+# Sourced by build.sh and eng/* scripts: the environment every Drydock script and test runs in.
+# Safe to source twice.
+DRYDOCK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DRYDOCK_ROOT
+export CONTAINERS_CONF="$DRYDOCK_ROOT/eng/containers.conf"
+# The loopback registry eng/setup.sh starts; base images live under $DRYDOCK_TEST_REGISTRY/dotnet/*.
+export DRYDOCK_TEST_REGISTRY="${DRYDOCK_TEST_REGISTRY:-localhost:5000}"
+# Restores of the samples and of the package tests use their own package folder, so a repacked
+# Drydock.Sdk of the same version is never served stale from the user's global cache.
+export NUGET_PACKAGES="$DRYDOCK_ROOT/artifacts/nuget-packages"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

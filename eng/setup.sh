@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Prepares this machine for Drydock's sample and tests. Idempotent: rerun it any time; when everything
+# is already in place it prints one line.
+#   1. podman, runc, skopeo, docker-registry (apt, as root) when missing
+#   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
+#   3. offline .NET base images built from the host's .NET install, pushed to that registry
+#   4. Drydock.Sdk packed into artifacts/feed
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+say() { echo "eng/setup: $*"; }
+
+install_packages() {
+  local missing=()
+  command -v podman >/dev/null || missing+=(podman)
+  command -v runc >/dev/null || [ -x /usr/sbin/runc ] || missing+=(runc)
+  command -v skopeo >/dev/null || missing+=(skopeo)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v curl >/dev/null || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    say "missing ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) and rerun" >&2
+    exit 1
+  fi
+  say "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+registry_up() { curl -fs -o /dev/null --max-time 2 "http://$DRYDOCK_TEST_REGISTRY/v2/"; }
+
+start_registry() {
+  registry_up && return 0
+  local dir="$DRYDOCK_ROOT/artifacts/registry"
+  mkdir -p "$dir/data"
+  cat > "$dir/config.yml" <<YAML
+version: 0.1
+log: { level: warn }
+storage: { filesystem: { rootdirectory: $dir/data }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:${DRYDOCK_TEST_REGISTRY##*:} }
+YAML
+  say "starting the registry on $DRYDOCK_TEST_REGISTRY"
+  setsid nohup docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 < /dev/null &
+  echo $! > "$dir/registry.pid"
+  for _ in $(seq 1 60); do
+    registry_up && return 0
+    sleep 0.5
+  done
+  say "the registry did not answer within 30 s; its log:" >&2
+  cat "$dir/registry.log" >&2
+  exit 1
+}
+
+install_packages
+start_registry
+"$DRYDOCK_ROOT/eng/base-images.sh"
+[ -f "$DRYDOCK_ROOT/sdk/Drydock.Sdk/Drydock.Sdk.csproj" ] && "$DRYDOCK_ROOT/eng/pack.sh"
+say "ready (registry $DRYDOCK_TEST_REGISTRY, feed artifacts/feed)"
