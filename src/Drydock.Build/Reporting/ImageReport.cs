@@ -1,0 +1,53 @@
+namespace Drydock.Build.Reporting;
+
+/// <summary>What <c>drydock.json</c> says about one publish. Later stages (lint, tests, push) add their parts.</summary>
+public sealed record ImageReport
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    public required ImageSection Image { get; init; }
+
+    public required SourceSection Source { get; init; }
+
+    /// <summary>podman or docker when the image was loaded into it; null otherwise.</summary>
+    public string? Runtime { get; init; }
+
+    public bool Tested { get; init; }
+
+    public bool Pushed { get; init; }
+}
+
+public sealed record ImageSection
+{
+    public string? Registry { get; init; }
+
+    public required string Repository { get; init; }
+
+    public required string Digest { get; init; }
+
+    public required string ConfigDigest { get; init; }
+
+    public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>Sum of the manifest, config and layer sizes: the bytes a registry stores.</summary>
+    public required long Size { get; init; }
+
+    public required string Archive { get; init; }
+
+    public string? BaseName { get; init; }
+
+    public string? BaseDigest { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Annotations { get; init; }
+}
+
+public sealed record SourceSection
+{
+    public string? Revision { get; init; }
+
+    public string? Version { get; init; }
+
+    public string? Created { get; init; }
+}

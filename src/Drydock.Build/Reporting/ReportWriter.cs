@@ -1,0 +1,59 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using static System.FormattableString;
+
+namespace Drydock.Build.Reporting;
+
+public static class ReportWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Labels hold URLs and '+' in media types: keep them readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string ToJson(ImageReport report) => JsonSerializer.Serialize(report, Json) + "\n";
+
+    /// <summary>Writes the report only when its content changed, so incremental builds see it unchanged.</summary>
+    /// <returns>True when the file was written.</returns>
+    public static bool WriteJson(ImageReport report, string path)
+    {
+        var json = ToJson(report);
+        if (File.Exists(path) && File.ReadAllText(path) == json)
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, json);
+        return true;
+    }
+
+    /// <summary>A GitHub-flavoured Markdown summary, for <c>$GITHUB_STEP_SUMMARY</c>.</summary>
+    public static string ToMarkdown(ImageReport report)
+    {
+        var image = report.Image;
+        var name = string.IsNullOrEmpty(image.Registry) ? image.Repository : $"{image.Registry}/{image.Repository}";
+        string[] lines =
+        [
+            Invariant($"### Drydock: `{name}`"),
+            "",
+            "| | |",
+            "|---|---|",
+            Invariant($"| digest | `{image.Digest}` |"),
+            Invariant($"| tags | {string.Join(", ", image.Tags.Select(tag => $"`{tag}`"))} |"),
+            Invariant($"| size | {image.Size / 1024.0 / 1024.0:0.0} MiB |"),
+            Invariant($"| base | `{image.BaseName}`{(image.BaseDigest is null ? "" : $" @ `{image.BaseDigest}`")} |"),
+            Invariant($"| revision | `{report.Source.Revision}` |"),
+            Invariant($"| version | `{report.Source.Version}` |"),
+            Invariant($"| tested | {(report.Tested ? "yes" : "no")} |"),
+            Invariant($"| pushed | {(report.Pushed ? "yes" : "no")} |"),
+            "",
+        ];
+        return string.Join('\n', lines) + "\n";
+    }
+}

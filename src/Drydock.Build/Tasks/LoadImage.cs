@@ -1,0 +1,44 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Runtime;
+using Microsoft.Build.Framework;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>Loads the image archive into podman or docker and names it with every tag.</summary>
+public sealed class LoadImage : DrydockTask
+{
+    [Required]
+    public string Archive { get; set; } = "";
+
+    /// <summary>The config digest: what podman and docker call the image id.</summary>
+    [Required]
+    public string ImageId { get; set; } = "";
+
+    public string? Registry { get; set; }
+
+    [Required]
+    public string Repository { get; set; } = "";
+
+    /// <summary>Semicolon-separated, as <c>ContainerImageTags</c>.</summary>
+    public string? Tags { get; set; }
+
+    /// <summary>The SDK's <c>LocalRegistry</c>: Docker or Podman; empty to detect.</summary>
+    public string? LocalRegistry { get; set; }
+
+    [Output]
+    public string? Runtime { get; private set; }
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        var runtime = ContainerRuntime.Detect(LocalRegistry, log, cancellationToken);
+        if (runtime is null)
+        {
+            Log.LogMessage(MessageImportance.High, "Drydock: neither podman nor docker is available; the image stays in {0}.", Archive);
+            return;
+        }
+
+        var names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags));
+        runtime.Load(Archive, ImageId, names, log, cancellationToken);
+        Runtime = runtime.Command;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
+using Microsoft.Build.Framework;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>Rewrites the SDK's image archive so that the same commit gives the same manifest digest.</summary>
+public sealed class NormalizeImage : DrydockTask
+{
+    [Required]
+    public string SdkArchive { get; set; } = "";
+
+    [Required]
+    public string Archive { get; set; } = "";
+
+    /// <summary>RFC 3339: the epoch every app file and config time gets.</summary>
+    [Required]
+    public string Created { get; set; } = "";
+
+    /// <summary>The tag index.json names the image by.</summary>
+    [Required]
+    public string RefName { get; set; } = "";
+
+    /// <summary>Manifest annotations: item = key, metadata <c>Value</c>.</summary>
+    public ITaskItem[] Annotations { get; set; } = [];
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        var options = new NormalizeOptions
+        {
+            Epoch = DateTimeOffset.Parse(Created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            RefName = RefName,
+            Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),
+        };
+        var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
+        log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+    }
+}

@@ -1,0 +1,51 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
+using Drydock.Build.Reporting;
+using Drydock.Build.Runtime;
+using Microsoft.Build.Framework;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>
+/// Writes drydock.json from the image archive itself (digests, labels, annotations are what was built),
+/// and appends a Markdown summary to <c>$GITHUB_STEP_SUMMARY</c> when set.
+/// </summary>
+public sealed class WriteReport : DrydockTask
+{
+    [Required]
+    public string ReportPath { get; set; } = "";
+
+    [Required]
+    public string Archive { get; set; } = "";
+
+    public string? Registry { get; set; }
+
+    [Required]
+    public string Repository { get; set; } = "";
+
+    public string? Tags { get; set; }
+
+    public string? Version { get; set; }
+
+    public string? Runtime { get; set; }
+
+    public string? StepSummaryPath { get; set; }
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        var report = ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags)) with
+        {
+            Runtime = string.IsNullOrEmpty(Runtime) ? null : Runtime,
+        };
+        report = report with { Source = report.Source with { Version = Version } };
+        if (ReportWriter.WriteJson(report, ReportPath))
+        {
+            log.Detail($"Drydock: wrote {ReportPath}");
+        }
+
+        if (!string.IsNullOrEmpty(StepSummaryPath))
+        {
+            File.AppendAllText(StepSummaryPath, ReportWriter.ToMarkdown(report));
+        }
+    }
+}

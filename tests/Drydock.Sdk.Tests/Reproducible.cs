@@ -1,0 +1,55 @@
+using Drydock.Sdk.Tests.Support;
+
+namespace Drydock.Sdk.Tests;
+
+/// <summary>Same commit ⇒ same manifest digest: on a clean rebuild later in time, and from another clone path.</summary>
+public sealed class Reproducible : IDisposable
+{
+    private readonly TestProject _project = TestProject.Create("repro");
+    private readonly List<TestProject> _clones = [];
+
+    [Fact]
+    public void Same_commit_gives_the_same_digest_at_another_time_and_from_another_path()
+    {
+        var first = _project.Publish("-p:DrydockLoadImage=false");
+        Assert.True(first.Succeeded, first.StandardOutput);
+        var digest = Oci.ManifestDigest(_project.ArchivePath);
+
+        // Everything rebuilt from scratch, with new file times.
+        Thread.Sleep(1100);
+        _project.Git("clean", "-fdxq");
+        var second = _project.Publish("-p:DrydockLoadImage=false");
+        Assert.True(second.Succeeded, second.StandardOutput);
+        Assert.Equal(digest, Oci.ManifestDigest(_project.ArchivePath));
+
+        // Another clone, at another path.
+        var clone = TestProject.Clone(_project);
+        _clones.Add(clone);
+        Assert.NotEqual(_project.Root, clone.Root);
+        var third = clone.Publish("-p:DrydockLoadImage=false");
+        Assert.True(third.Succeeded, third.StandardOutput);
+        Assert.Equal(digest, Oci.ManifestDigest(clone.ArchivePath));
+    }
+
+    [Fact]
+    public void A_new_commit_gives_a_new_digest()
+    {
+        var first = _project.Publish("-p:DrydockLoadImage=false");
+        Assert.True(first.Succeeded, first.StandardOutput);
+        var digest = Oci.ManifestDigest(_project.ArchivePath);
+
+        _project.WriteFile("repro/Extra.cs", "static class Extra { public const int Answer = 42; }");
+        _project.Commit("Add a file", "2026-02-03T04:05:06Z");
+        var second = _project.Publish("-p:DrydockLoadImage=false");
+
+        Assert.True(second.Succeeded, second.StandardOutput);
+        Assert.NotEqual(digest, Oci.ManifestDigest(_project.ArchivePath));
+        Assert.Equal("2026-02-03T04:05:06Z", (string?)Oci.Config(_project.ArchivePath)["created"]);
+    }
+
+    public void Dispose()
+    {
+        _clones.ForEach(clone => clone.Dispose());
+        _project.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Drydock.Build.Processes;
+
+namespace Drydock.Sdk.Tests.Support;
+
+/// <summary>Looks at images with the tools users have: skopeo for archives, podman for loaded images.</summary>
+public static class Oci
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The manifest digest of an OCI archive, as skopeo computes it from the raw manifest.</summary>
+    public static string ManifestDigest(string archive)
+    {
+        var raw = Checked("skopeo", ["inspect", "--raw", $"oci-archive:{archive}"]).StandardOutput;
+        return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw)));
+    }
+
+    public static JsonNode Manifest(string archive) =>
+        JsonNode.Parse(Checked("skopeo", ["inspect", "--raw", $"oci-archive:{archive}"]).StandardOutput)!;
+
+    public static JsonNode Config(string archive) =>
+        JsonNode.Parse(Checked("skopeo", ["inspect", "--config", "--raw", $"oci-archive:{archive}"]).StandardOutput)!;
+
+    public static ProcessResult Podman(params string[] arguments) => Run("podman", arguments);
+
+    /// <summary>Removes every image podman has under <paramref name="repository"/>, whatever its tags.</summary>
+    public static void RemoveRepository(string repository)
+    {
+        var ids = Podman("images", "--quiet", "--filter", $"reference={repository}").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct();
+        foreach (var id in ids)
+        {
+            Podman("rmi", "--force", "--ignore", id);
+        }
+    }
+
+    public static ProcessResult Checked(string program, string[] arguments)
+    {
+        var result = Run(program, arguments);
+        return result.Succeeded
+            ? result
+            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StandardError}");
+    }
+
+    private static ProcessResult Run(string program, string[] arguments) =>
+        ProcessRunner.Run(program, arguments, Timeout, CancellationToken.None, environment: new Dictionary<string, string?> { ["CONTAINERS_CONF"] = Paths.ContainersConf });
+}

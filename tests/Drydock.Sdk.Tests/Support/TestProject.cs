@@ -1,0 +1,196 @@
+using System.Text.Json.Nodes;
+using Drydock.Build.Processes;
+
+namespace Drydock.Sdk.Tests.Support;
+
+/// <summary>
+/// A user's app in its own temp folder (and, by default, its own git repository) that references the
+/// packed Drydock.Sdk from artifacts/feed. Every command runs with CI variables scrubbed, so a test
+/// sees only what it sets.
+/// </summary>
+public sealed class TestProject : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+
+    private static readonly string[] ScrubbedPrefixes =
+        ["GITHUB_", "RUNNER_", "BUILD_", "SYSTEM_", "AGENT_", "GITLAB_", "CI_", "JENKINS_", "GIT_", "DRYDOCK_"];
+
+    private static readonly string[] ScrubbedNames =
+        ["CI", "TF_BUILD", "BRANCH_NAME", "CHANGE_ID", "TAG_NAME", "SOURCE_DATE_EPOCH", "MSBUILDNOINPROCNODE"];
+
+    private TestProject(string root, string name)
+    {
+        Root = root;
+        Name = name;
+    }
+
+    /// <summary>The repository root; the project lives in <see cref="ProjectDirectory"/>.</summary>
+    public string Root { get; }
+
+    public string Name { get; }
+
+    public string ProjectDirectory => Path.Combine(Root, Name);
+
+    public string ArchivePath => Path.Combine(ProjectDirectory, "obj", "Release", "net10.0", "drydock", "image.tar");
+
+    public string ReportPath => Path.Combine(ProjectDirectory, "bin", "Release", "net10.0", "drydock.json");
+
+    /// <summary>Extra environment variables for every command (e.g. CI variables a test simulates).</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
+    public static TestProject Create(
+        string name = "webapp",
+        string sdk = "Microsoft.NET.Sdk.Web",
+        string properties = "",
+        bool git = true,
+        bool asSdk = false,
+        string? program = null)
+    {
+        var root = NewRoot();
+        var project = new TestProject(root, name);
+        var web = sdk == "Microsoft.NET.Sdk.Web";
+        var drydock = asSdk
+            ? $"""<Sdk Name="Drydock.Sdk" Version="{Paths.PackageVersion}" />"""
+            : "";
+        var reference = asSdk
+            ? ""
+            : $"""<ItemGroup><PackageReference Include="Drydock.Sdk" Version="{Paths.PackageVersion}" PrivateAssets="all" /></ItemGroup>""";
+        project.WriteFile($"{name}/{name}.csproj", $"""
+            <Project Sdk="{sdk}">
+              {drydock}
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <OutputType>Exe</OutputType>
+                {properties}
+              </PropertyGroup>
+              {reference}
+            </Project>
+            """);
+        project.WriteFile($"{name}/Program.cs", program ?? (web
+            ? """
+              var app = WebApplication.CreateSlimBuilder(args).Build();
+              app.MapGet("/", () => "Hello from a Drydock test!");
+              app.Run();
+              """
+            : """Console.WriteLine("Hello from a Drydock test!");"""));
+        project.WriteFile("NuGet.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="drydock" value="{Paths.Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        project.WriteFile(".gitignore", "bin/\nobj/\n");
+        if (git)
+        {
+            project.Git("init", "-q", "-b", "main");
+            project.Git("config", "user.name", "Drydock Test");
+            project.Git("config", "user.email", "test@drydock.invalid");
+            project.Git("config", "commit.gpgsign", "false");
+            project.Commit("Initial commit");
+        }
+
+        return project;
+    }
+
+    /// <summary>A <c>git clone</c> of <paramref name="origin"/> into a new temp folder.</summary>
+    public static TestProject Clone(TestProject origin)
+    {
+        var root = NewRoot();
+        var clone = new TestProject(root, origin.Name);
+        clone.RunChecked("git", ["clone", "-q", origin.Root, root], Path.GetTempPath());
+        return clone;
+    }
+
+    public void WriteFile(string relativePath, string content)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    public void Commit(string message, string date = "2026-01-02T03:04:05Z")
+    {
+        Git("add", "-A");
+        RunChecked("git", ["commit", "-q", "-m", message], Root, new() { ["GIT_AUTHOR_DATE"] = date, ["GIT_COMMITTER_DATE"] = date });
+    }
+
+    public string Git(params string[] arguments) => RunChecked("git", arguments, Root).StandardOutput.Trim();
+
+    public ProcessResult DotNet(params string[] arguments) => Run("dotnet", arguments, ProjectDirectory);
+
+    /// <summary><c>dotnet publish -c Release</c> with the loopback registry's base images.</summary>
+    public ProcessResult Publish(params string[] arguments) =>
+        DotNet(["publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", .. arguments]);
+
+    public JsonNode Report() => JsonNode.Parse(File.ReadAllText(ReportPath))!;
+
+    public ProcessResult Run(string program, IEnumerable<string> arguments, string? workingDirectory = null, Dictionary<string, string?>? environment = null)
+    {
+        var merged = HermeticEnvironment();
+        foreach (var (key, value) in Environment)
+        {
+            merged[key] = value;
+        }
+
+        foreach (var (key, value) in environment ?? [])
+        {
+            merged[key] = value;
+        }
+
+        return ProcessRunner.Run(program, arguments, CommandTimeout, CancellationToken.None, workingDirectory ?? ProjectDirectory, merged);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A build server may still hold a file for a moment; the temp folder is cleaned by the OS.
+        }
+    }
+
+    private static string NewRoot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "drydock-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        return root;
+    }
+
+    private ProcessResult RunChecked(string program, IEnumerable<string> arguments, string workingDirectory, Dictionary<string, string?>? environment = null)
+    {
+        var result = Run(program, arguments, workingDirectory, environment);
+        return result.Succeeded
+            ? result
+            : throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
+    }
+
+    private static Dictionary<string, string?> HermeticEnvironment()
+    {
+        var environment = new Dictionary<string, string?>();
+        foreach (string key in System.Environment.GetEnvironmentVariables().Keys)
+        {
+            if (ScrubbedNames.Contains(key) || ScrubbedPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                environment[key] = null;
+            }
+        }
+
+        environment["NUGET_PACKAGES"] = Paths.NuGetPackages;
+        environment["CONTAINERS_CONF"] = Paths.ContainersConf;
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+        // No build servers outliving a test: each test's folder is deleted afterwards.
+        environment["MSBUILDDISABLENODEREUSE"] = "1";
+        environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        return environment;
+    }
+}
