@@ -25,6 +25,6 @@ public static class SourceDateEpoch
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : throw new DrydockException(
                 KnownCodes.InvalidSourceDateEpoch,
-                $"{KnownCodes.InvalidSourceDateEpoch}: the environment variable SOURCE_DATE_EPOCH is '{value}', which is not a whole number of seconds since 1970-01-01 UTC. Set it to an integer such as the commit time (git log -1 --format=%ct), or unset it to use the commit time.");
+                $"{KnownCodes.InvalidSourceDateEpoch}: the environment variable SOURCE_DATE_EPOCH is {MessageText.Quote(value)}, which is not a whole number of seconds since 1970-01-01 UTC. Set it to an integer such as the commit time (git log -1 --format=%ct), or unset it to use the commit time.");
     }
 }

@@ -22,13 +22,9 @@ public static class LabelKey
             return;
         }
 
-        // The key is printed escaped: a control character would garble the build log.
-        var shown = string.IsNullOrEmpty(key) ? "(empty)" : $"'{Escape(key)}'";
+        var shown = string.IsNullOrEmpty(key) ? "(empty)" : MessageText.Quote(key);
         throw new DrydockException(
             KnownCodes.InvalidLabelKey,
             $"{KnownCodes.InvalidLabelKey}: ContainerLabel key {shown} is not a valid label key: it must be non-empty without whitespace, '=' or control characters. Use a reverse-domain key such as 'com.example.team'.");
     }
-
-    private static string Escape(string key) =>
-        string.Concat(key.Select(c => char.IsControl(c) || char.IsWhiteSpace(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }
