@@ -17,13 +17,16 @@ public static class KnownCodes
     public const string ShallowClone = "DRY1007";
     public const string DetachedHead = "DRY1008";
     public const string InvalidVersion = "DRY1009";
-    public const string BranchTagSanitized = "DRY1010";
+
+    /// <summary>Warning: GitHub's pull request payload is unreadable; the revision is the merge commit.</summary>
+    public const string CiEventUnreadable = "DRY1050";
 
     // 2xxx properties and configuration
     public const string InvalidRepository = "DRY2001";
     public const string InvalidTag = "DRY2002";
     public const string InvalidLabelKey = "DRY2003";
     public const string InvalidSourceDateEpoch = "DRY2004";
+    public const string NoImageTags = "DRY2005";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";

@@ -1,0 +1,159 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using Drydock.Build.Ci;
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Tagging;
+
+namespace Drydock.Build.Metadata;
+
+/// <summary>
+/// Decides every piece of image metadata, explicit property &gt; CI &gt; git repository, and logs
+/// each decision with its source. Nothing here reads the clock, the machine or the clone path, so
+/// one commit gives one set of labels; only <c>io.drydock.ci.run-url</c> differs per CI run, by design.
+/// </summary>
+public static class MetadataResolver
+{
+    private const string Git = "git repository";
+
+    public static ImageMetadata Resolve(MetadataInputs inputs, RepositoryFacts? repository, CiFacts? ci, IBuildLog log)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(log);
+
+        if (Value(inputs.Repository) is { } repositoryName)
+        {
+            RepositoryName.Validate(repositoryName, Value(inputs.Registry));
+        }
+
+        if (repository is { IsShallow: true })
+        {
+            log.Detail("Drydock: the repository is a shallow clone; only fetched tags are seen on HEAD");
+        }
+
+        var ciSource = ci is null ? "" : $"CI {ci.Provider}";
+        var revision = Pick(log, "revision", (inputs.Revision, "SourceRevisionId"), (ci?.Sha, ciSource), (repository?.Sha, Git));
+        var shortRevision = revision?[..Math.Min(TagPlanner.ShortShaLength, revision.Length)];
+        var branch = Pick(log, "branch", (inputs.Branch, "DrydockBranch"), (ci?.Branch, ciSource), (repository?.Branch, Git));
+        var created = Created(inputs, repository, log);
+
+        var tagsAtHead = (repository?.TagsAtHead ?? []).Concat(ci?.Tag is { } ciTag ? [ciTag] : Array.Empty<string>());
+        var version = VersionResolver.Resolve(Value(inputs.Version), tagsAtHead, Value(inputs.DefaultVersion), log);
+        if (version is not null)
+        {
+            log.Detail($"Drydock: version={version.Text} (from {version.Source}){(version.IsStableRelease ? ", a stable release" : "")}");
+        }
+
+        var tags = Tags(inputs, version, revision, branch, ci?.PullRequest, log);
+        var source = Pick(
+            log,
+            "source",
+            (SourceUrl.Normalize(inputs.SourceUrl), "RepositoryUrl"),
+            (ci?.RepositoryUrl, ciSource),
+            (SourceUrl.Normalize(repository?.RemoteUrl), "git remote"));
+
+        var labels = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        Add(labels, LabelKeys.Revision, revision);
+        Add(labels, LabelKeys.Source, source);
+        Add(labels, LabelKeys.Created, created.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        Add(labels, LabelKeys.Version, version?.Text);
+        Add(labels, LabelKeys.Title, inputs.Title);
+        Add(labels, LabelKeys.Description, inputs.Description);
+        Add(labels, LabelKeys.Url, inputs.Url);
+        Add(labels, LabelKeys.Licenses, inputs.Licenses);
+        Add(labels, LabelKeys.Vendor, inputs.Vendor);
+        Add(labels, LabelKeys.Authors, inputs.Authors);
+        Add(labels, LabelKeys.BaseName, inputs.BaseImageName);
+        Add(labels, LabelKeys.BaseDigest, inputs.BaseImageDigest);
+        Add(labels, LabelKeys.GitBranch, branch);
+        Add(labels, LabelKeys.GitDirty, repository is null ? null : repository.IsDirty ? "true" : "false");
+        Add(labels, LabelKeys.CiProvider, ci?.Provider);
+        Add(labels, LabelKeys.CiRunUrl, ci?.RunUrl);
+        Add(labels, LabelKeys.CiPullRequest, ci?.PullRequest);
+        Add(labels, LabelKeys.BuildConfiguration, inputs.Configuration);
+        Add(labels, LabelKeys.BuildSdk, inputs.SdkVersion);
+
+        // ref.name names the image by its primary tag. It is an annotation only: the image spec defines
+        // it for descriptors, and as a config label it would make the tag choice part of the image.
+        var annotations = new OrderedDictionary<string, string>(labels, StringComparer.Ordinal);
+        Add(annotations, LabelKeys.RefName, tags[0]);
+
+        return new ImageMetadata(
+            revision,
+            shortRevision,
+            branch,
+            repository?.IsDirty,
+            created,
+            version?.Text,
+            version?.IsStableRelease ?? false,
+            tags,
+            new ReadOnlyDictionary<string, string>(labels),
+            new ReadOnlyDictionary<string, string>(annotations));
+    }
+
+    private static DateTimeOffset Created(MetadataInputs inputs, RepositoryFacts? repository, IBuildLog log)
+    {
+        // Whole seconds in UTC: the label has no fraction, and the image config must agree with it.
+        if (SourceDateEpoch.Parse(inputs.SourceDateEpoch) is { } epoch)
+        {
+            log.Detail($"Drydock: created={epoch:yyyy-MM-dd'T'HH:mm:ss'Z'} (from SOURCE_DATE_EPOCH)");
+            return epoch;
+        }
+
+        if (repository is not null)
+        {
+            var commitTime = DateTimeOffset.FromUnixTimeSeconds(repository.CommitTime.ToUnixTimeSeconds());
+            log.Detail($"Drydock: created={commitTime:yyyy-MM-dd'T'HH:mm:ss'Z'} (from the commit time of HEAD)");
+            return commitTime;
+        }
+
+        throw new DrydockException(
+            KnownCodes.NoRepository,
+            $"{KnownCodes.NoRepository}: no git repository was found and SOURCE_DATE_EPOCH is not set, so the image has no reproducible creation time. Publish from a git clone, or set the environment variable SOURCE_DATE_EPOCH to the source's time in seconds since 1970-01-01 UTC.");
+    }
+
+    private static IReadOnlyList<string> Tags(MetadataInputs inputs, ResolvedVersion? version, string? revision, string? branch, string? pullRequest, IBuildLog log)
+    {
+        var explicitTags = TagPlanner.Explicit(inputs.ExplicitTags, inputs.ExplicitTag);
+        if (explicitTags.Count > 0)
+        {
+            log.Detail($"Drydock: tags={string.Join(';', explicitTags)} (from {(string.IsNullOrWhiteSpace(inputs.ExplicitTags) ? "ContainerImageTag" : "ContainerImageTags")})");
+            return explicitTags;
+        }
+
+        var tags = TagPlanner.Compute(version, revision, branch, pullRequest, log);
+        if (tags.Count == 0)
+        {
+            throw new DrydockException(
+                KnownCodes.NoImageTags,
+                $"{KnownCodes.NoImageTags}: no image tag could be computed: there is no commit (no repository, SourceRevisionId or CI) and no version (ContainerVersion, Version). Set ContainerImageTags or ContainerVersion.");
+        }
+
+        log.Detail($"Drydock: tags={string.Join(';', tags)} (computed; primary {tags[0]})");
+        return tags;
+    }
+
+    private static string? Pick(IBuildLog log, string name, params (string? Value, string Source)[] candidates)
+    {
+        foreach (var (value, source) in candidates)
+        {
+            if (Value(value) is { } found)
+            {
+                log.Detail($"Drydock: {name}={found} (from {source})");
+                return found;
+            }
+        }
+
+        log.Detail($"Drydock: {name}=unknown (no label)");
+        return null;
+    }
+
+    private static void Add(OrderedDictionary<string, string> labels, string key, string? value)
+    {
+        if (Value(value) is { } nonEmpty)
+        {
+            labels[key] = nonEmpty;
+        }
+    }
+
+    private static string? Value(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
