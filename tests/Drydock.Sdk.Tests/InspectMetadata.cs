@@ -112,5 +112,22 @@ public sealed class InspectMetadata : IDisposable
         Assert.DoesNotContain("   at ", metadata.Output);
     }
 
+    [Fact]
+    public void Bad_label_key_stops_with_DRY2003()
+    {
+        _project.WriteFile("inspect/Directory.Build.targets", """
+            <Project>
+              <ItemGroup>
+                <ContainerLabel Include="team name" Value="payments" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var metadata = Metadata.Of(_project);
+
+        Assert.False(metadata.Succeeded);
+        Assert.Contains($"error {KnownCodes.InvalidLabelKey}:", metadata.Output);
+    }
+
     public void Dispose() => _project.Dispose();
 }

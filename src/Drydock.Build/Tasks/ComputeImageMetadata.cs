@@ -3,6 +3,7 @@ using Drydock.Build.Ci;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Git;
 using Drydock.Build.Metadata;
+using Drydock.Build.Tagging;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -110,6 +111,11 @@ public sealed class ComputeImageMetadata : DrydockTask
             Configuration = Configuration,
             SdkVersion = SdkVersion,
         };
+
+        foreach (var label in ExistingLabels)
+        {
+            LabelKey.Validate(label.ItemSpec);
+        }
 
         var (repository, gitProblem) = ReadRepository(log, cancellationToken);
         var ci = CiEnvironment.Detect(environment, log);
