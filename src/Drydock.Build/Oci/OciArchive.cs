@@ -140,7 +140,10 @@ public sealed class OciArchive
 
     private static string NormalizeName(string name) => name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name;
 
-    /// <summary>index.json must name exactly one image manifest; multi-platform indexes are not supported yet.</summary>
+    /// <summary>
+    /// index.json must name one image manifest; multi-platform indexes are not supported yet. The SDK
+    /// lists that manifest once per tag (each entry with its own ref.name), so entries are grouped by digest.
+    /// </summary>
     private Descriptor SelectManifest(JsonObject index)
     {
         var layout = ReadJson("oci-layout");
@@ -149,12 +152,15 @@ public sealed class OciArchive
             throw Invalid(Path, "'oci-layout' does not declare imageLayoutVersion 1.x");
         }
 
-        if (index["manifests"] is not JsonArray manifests || manifests.Count != 1)
+        var descriptors = index["manifests"] is JsonArray manifests
+            ? manifests.Select(manifest => ReadDescriptor(manifest, "index.json's manifest")).Distinct().ToArray()
+            : [];
+        if (descriptors.Length != 1)
         {
             throw Invalid(Path, "index.json must list exactly one manifest (multi-platform images are not supported)");
         }
 
-        var descriptor = ReadDescriptor(manifests[0], "index.json's manifest");
+        var descriptor = descriptors[0];
         if (descriptor.MediaType != OciMediaTypes.ImageManifest)
         {
             throw Invalid(Path, $"index.json points at media type '{descriptor.MediaType}', expected {OciMediaTypes.ImageManifest}");

@@ -73,9 +73,9 @@ public sealed class ComputeImageMetadata : DrydockTask
     [Output]
     public string? Created { get; private set; }
 
-    /// <summary>Semicolon-separated, primary tag first.</summary>
+    /// <summary>Primary tag first. An array, so that MSBuild joins it into a list, not one escaped string.</summary>
     [Output]
-    public string? ResolvedTags { get; private set; }
+    public string[] ResolvedTags { get; private set; } = [];
 
     [Output]
     public ITaskItem[] Labels { get; private set; } = [];
@@ -135,7 +135,7 @@ public sealed class ComputeImageMetadata : DrydockTask
         ResolvedRevision = metadata.Revision;
         ResolvedVersion = metadata.Version;
         Created = metadata.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-        ResolvedTags = string.Join(';', metadata.Tags);
+        ResolvedTags = [.. metadata.Tags];
         Labels = ToItems(metadata.Labels.Where(label => !existing.Contains(label.Key)));
         Annotations = ToItems(metadata.Annotations);
     }
