@@ -117,24 +117,21 @@ public static class GitRepository
                 $"git refuses the repository at '{path}' because another user owns it; if you trust it, run: git config --global --add safe.directory {argument}");
         }
 
-        if (error.Contains("unknown repository extension", StringComparison.OrdinalIgnoreCase))
+        if (error.Contains("repository extension", StringComparison.OrdinalIgnoreCase)
+            || error.Contains("repo version", StringComparison.OrdinalIgnoreCase))
         {
-            // "fatal: unknown repository extension(s) found:" followed by one "\t<name>" line each.
-            var names = lines.SkipWhile(l => !l.Contains("unknown repository extension", StringComparison.OrdinalIgnoreCase))
+            // git 2.39: "unknown repository extension found:" or "Expected git repo version <= 1, found 2"; later
+            // gits also "repo version is 0, but v1-only extension found:". Names follow, one "\t<name>" line each.
+            var names = lines.SkipWhile(l => !l.EndsWith("found:", StringComparison.Ordinal))
                 .Skip(1)
-                .TakeWhile(l => !l.Contains(':', StringComparison.Ordinal));
+                .TakeWhile(l => !l.Contains(':', StringComparison.Ordinal))
+                .ToList();
+            var what = names.Count > 0
+                ? $"uses the repository extension(s) {string.Join(", ", names)}"
+                : $"has a repository format ({StripSeverity(lines.FirstOrDefault(l => l.Contains("repo version", StringComparison.OrdinalIgnoreCase)) ?? lines[0])})";
             return new(
                 KnownCodes.UnsupportedRepository,
-                $"The git repository at '{directory}' uses the repository extension(s) {string.Join(", ", names)}, which this git cannot read; upgrade git, or {Fallback}.");
-        }
-
-        if (error.Contains("repo version", StringComparison.OrdinalIgnoreCase))
-        {
-            // "fatal: Expected git repo version <= 1, found 2"
-            var line = lines.First(l => l.Contains("repo version", StringComparison.OrdinalIgnoreCase));
-            return new(
-                KnownCodes.UnsupportedRepository,
-                $"The git repository at '{directory}' has a format this git cannot read ({StripSeverity(line)}); upgrade git, or {Fallback}.");
+                $"The git repository at '{directory}' {what}, which this git cannot read; upgrade git, or {Fallback}.");
         }
 
         if (error.Contains("does not have any commits yet", StringComparison.OrdinalIgnoreCase)
