@@ -48,7 +48,8 @@ public static class GitRepository
         var isShallow = location[1] == "true";
         var branch = location[2].StartsWith("refs/heads/", StringComparison.Ordinal) ? location[2]["refs/heads/".Length..] : null;
 
-        var head = Git("log", "-1", "--format=%H %ct")[0].Split(' ');
+        // The user's config must not change what git prints: log.showSignature adds lines, column.ui joins tags.
+        var head = Git("log", "-1", "--no-show-signature", "--format=%H %ct")[0].Split(' ');
         var sha = head[0];
         var commitTime = DateTimeOffset.FromUnixTimeSeconds(long.Parse(head[1], CultureInfo.InvariantCulture));
 
@@ -56,7 +57,7 @@ public static class GitRepository
         var isDirty = Git("status", "--porcelain", "--untracked-files=no").Length > 0;
 
         var (remoteName, remoteUrl) = PublicRemote(Git("remote", "-v"));
-        var tags = Git("tag", "--points-at", "HEAD");
+        var tags = Git("tag", "--no-column", "--points-at", "HEAD");
 
         var facts = new GitFacts(root, sha, sha[..7], branch, isDirty, commitTime, remoteUrl, tags, isShallow);
         log.Detail($"Drydock: git repository={root}");
