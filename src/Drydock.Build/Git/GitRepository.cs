@@ -48,7 +48,8 @@ public static class GitRepository
         var isShallow = location[1] == "true";
         var branch = location[2].StartsWith("refs/heads/", StringComparison.Ordinal) ? location[2]["refs/heads/".Length..] : null;
 
-        var head = Git("log", "-1", "--format=%H %ct")[0].Split(' ');
+        // The user's config must not change what git prints: log.showSignature adds lines, column.ui joins tags.
+        var head = Git("log", "-1", "--no-show-signature", "--format=%H %ct")[0].Split(' ');
         var sha = head[0];
         var commitTime = DateTimeOffset.FromUnixTimeSeconds(long.Parse(head[1], CultureInfo.InvariantCulture));
 
@@ -56,7 +57,7 @@ public static class GitRepository
         var isDirty = Git("status", "--porcelain", "--untracked-files=no").Length > 0;
 
         var (remoteName, remoteUrl) = PublicRemote(Git("remote", "-v"));
-        var tags = Git("tag", "--points-at", "HEAD");
+        var tags = Git("tag", "--no-column", "--points-at", "HEAD");
 
         var facts = new GitFacts(root, sha, sha[..7], branch, isDirty, commitTime, remoteUrl, tags, isShallow);
         log.Detail($"Drydock: git repository={root}");
@@ -117,24 +118,21 @@ public static class GitRepository
                 $"git refuses the repository at '{path}' because another user owns it; if you trust it, run: git config --global --add safe.directory {argument}");
         }
 
-        if (error.Contains("unknown repository extension", StringComparison.OrdinalIgnoreCase))
+        if (error.Contains("repository extension", StringComparison.OrdinalIgnoreCase)
+            || error.Contains("repo version", StringComparison.OrdinalIgnoreCase))
         {
-            // "fatal: unknown repository extension(s) found:" followed by one "\t<name>" line each.
-            var names = lines.SkipWhile(l => !l.Contains("unknown repository extension", StringComparison.OrdinalIgnoreCase))
+            // git 2.39: "unknown repository extension found:" or "Expected git repo version <= 1, found 2"; later
+            // gits also "repo version is 0, but v1-only extension found:". Names follow, one "\t<name>" line each.
+            var names = lines.SkipWhile(l => !l.EndsWith("found:", StringComparison.Ordinal))
                 .Skip(1)
-                .TakeWhile(l => !l.Contains(':', StringComparison.Ordinal));
+                .TakeWhile(l => !l.Contains(':', StringComparison.Ordinal))
+                .ToList();
+            var what = names.Count > 0
+                ? $"uses the repository extension(s) {string.Join(", ", names)}"
+                : $"has a repository format ({StripSeverity(lines.FirstOrDefault(l => l.Contains("repo version", StringComparison.OrdinalIgnoreCase)) ?? lines[0])})";
             return new(
                 KnownCodes.UnsupportedRepository,
-                $"The git repository at '{directory}' uses the repository extension(s) {string.Join(", ", names)}, which this git cannot read; upgrade git, or {Fallback}.");
-        }
-
-        if (error.Contains("repo version", StringComparison.OrdinalIgnoreCase))
-        {
-            // "fatal: Expected git repo version <= 1, found 2"
-            var line = lines.First(l => l.Contains("repo version", StringComparison.OrdinalIgnoreCase));
-            return new(
-                KnownCodes.UnsupportedRepository,
-                $"The git repository at '{directory}' has a format this git cannot read ({StripSeverity(line)}); upgrade git, or {Fallback}.");
+                $"The git repository at '{directory}' {what}, which this git cannot read; upgrade git, or {Fallback}.");
         }
 
         if (error.Contains("does not have any commits yet", StringComparison.OrdinalIgnoreCase)

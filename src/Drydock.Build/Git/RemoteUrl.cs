@@ -43,13 +43,19 @@ public static partial class RemoteUrl
             return null;
         }
 
-        // Everything up to the last '@' is user info: a raw password may hold '/', '?', '#', ':' or '@' (git-clone(1)
-        // only asks for RFC 3986, people paste tokens as they are). A path with an '@' then comes out wrong,
-        // never with a piece of the password in it.
-        rest = rest[(rest.LastIndexOf('@') + 1)..];
+        // RFC 3986: the authority ends at the first '/', '?' or '#', and its user info at its last '@'. People paste
+        // tokens raw, though, and a raw '/', '?' or '#' in a password would end the authority early and put the rest
+        // of the password into the path. An '@' after the authority is the sign of that: give no URL rather than
+        // risk one with part of a password in it (a real path or query with an '@' is rare).
         var authorityEnd = rest.IndexOfAny(['/', '?', '#']);
         var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
         var path = authorityEnd < 0 ? "" : rest[authorityEnd..];
+        if (path.Contains('@', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
         var host = keepsPort ? authority : WithoutPort(authority);
         return Compose(keepsPort ? scheme : "https", host, path);
     }

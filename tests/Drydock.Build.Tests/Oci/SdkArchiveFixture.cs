@@ -1,0 +1,190 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Drydock.Build.Tests.Oci;
+
+/// <summary>
+/// Writes an image archive the way the SDK's container build does (PublishContainer with
+/// ContainerImageFormat=OCI): an uncompressed pax tar holding an OCI layout whose base layer is stable
+/// and whose app layer and config carry the time the "publish" ran.
+/// </summary>
+internal sealed class SdkArchiveFixture
+{
+    public DateTimeOffset BuiltAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public Dictionary<string, string> AppFiles { get; init; } = new()
+    {
+        ["app/web.dll"] = "MZ fake assembly",
+        ["app/appsettings.json"] = """{"Logging":{}}""",
+        ["app/web.runtimeconfig.json"] = "{}",
+    };
+
+    /// <summary>A deep path, longer than ustar's 100-byte name field even with its prefix split.</summary>
+    public static readonly string LongName = "app/wwwroot/" + new string('d', 160) + "/" + new string('f', 110) + ".js";
+
+    /// <summary>Changes the manifest after its digest has been written to index.json.</summary>
+    public bool CorruptManifest { get; init; }
+
+    /// <summary>Leaves the base layer's blob out of the tar.</summary>
+    public bool OmitBaseLayer { get; init; }
+
+    /// <summary>Flips a byte in the base layer after its digest was taken.</summary>
+    public bool CorruptBaseLayer { get; init; }
+
+    public byte[] BaseLayer { get; } = Gzip(Tar(DateTimeOffset.UnixEpoch, new Dictionary<string, string>
+    {
+        ["etc/passwd"] = "root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654::/home/app:/sbin/nologin\n",
+        ["usr/share/dotnet/dotnet"] = "ELF",
+    }));
+
+    public string Write(string path)
+    {
+        var appTar = Tar(BuiltAt, AppFiles, addDirectory: true);
+        var appLayer = Gzip(appTar);
+        var created = BuiltAt.UtcDateTime.ToString("O");
+        var config = new JsonObject
+        {
+            ["config"] = new JsonObject
+            {
+                ["Labels"] = new JsonObject
+                {
+                    ["org.opencontainers.image.created"] = created,
+                    ["org.opencontainers.image.version"] = "1.0.0",
+                },
+                ["Entrypoint"] = new JsonArray("dotnet", "/app/web.dll"),
+                ["User"] = "1654",
+            },
+            ["created"] = created,
+            ["rootfs"] = new JsonObject
+            {
+                ["type"] = "layers",
+                ["diff_ids"] = new JsonArray(Sha(Decompress(BaseLayer)), Sha(appTar)),
+            },
+            ["architecture"] = "amd64",
+            ["os"] = "linux",
+            ["history"] = new JsonArray(
+                new JsonObject { ["comment"] = "imported from tarball", ["created"] = "2024-01-01T00:00:00Z" },
+                new JsonObject { ["created"] = "2024-01-01T00:00:01Z", ["created_by"] = "ENV X=1", ["empty_layer"] = true },
+                new JsonObject { ["author"] = ".NET SDK", ["created"] = created, ["created_by"] = ".NET SDK Container Tooling, version 10.0.401" }),
+        };
+        var configBytes = Encoding.UTF8.GetBytes(config.ToJsonString());
+        var manifest = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
+            ["config"] = Descriptor("application/vnd.oci.image.config.v1+json", configBytes),
+            ["layers"] = new JsonArray(
+                Descriptor("application/vnd.docker.image.rootfs.diff.tar.gzip", BaseLayer),
+                Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", appLayer)),
+        };
+        var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+            ["manifests"] = new JsonArray(new JsonObject
+            {
+                ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
+                ["size"] = manifestBytes.Length,
+                ["digest"] = Sha(manifestBytes),
+                ["platform"] = new JsonObject(),
+                ["annotations"] = new JsonObject
+                {
+                    ["io.containerd.image.name"] = "docker.io/library/web:latest",
+                    ["org.opencontainers.image.ref.name"] = "latest",
+                },
+            }),
+        };
+
+        var blobs = new List<(string Name, byte[] Data)>();
+        if (!OmitBaseLayer)
+        {
+            var baseLayer = BaseLayer.ToArray();
+            if (CorruptBaseLayer)
+            {
+                baseLayer[^10] ^= 0xFF;
+            }
+
+            blobs.Add(("blobs/sha256/" + Sha(BaseLayer)[7..], baseLayer));
+        }
+
+        blobs.Add(("blobs/sha256/" + Sha(appLayer)[7..], appLayer));
+        blobs.Add(("blobs/sha256/" + Sha(configBytes)[7..], configBytes));
+        var storedManifest = CorruptManifest ? Encoding.UTF8.GetBytes(manifest.ToJsonString().Replace("\"schemaVersion\":2", "\"schemaVersion\":3", StringComparison.Ordinal)) : manifestBytes;
+        blobs.Add(("blobs/sha256/" + Sha(manifestBytes)[7..], storedManifest));
+        blobs.Add(("index.json", Encoding.UTF8.GetBytes(index.ToJsonString())));
+        blobs.Add(("oci-layout", """{"imageLayoutVersion": "1.0.0"}"""u8.ToArray()));
+
+        using var stream = File.Create(path);
+        using var writer = new TarWriter(stream, TarEntryFormat.Pax);
+        foreach (var (name, data) in blobs)
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data), ModificationTime = BuiltAt });
+        }
+
+        return path;
+    }
+
+    public static string Sha(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
+
+    public static byte[] Decompress(byte[] gzip)
+    {
+        using var output = new MemoryStream();
+        using (var stream = new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress))
+        {
+            stream.CopyTo(output);
+        }
+
+        return output.ToArray();
+    }
+
+    private static JsonObject Descriptor(string mediaType, byte[] data) =>
+        new() { ["mediaType"] = mediaType, ["size"] = data.Length, ["digest"] = Sha(data) };
+
+    /// <summary>Like the SDK: pax entries in file-system order (here: reverse), each file's mtime, uid/gid 0, names set.</summary>
+    private static byte[] Tar(DateTimeOffset mtime, Dictionary<string, string> files, bool addDirectory = false)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            if (addDirectory)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "app") { ModificationTime = mtime, Mode = (UnixFileMode)0b111_101_101 });
+            }
+
+            var i = 0;
+            foreach (var (name, content) in files.Reverse())
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                    ModificationTime = mtime.AddMilliseconds(++i * 1.7),
+                    Mode = (UnixFileMode)0b111_101_101,
+                    UserName = "builder",
+                    GroupName = "builder",
+                });
+            }
+
+            if (addDirectory)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "app/current") { LinkName = "web.dll", ModificationTime = mtime });
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}
