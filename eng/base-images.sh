@@ -18,7 +18,13 @@ channel="${runtime_version%.*}"
 flavours=(runtime-deps runtime aspnet)
 families=(noble-chiseled noble-chiseled-extra)
 
+# Images built by an older version of this script are rebuilt: the stamp is this script's hash.
+stamp_file="$DRYDOCK_ROOT/artifacts/registry/base-images.stamp"
+stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1) $runtime_version $aspnet_version"
+[ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && stamped=1 || stamped=0
+
 image_exists() {
+  [ $stamped = 1 ] || return 1
   curl -fs -o /dev/null --max-time 5 \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
     "http://$DRYDOCK_TEST_REGISTRY/v2/dotnet/$1/manifests/$2"
@@ -33,7 +39,7 @@ fi
 
 # The shared libraries a set of ELF files needs, as ldd resolves them on this host.
 needed_libs() {
-  ldd "$@" 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/lib/ { print $1 }' | sort -u
+  ldd "$@" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\/lib/ { print $1 }' | sort -u
 }
 
 make_rootfs() { # flavour family dir
@@ -84,6 +90,7 @@ build_image() { # flavour family
   local root; root="$(mktemp -d)"
   make_rootfs "$flavour" "$family" "$root"
   [ ! -e "$root/bin/sh" ] || { echo "eng/base-images: $ref would contain a shell" >&2; exit 1; }
+  [ -e "$root/usr/lib64/ld-linux-x86-64.so.2" ] || { echo "eng/base-images: $ref would lack the dynamic loader" >&2; exit 1; }
   local changes=(--change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
                  --change "ENV APP_UID=1654" --change "ENV DOTNET_RUNNING_IN_CONTAINER=true"
                  --change "USER 1654")
@@ -97,3 +104,4 @@ build_image() { # flavour family
 }
 
 for f in "${flavours[@]}"; do for fam in "${families[@]}"; do build_image "$f" "$fam"; done; done
+mkdir -p "$(dirname "$stamp_file")" && echo "$stamp" > "$stamp_file"

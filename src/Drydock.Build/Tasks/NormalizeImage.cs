@@ -1,6 +1,7 @@
 using System.Globalization;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
+using Drydock.Build.Runtime;
 using Microsoft.Build.Framework;
 
 namespace Drydock.Build.Tasks;
@@ -18,9 +19,14 @@ public sealed class NormalizeImage : DrydockTask
     [Required]
     public string Created { get; set; } = "";
 
-    /// <summary>The tag index.json names the image by.</summary>
+    public string? Registry { get; set; }
+
     [Required]
-    public string RefName { get; set; } = "";
+    public string Repository { get; set; } = "";
+
+    /// <summary>Semicolon-separated, primary tag first.</summary>
+    [Required]
+    public string Tags { get; set; } = "";
 
     /// <summary>Manifest annotations: item = key, metadata <c>Value</c>.</summary>
     public ITaskItem[] Annotations { get; set; } = [];
@@ -30,7 +36,8 @@ public sealed class NormalizeImage : DrydockTask
         var options = new NormalizeOptions
         {
             Epoch = DateTimeOffset.Parse(Created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-            RefName = RefName,
+            // The name runtimes give the image on load (podman takes a bare tag for a repository name).
+            RefName = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags))[0],
             Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),
         };
         var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
