@@ -15,7 +15,7 @@ public sealed class InspectMetadata : IDisposable
 
         Assert.True(metadata.Succeeded, metadata.Output);
         var head = _project.Git("rev-parse", "HEAD");
-        Assert.Equal([$"sha-{head[..7]}", "main"], metadata.Tags.Order().ToArray());
+        Assert.Equal([$"sha-{head[..7]}", "main"], metadata.Tags);
         Assert.Equal("inspect", metadata.Property("ContainerRepository"));
         Assert.Equal(head, metadata.Label("org.opencontainers.image.revision"));
         Assert.Equal("2026-01-02T03:04:05Z", metadata.Label("org.opencontainers.image.created"));

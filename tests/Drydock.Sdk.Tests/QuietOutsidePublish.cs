@@ -27,7 +27,7 @@ public sealed class QuietOutsidePublish : IDisposable
         Assert.True(restore.Succeeded, restore.StandardOutput);
 
         // What an IDE asks for, and a publish marked design-time: neither may run a Drydock target.
-        var designTime = _project.DotNet("msbuild", "-t:DrydockComputeMetadata;ResolveAssemblyReferences", "-p:DesignTimeBuild=true", "-p:Configuration=Release", "-v:d");
+        var designTime = _project.DotNet("msbuild", "-t:DrydockComputeMetadata;ResolveAssemblyReferences", "-p:DesignTimeBuild=true", "-p:Configuration=Release", "-v:diag");
         var publish = _project.DotNet("publish", "-c", "Release", "--no-restore", "-p:DesignTimeBuild=true", "-v:d");
 
         Assert.True(designTime.Succeeded, designTime.StandardOutput);
