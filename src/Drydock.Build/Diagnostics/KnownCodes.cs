@@ -15,7 +15,6 @@ public static class KnownCodes
     public const string UnsupportedRepository = "DRY1005";
     public const string NoCommit = "DRY1006";
     public const string ShallowClone = "DRY1007";
-    public const string DetachedHead = "DRY1008";
     public const string InvalidVersion = "DRY1009";
 
     /// <summary>Warning: GitHub's pull request payload is unreadable; the revision is the merge commit.</summary>

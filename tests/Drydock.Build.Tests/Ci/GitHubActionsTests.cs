@@ -1,5 +1,6 @@
 using Drydock.Build.Ci;
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Ci;
 
@@ -81,7 +82,7 @@ public class GitHubActionsTests
     public void PullRequest_UnreadablePayload_WarnsAndKeepsGitHubSha()
     {
         using var temp = new TempDirectory();
-        var log = new RecordingLog();
+        var log = new ListBuildLog();
         var env = Runner(
             ("GITHUB_EVENT_NAME", "pull_request"),
             ("GITHUB_EVENT_PATH", temp.Write("event.json", "{ not json")),

@@ -1,12 +1,13 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Metadata;
+using Drydock.Build.Tests.Support;
 using static Drydock.Build.Tests.Metadata.Facts;
 
 namespace Drydock.Build.Tests.Metadata;
 
 public class CreatedTests
 {
-    private readonly RecordingLog log = new();
+    private readonly ListBuildLog log = new();
 
     [Fact]
     public void Resolve_SourceDateEpoch_WinsOverCommitTime()

@@ -1,13 +1,14 @@
 using Drydock.Build.Ci;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Metadata;
+using Drydock.Build.Tests.Support;
 using static Drydock.Build.Tests.Metadata.Facts;
 
 namespace Drydock.Build.Tests.Metadata;
 
 public class LabelTests
 {
-    private readonly RecordingLog log = new();
+    private readonly ListBuildLog log = new();
 
     [Fact]
     public void Resolve_AllInputs_EveryLabelInFixedOrder()

@@ -1,11 +1,12 @@
 using Drydock.Build.Metadata;
+using Drydock.Build.Tests.Support;
 using static Drydock.Build.Tests.Metadata.Facts;
 
 namespace Drydock.Build.Tests.Metadata;
 
 public class PrecedenceTests
 {
-    private readonly RecordingLog log = new();
+    private readonly ListBuildLog log = new();
 
     [Fact]
     public void Resolve_RepositoryOnly_RepositoryValues()

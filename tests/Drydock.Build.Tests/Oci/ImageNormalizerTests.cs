@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text.Json.Nodes;
 using Drydock.Build.Oci;
+using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Oci;
 

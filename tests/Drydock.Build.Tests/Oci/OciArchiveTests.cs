@@ -1,5 +1,6 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
+using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Oci;
 

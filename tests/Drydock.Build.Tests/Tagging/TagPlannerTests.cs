@@ -1,5 +1,6 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Tagging;
+using Drydock.Build.Tests.Support;
 using NuGet.Versioning;
 
 namespace Drydock.Build.Tests.Tagging;
@@ -7,7 +8,7 @@ namespace Drydock.Build.Tests.Tagging;
 public class TagPlannerTests
 {
     private const string Sha = "4f2a9c1e7b3d5a6f8e9d0c1b2a3f4e5d6c7b8a90";
-    private readonly RecordingLog log = new();
+    private readonly ListBuildLog log = new();
 
     private static ResolvedVersion Release(string version) => new(NuGetVersion.Parse(version), "tag v" + version, IsRelease: true);
 

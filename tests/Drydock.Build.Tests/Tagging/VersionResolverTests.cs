@@ -1,11 +1,12 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Tagging;
+using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Tagging;
 
 public class VersionResolverTests
 {
-    private readonly RecordingLog log = new();
+    private readonly ListBuildLog log = new();
 
     [Fact]
     public void Resolve_ExplicitVersion_BeatsTagAndDefault()

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Drydock.Build.Reporting;
+using Drydock.Build.Tests.Support;
+
+namespace Drydock.Build.Tests.Reporting;
+
+public sealed class ReportWriterTests
+{
+    private static readonly ImageReport Report = new()
+    {
+        Image = new ImageSection
+        {
+            Repository = "shop/api",
+            Digest = "sha256:" + new string('a', 64),
+            ConfigDigest = "sha256:" + new string('b', 64),
+            Tags = ["1.2.3", "sha-abcdef1"],
+            Size = 3 * 1024 * 1024,
+            Archive = "/src/obj/drydock/image.tar",
+            BaseName = "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled",
+            Labels = new Dictionary<string, string> { ["org.opencontainers.image.source"] = "https://example.com/shop/api" },
+            Annotations = new Dictionary<string, string>(),
+        },
+        Source = new SourceSection { Revision = "abcdef1234", Version = "1.2.3", Created = "2026-01-02T03:04:05Z" },
+        Runtime = "podman",
+    };
+
+    [Fact]
+    public void ToJson_Report_CamelCaseWithoutNullsAndReadableUrls()
+    {
+        var json = ReportWriter.ToJson(Report);
+        var node = JsonNode.Parse(json)!;
+
+        Assert.Equal("shop/api", (string?)node["image"]!["repository"]);
+        Assert.Equal(3145728, (long)node["image"]!["size"]!);
+        Assert.False(node["image"]!.AsObject().ContainsKey("registry"));
+        Assert.False((bool)node["tested"]!);
+        Assert.Contains("\"https://example.com/shop/api\"", json);
+    }
+
+    [Fact]
+    public void WriteJson_SameReportTwice_WritesOnce()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("bin/drydock.json");
+
+        Assert.True(ReportWriter.WriteJson(Report, path));
+        Assert.False(ReportWriter.WriteJson(Report, path));
+        Assert.True(ReportWriter.WriteJson(Report with { Runtime = null }, path));
+        Assert.Null(JsonNode.Parse(File.ReadAllText(path))!["runtime"]);
+    }
+
+    [Fact]
+    public void ToMarkdown_Report_TableWithDigestTagsAndSize()
+    {
+        var markdown = ReportWriter.ToMarkdown(Report);
+
+        Assert.StartsWith("### Drydock: `shop/api`\n", markdown);
+        Assert.Contains($"| digest | `sha256:{new string('a', 64)}` |", markdown);
+        Assert.Contains("| tags | `1.2.3`, `sha-abcdef1` |", markdown);
+        Assert.Contains("| size | 3.0 MiB |", markdown);
+        Assert.Contains("| tested | no |", markdown);
+    }
+}
