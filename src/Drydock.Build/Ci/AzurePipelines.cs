@@ -1,3 +1,4 @@
+using Drydock.Build.Git;
 using Drydock.Build.Metadata;
 
 namespace Drydock.Build.Ci;
@@ -39,7 +40,7 @@ internal static class AzurePipelines
             branch,
             GitRef.Tag(sourceBranch),
             // Azure Repos puts the organization in the user part (https://org@dev.azure.com/...): stripped.
-            SourceUrl.Normalize(env["BUILD_REPOSITORY_URI"]));
+            RemoteUrl.ToPublicHttps(env["BUILD_REPOSITORY_URI"]));
     }
 
     private static string? RunUrl(string? collection, string? project, string? buildId)

@@ -1,3 +1,4 @@
+using Drydock.Build.Git;
 using System.Text.Json;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Metadata;
@@ -48,7 +49,7 @@ internal static class GitHubActions
             sha,
             branch,
             GitRef.Tag(reference),
-            SourceUrl.Normalize(repositoryUrl));
+            RemoteUrl.ToPublicHttps(repositoryUrl));
     }
 
     private static (string? HeadSha, string? Number) ReadPullRequest(string? eventPath, IBuildLog log)

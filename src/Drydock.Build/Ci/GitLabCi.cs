@@ -1,3 +1,4 @@
+using Drydock.Build.Git;
 using Drydock.Build.Metadata;
 
 namespace Drydock.Build.Ci;
@@ -33,6 +34,6 @@ internal static class GitLabCi
             sha,
             branch,
             tag,
-            SourceUrl.Normalize(env["CI_PROJECT_URL"]));
+            RemoteUrl.ToPublicHttps(env["CI_PROJECT_URL"]));
     }
 }

@@ -1,3 +1,4 @@
+using Drydock.Build.Git;
 using Drydock.Build.Metadata;
 
 namespace Drydock.Build.Ci;
@@ -32,7 +33,7 @@ internal static class Jenkins
             branch,
             tag,
             // GIT_URL is the configured remote and may hold user:password@.
-            SourceUrl.Normalize(env["GIT_URL"]));
+            RemoteUrl.ToPublicHttps(env["GIT_URL"]));
     }
 
     private static string? StripOrigin(string? branch) =>

@@ -1,3 +1,4 @@
+using Drydock.Build.Git;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using Drydock.Build.Ci;
@@ -15,7 +16,7 @@ public static class MetadataResolver
 {
     private const string Git = "git repository";
 
-    public static ImageMetadata Resolve(MetadataInputs inputs, RepositoryFacts? repository, CiFacts? ci, IBuildLog log)
+    public static ImageMetadata Resolve(MetadataInputs inputs, GitFacts? repository, CiFacts? ci, IBuildLog log)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(log);
@@ -47,9 +48,9 @@ public static class MetadataResolver
         var source = Pick(
             log,
             "source",
-            (SourceUrl.Normalize(inputs.SourceUrl), "RepositoryUrl"),
+            (RemoteUrl.ToPublicHttps(inputs.SourceUrl), "RepositoryUrl"),
             (ci?.RepositoryUrl, ciSource),
-            (SourceUrl.Normalize(repository?.RemoteUrl), "git remote"));
+            (RemoteUrl.ToPublicHttps(repository?.RemoteUrl), "git remote"));
 
         var labels = new OrderedDictionary<string, string>(StringComparer.Ordinal);
         Add(labels, LabelKeys.Revision, revision);
@@ -90,7 +91,7 @@ public static class MetadataResolver
             new ReadOnlyDictionary<string, string>(annotations));
     }
 
-    private static DateTimeOffset Created(MetadataInputs inputs, RepositoryFacts? repository, IBuildLog log)
+    private static DateTimeOffset Created(MetadataInputs inputs, GitFacts? repository, IBuildLog log)
     {
         // Whole seconds in UTC: the label has no fraction, and the image config must agree with it.
         if (SourceDateEpoch.Parse(inputs.SourceDateEpoch) is { } epoch)

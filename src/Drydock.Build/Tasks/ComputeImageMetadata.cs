@@ -141,12 +141,11 @@ public sealed class ComputeImageMetadata : DrydockTask
     }
 
     /// <summary>The repository's facts; none (with the reason) when there is no repository or no git.</summary>
-    private (RepositoryFacts? Facts, DrydockException? Problem) ReadRepository(IBuildLog log, CancellationToken cancellationToken)
+    private (GitFacts? Facts, DrydockException? Problem) ReadRepository(IBuildLog log, CancellationToken cancellationToken)
     {
         try
         {
-            var git = GitRepository.Read(ProjectDirectory, log, cancellationToken);
-            return (new RepositoryFacts(git.Sha, git.Branch, git.IsDirty, git.CommitTime, git.RemoteUrl, git.TagsAtHead, git.IsShallow), null);
+            return (GitRepository.Read(ProjectDirectory, log, cancellationToken), null);
         }
         catch (DrydockException e) when (e.Code is KnownCodes.NoRepository or KnownCodes.GitNotFound)
         {

@@ -1,3 +1,4 @@
+using Drydock.Build.Git;
 using Drydock.Build.Ci;
 using Drydock.Build.Metadata;
 
@@ -11,8 +12,8 @@ internal static class Facts
 
     public static readonly DateTimeOffset CommitTime = new(2024, 5, 17, 9, 30, 15, 250, TimeSpan.FromHours(2));
 
-    public static RepositoryFacts Repository(string? branch = "main", IReadOnlyList<string>? tags = null, string? remote = "https://github.com/octo-org/shop.git") =>
-        new(RepoSha, branch, IsDirty: false, CommitTime, remote, tags ?? [], IsShallow: false);
+    public static GitFacts Repository(string? branch = "main", IReadOnlyList<string>? tags = null, string? remote = "https://github.com/octo-org/shop.git") =>
+        new("/src/shop", RepoSha, RepoSha[..7], branch, IsDirty: false, CommitTime, remote, tags ?? [], IsShallow: false);
 
     public static CiFacts CiRun(string? branch = "feature/ci", string? tag = null, string? pullRequest = null, string runId = "100") =>
         new(CiProvider.GitHubActions, runId, $"https://github.com/octo-org/shop/actions/runs/{runId}", pullRequest, CiSha, branch, tag, "https://github.com/octo-org/shop-ci");
