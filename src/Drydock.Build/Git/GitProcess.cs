@@ -1,7 +1,5 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Processes;
 
 namespace Drydock.Build.Git;
 
@@ -26,112 +24,41 @@ internal static class GitProcess
         CancellationToken cancellationToken,
         params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo
+        var gitEnvironment = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
         {
-            WorkingDirectory = directory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
+            // LC_ALL=C: messages are matched by their English text. No prompts (git(1) GIT_TERMINAL_PROMPT),
+            // no index refresh written behind the user's back (GIT_OPTIONAL_LOCKS), no pager.
+            ["LC_ALL"] = "C",
+            ["GIT_TERMINAL_PROMPT"] = "0",
+            ["GIT_OPTIONAL_LOCKS"] = "0",
+            ["GIT_PAGER"] = "cat",
         };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            startInfo.Environment[name] = value;
-        }
-
         foreach (var name in RepositoryLocationVariables)
         {
-            startInfo.Environment.Remove(name);
+            gitEnvironment[name] = null;
         }
 
-        // LC_ALL=C: messages are matched by their English text. No prompts (git(1) GIT_TERMINAL_PROMPT),
-        // no index refresh written behind the user's back (GIT_OPTIONAL_LOCKS), no pager.
-        startInfo.Environment["LC_ALL"] = "C";
-        startInfo.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        startInfo.Environment["GIT_OPTIONAL_LOCKS"] = "0";
-        startInfo.Environment["GIT_PAGER"] = "cat";
-
-        // Process.Start would search this process's PATH; the git processes' PATH is the one that counts.
-        startInfo.FileName = FindOnPath(startInfo.Environment.TryGetValue("PATH", out var path) ? path : null)
-            ?? throw NotFound("it is not on PATH");
-
-        Process process;
         try
         {
-            process = Process.Start(startInfo)!;
+            var result = ProcessRunner.Run("git", arguments, Timeout, cancellationToken, directory, gitEnvironment);
+            return new GitResult(result.ExitCode, result.StandardOutput, result.StandardError);
         }
-        catch (Win32Exception exception)
+        catch (FileNotFoundException e)
         {
-            throw NotFound($"'{startInfo.FileName}' could not be started ({exception.Message})");
+            throw NotFound(e.Message);
         }
-
-        using (process)
+        catch (TimeoutException)
         {
-            process.StandardInput.Close();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(Timeout);
-            var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
-            var error = process.StandardError.ReadToEndAsync(deadline.Token);
-            try
-            {
-                Task.WhenAll(output, error, process.WaitForExitAsync(deadline.Token))
-                    .WaitAsync(deadline.Token)
-                    .GetAwaiter()
-                    .GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                Kill(process);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new DrydockException(
-                    KnownCodes.GitFailed,
-                    $"'git {string.Join(' ', arguments)}' did not finish within {Timeout.TotalSeconds:0} s in '{directory}'; " +
-                    "check that the repository is not on a hung network drive, or set SourceRevisionId and SOURCE_DATE_EPOCH.");
-            }
-
-            return new GitResult(process.ExitCode, output.Result, error.Result);
+            throw new DrydockException(
+                KnownCodes.GitFailed,
+                $"'git {string.Join(' ', arguments)}' did not finish within {Timeout.TotalSeconds:0} s in '{directory}'; " +
+                "check that the repository is not on a hung network drive, or set SourceRevisionId and SOURCE_DATE_EPOCH.");
         }
     }
 
     private static DrydockException NotFound(string why) =>
         new(
             KnownCodes.GitNotFound,
-            $"Drydock reads the revision with git, but {why}; install git and put it on PATH, " +
+            $"Drydock reads the revision with git, but {why} Install git and put it on PATH, " +
             "or set SourceRevisionId and SOURCE_DATE_EPOCH to publish without git.");
-
-    private static string? FindOnPath(string? path)
-    {
-        var name = OperatingSystem.IsWindows() ? "git.exe" : "git";
-        foreach (var directory in (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            // Windows PATH entries may be quoted.
-            var candidate = Path.Combine(directory.Trim('"'), name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            // git may have started children (an fsmonitor, a wrapper script's git); leave none behind.
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited meanwhile.
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Text;
 
 namespace Drydock.Build.Processes;
 
@@ -14,11 +15,14 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 
 /// <summary>
 /// Runs a command line tool (git, podman, docker) with a bound: the process tree is killed when the
-/// timeout passes or the build is cancelled, so no Drydock step can hang a build.
+/// timeout passes or the build is cancelled, so no Drydock step can hang a build. Standard input is
+/// closed, so nothing can wait for a person.
 /// </summary>
 public static class ProcessRunner
 {
-    /// <exception cref="FileNotFoundException">The program is not installed (not on PATH).</exception>
+    /// <param name="environment">Laid over this process's environment; a null value removes a variable.
+    /// The program is looked up on the resulting PATH.</param>
+    /// <exception cref="FileNotFoundException">The program is not on PATH or could not be started.</exception>
     /// <exception cref="TimeoutException">The program did not finish within <paramref name="timeout"/>.</exception>
     public static ProcessResult Run(
         string program,
@@ -28,11 +32,13 @@ public static class ProcessRunner
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var startInfo = new ProcessStartInfo(program)
+        var startInfo = new ProcessStartInfo
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
@@ -43,8 +49,19 @@ public static class ProcessRunner
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            startInfo.Environment[name] = value;
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
+
+        // Process.Start would search this process's PATH; the child's PATH is the one that counts.
+        startInfo.FileName = FindOnPath(program, startInfo.Environment.TryGetValue("PATH", out var path) ? path : null)
+            ?? throw new FileNotFoundException($"'{program}' is not on PATH.", program);
 
         using var process = new Process { StartInfo = startInfo };
         try
@@ -53,7 +70,7 @@ public static class ProcessRunner
         }
         catch (Win32Exception e)
         {
-            throw new FileNotFoundException($"'{program}' could not be started: {e.Message}", program, e);
+            throw new FileNotFoundException($"'{startInfo.FileName}' could not be started ({e.Message}).", program, e);
         }
 
         process.StandardInput.Close();
@@ -67,12 +84,49 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            Kill(process);
             cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"'{program} {string.Join(' ', startInfo.ArgumentList)}' did not finish within {timeout.TotalSeconds:0} s.");
         }
 
         return new ProcessResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    private static string? FindOnPath(string program, string? path)
+    {
+        if (Path.IsPathRooted(program) || program.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return program;
+        }
+
+        var names = OperatingSystem.IsWindows() ? [program + ".exe", program] : new[] { program };
+        foreach (var directory in (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var name in names)
+            {
+                // Windows PATH entries may be quoted.
+                var candidate = Path.Combine(directory.Trim('"'), name);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            // Tools start children (git an fsmonitor, podman conmon); leave none behind.
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile.
+        }
     }
 }

@@ -18,7 +18,7 @@ public class GitNotInstalled
             () => Drydock.Build.Git.GitRepository.Read(repository.Path, new ListBuildLog(), environment));
 
         Assert.Equal(KnownCodes.GitNotFound, exception.Code);
-        Assert.Contains("install git and put it on PATH", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Install git and put it on PATH", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
