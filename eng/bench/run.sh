@@ -6,7 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 runs="${1:-5}"
-work="$DRYDOCK_ROOT/artifacts/bench"
+# Outside the repository, so its Directory.Build.props and central package management stay out.
+work="${TMPDIR:-/tmp}/drydock-bench"
 rm -rf "$work" && mkdir -p "$work"
 version="$(ls "$DRYDOCK_ROOT"/artifacts/feed/Drydock.Sdk.*.nupkg | sed 's/.*Drydock\.Sdk\.\(.*\)\.nupkg/\1/' | tail -1)"
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
@@ -32,7 +33,7 @@ XML
 XML
   printf 'var app = WebApplication.CreateSlimBuilder(args).Build();\napp.MapGet("/", () => "bench");\napp.Run();\n' > "$dir/app/Program.cs"
   (cd "$dir" && git init -q -b main && git -c user.name=b -c user.email=b@b add -A && git -c user.name=b -c user.email=b@b commit -qm init \
-    && printf 'bin/\nobj/\n' > .gitignore && dotnet restore -v:q app >/dev/null)
+    && printf 'bin/\nobj/\n' > .gitignore && dotnet restore -v:q app)
 }
 
 seconds() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@" | tail -20 >&2; exit 1; }; end=$(date +%s%N); awk -v d=$((end - start)) 'BEGIN { printf "%.3f", d / 1e9 }'; }

@@ -33,6 +33,13 @@ public static class KnownCodes
     public const string RuntimeLoadFailed = "DRY3003";
     public const string NoRuntime = "DRY3004";
 
+    // 5xxx image tests
+    public const string TestsFailed = "DRY5001";
+    public const string TestBuildFailed = "DRY5002";
+    public const string TestResultsMissing = "DRY5003";
+    public const string TestRunTimedOut = "DRY5004";
+    public const string TestNeedsRuntime = "DRY5005";
+
     public static string HelpLink(string code) =>
         $"https://github.com/drydock-build/drydock/blob/main/docs/diagnostics.md#{code.ToLowerInvariant()}";
 }

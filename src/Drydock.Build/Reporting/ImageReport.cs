@@ -1,3 +1,5 @@
+using Drydock.Build.Testing;
+
 namespace Drydock.Build.Reporting;
 
 /// <summary>What <c>drydock.json</c> says about one publish. Later stages (lint, tests, push) add their parts.</summary>
@@ -12,7 +14,10 @@ public sealed record ImageReport
     /// <summary>podman or docker when the image was loaded into it; null otherwise.</summary>
     public string? Runtime { get; init; }
 
+    /// <summary>True when the image's tests ran (or passed before, see <see cref="Tests"/>'s Cached) in this publish.</summary>
     public bool Tested { get; init; }
+
+    public IReadOnlyList<TestRunResult> Tests { get; init; } = [];
 
     public bool Pushed { get; init; }
 }

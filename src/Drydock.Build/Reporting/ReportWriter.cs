@@ -16,6 +16,8 @@ public static class ReportWriter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static readonly string[] TestsHeader = ["| test project | passed | failed | skipped | seconds |", "|---|---|---|---|---|"];
+
     public static string ToJson(ImageReport report) => JsonSerializer.Serialize(report, Json) + "\n";
 
     /// <summary>Writes the report only when its content changed, so incremental builds see it unchanged.</summary>
@@ -54,6 +56,10 @@ public static class ReportWriter
             Invariant($"| pushed | {(report.Pushed ? "yes" : "no")} |"),
             "",
         ];
-        return string.Join('\n', lines) + "\n";
+        var tests = report.Tests.Count == 0
+            ? []
+            : TestsHeader.Concat(report.Tests.Select(test => Invariant($"| {test.Project}{(test.Cached ? " (cached)" : "")} | {test.Passed} | {test.Failed} | {test.Skipped} | {test.DurationSeconds:0.0} |")))
+                .Append("");
+        return string.Join('\n', lines.Concat(tests)) + "\n";
     }
 }

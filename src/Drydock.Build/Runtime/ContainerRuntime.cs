@@ -91,6 +91,41 @@ public sealed class ContainerRuntime
         return true;
     }
 
+    /// <summary>Removes every container, running or not, that carries <c>label=value</c>.</summary>
+    /// <returns>How many were removed.</returns>
+    public int RemoveContainers(string label, string value, CancellationToken cancellationToken) =>
+        Remove(ContainerIds($"label={label}={value}", cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Removes the containers of test hosts that are gone (killed, crashed) without cleaning up: those
+    /// whose <c>io.drydock.pid</c> label names a process that no longer runs.
+    /// </summary>
+    public int RemoveContainersOfDeadProcesses(string pidLabel, CancellationToken cancellationToken)
+    {
+        var list = Run(["ps", "--all", "--filter", $"label={pidLabel}", "--format", $"{{{{.ID}}}} {{{{index .Labels \"{pidLabel}\"}}}}"], ProbeTimeout, cancellationToken);
+        var dead = list.StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', 2))
+            .Where(parts => parts.Length == 2 && int.TryParse(parts[1], out var pid) && !Directory.Exists($"/proc/{pid}"))
+            .Select(parts => parts[0])
+            .ToArray();
+        return Remove(dead, cancellationToken);
+    }
+
+    private string[] ContainerIds(string filter, CancellationToken cancellationToken) =>
+        Run(["ps", "--all", "--quiet", "--filter", filter], ProbeTimeout, cancellationToken).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private int Remove(string[] ids, CancellationToken cancellationToken)
+    {
+        if (ids.Length > 0)
+        {
+            Run(["rm", "--force", .. ids], ProbeTimeout, cancellationToken);
+        }
+
+        return ids.Length;
+    }
+
     private bool AllNamesPointAt(string imageId, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var inspect = Run(["image", "inspect", "--format", "{{.Id}}", .. names], ProbeTimeout, cancellationToken);

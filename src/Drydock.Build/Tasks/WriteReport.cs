@@ -31,11 +31,18 @@ public sealed class WriteReport : DrydockTask
 
     public string? StepSummaryPath { get; set; }
 
+    /// <summary>What <see cref="TestImage"/> returned; empty when the tests did not run.</summary>
+    public ITaskItem[] TestResults { get; set; } = [];
+
+    public bool Tested { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var report = ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags)) with
         {
             Runtime = string.IsNullOrEmpty(Runtime) ? null : Runtime,
+            Tested = Tested,
+            Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
         };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))

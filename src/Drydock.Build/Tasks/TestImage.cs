@@ -1,0 +1,96 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Runtime;
+using Drydock.Build.Testing;
+using Microsoft.Build.Framework;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>
+/// Runs every <c>ContainerTestProject</c> against the image under the test profile. Failed tests do
+/// not fail this task: the report is written first, then <see cref="CheckImageTests"/> fails the
+/// publish. Every container the tests start is removed at the end, also when the build is cancelled
+/// or a test host crashes.
+/// </summary>
+public sealed class TestImage : DrydockTask
+{
+    private const string RunLabel = "io.drydock.run";
+    private const string PidLabel = "io.drydock.pid";
+
+    [Required]
+    public ITaskItem[] Projects { get; set; } = [];
+
+    [Required]
+    public string ImageId { get; set; } = "";
+
+    [Required]
+    public string ImageDigest { get; set; } = "";
+
+    /// <summary>The runtime the image was loaded into: podman or docker.</summary>
+    public string? Runtime { get; set; }
+
+    [Required]
+    public string Configuration { get; set; } = "";
+
+    /// <summary>The profile: items named after the <c>DRYDOCK_TEST_*</c> variables, metadata <c>Value</c>; empty values are left out.</summary>
+    public ITaskItem[] Profile { get; set; } = [];
+
+    [Required]
+    public string ResultsDirectory { get; set; } = "";
+
+    [Required]
+    public string CacheDirectory { get; set; } = "";
+
+    public bool UseCache { get; set; } = true;
+
+    public int TimeoutMinutes { get; set; } = 30;
+
+    /// <summary>One item per project: passed, failed, skipped, duration, trx, cached as metadata.</summary>
+    [Output]
+    public ITaskItem[] Results { get; private set; } = [];
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(Runtime))
+        {
+            throw new DrydockException(KnownCodes.TestNeedsRuntime,
+                "ContainerTestProject items are declared but the image was not loaded into podman or docker: install one, or publish with -p:DrydockTest=false.");
+        }
+
+        var runtime = ContainerRuntime.Detect(Runtime, log, cancellationToken)!;
+        runtime.RemoveContainersOfDeadProcesses(PidLabel, cancellationToken);
+        var settings = new ImageTestSettings
+        {
+            ImageId = ImageId,
+            ImageDigest = ImageDigest,
+            Runtime = runtime.Command,
+            RunId = Guid.NewGuid().ToString("N"),
+            Configuration = Configuration,
+            Profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value")),
+            ResultsDirectory = ResultsDirectory,
+            Timeout = TimeSpan.FromMinutes(TimeoutMinutes),
+            UseCache = UseCache,
+        };
+
+        var results = new List<TestRunResult>();
+        try
+        {
+            foreach (var project in Projects)
+            {
+                results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Also after a crashed test host or a cancelled build: the run label finds what it left.
+            var removed = runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
+            log.Detail($"Drydock: removed {removed} container(s) left by run {settings.RunId}");
+        }
+
+        Results = results.Select(TestResultItems.ToItem).ToArray();
+        foreach (var result in results)
+        {
+            Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1} passed, {2} failed, {3} skipped{4}",
+                result.Project, result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Drydock.Build.Testing;
+
+/// <summary>What one test project's run against the image gave, as its TRX file records it.</summary>
+public sealed record TestRunResult
+{
+    public required string Project { get; init; }
+
+    public required int Passed { get; init; }
+
+    public required int Failed { get; init; }
+
+    public required int Skipped { get; init; }
+
+    public required double DurationSeconds { get; init; }
+
+    /// <summary>Failed tests: name and the start of the message.</summary>
+    public IReadOnlyList<FailedTest> Failures { get; init; } = [];
+
+    public string? Trx { get; init; }
+
+    /// <summary>True when these results come from the test cache (same image, same test assemblies, same profile).</summary>
+    public bool Cached { get; init; }
+
+    public bool Succeeded => Failed == 0;
+}
+
+public sealed record FailedTest(string Name, string Message);
