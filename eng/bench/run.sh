@@ -56,6 +56,7 @@ for i in $(seq 1 "$runs"); do
   change drydock; samples[publish_drydock_load]+="$(seconds drydock_publish) "
   samples[republish_plain]+="$(seconds plain_publish) "
   samples[republish_drydock]+="$(seconds drydock_publish) "
+  samples[republish_no_container]+="$(seconds dotnet publish "$work/plain/app" -c Release --no-restore) "
   samples[build_plain]+="$(seconds build plain) "
   samples[build_drydock]+="$(seconds build drydock) "
 done
@@ -73,3 +74,8 @@ row "publish after a change (no load)" publish_drydock publish_plain "<= 1.10x"
 row "publish after a change (+ podman load)" publish_drydock_load publish_plain "(info)"
 row "republish, nothing changed" republish_drydock republish_plain "<= 0.50x"
 row "dotnet build, nothing changed" build_drydock build_plain "<= 1.02x"
+# What the image stage alone costs on a republish: each side minus a plain `dotnet publish`.
+read -r _ base <<<"$(tr ' ' '\n' <<<"${samples[republish_no_container]}" | grep . | stats)"
+read -r _ dd <<<"$(tr ' ' '\n' <<<"${samples[republish_drydock]}" | grep . | stats)"
+read -r _ sdk <<<"$(tr ' ' '\n' <<<"${samples[republish_plain]}" | grep . | stats)"
+awk -v b="$base" -v d="$dd" -v s="$sdk" 'BEGIN { printf "republish beyond `dotnet publish` (%.3f s, median): Drydock %.3f s, SDK PublishContainer %.3f s\n", b, d - b, s - b }'

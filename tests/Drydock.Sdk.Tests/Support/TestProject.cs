@@ -44,7 +44,8 @@ public sealed class TestProject : IDisposable
         string properties = "",
         bool git = true,
         bool asSdk = false,
-        string? program = null)
+        string? program = null,
+        string items = "")
     {
         var root = NewRoot();
         var project = new TestProject(root, name);
@@ -65,6 +66,7 @@ public sealed class TestProject : IDisposable
                 {properties}
               </PropertyGroup>
               {reference}
+              <ItemGroup>{items}</ItemGroup>
             </Project>
             """);
         project.WriteFile($"{name}/Program.cs", program ?? (web
@@ -106,6 +108,48 @@ public sealed class TestProject : IDisposable
         return clone;
     }
 
+    /// <summary>
+    /// Adds an xunit project <c>{Name}.ImageTests</c> that uses Drydock.Testing, with <paramref name="tests"/>
+    /// as its test class body, and declares it as the app's <c>ContainerTestProject</c>. Commits.
+    /// </summary>
+    public void AddImageTests(string tests)
+    {
+        var name = $"{Name}.ImageTests";
+        WriteFile($"{name}/{name}.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <IsPackable>false</IsPackable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                <PackageReference Include="xunit" Version="2.9.3" />
+                <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+                <PackageReference Include="Drydock.Testing" Version="{Paths.PackageVersion}" />
+              </ItemGroup>
+            </Project>
+            """);
+        WriteFile($"{name}/ImageTests.cs", $$"""
+            using System.Net;
+            using Drydock.Testing;
+            using Xunit;
+
+            public class ImageTests(ImageUnderTest image) : IClassFixture<ImageUnderTest>
+            {
+            {{tests}}
+            }
+            """);
+        WriteFile($"{Name}/Directory.Build.targets", $"""
+            <Project>
+              <ItemGroup>
+                <ContainerTestProject Include="../{name}/{name}.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        Commit("Add image tests");
+    }
+
     public void WriteFile(string relativePath, string content)
     {
         var path = Path.Combine(Root, relativePath);
@@ -143,6 +187,44 @@ public sealed class TestProject : IDisposable
         }
 
         return ProcessRunner.Run(program, arguments, CommandTimeout, CancellationToken.None, workingDirectory ?? ProjectDirectory, merged);
+    }
+
+    /// <summary>Starts <c>dotnet publish</c> without waiting for it, with output going to <paramref name="log"/>.</summary>
+    public System.Diagnostics.Process StartPublish(string log, params string[] arguments)
+    {
+        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = ProjectDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", .. arguments])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in HermeticEnvironment().Concat(Environment))
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(key);
+            }
+            else
+            {
+                startInfo.Environment[key] = value;
+            }
+        }
+
+        var process = System.Diagnostics.Process.Start(startInfo)!;
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        process.OutputDataReceived += (_, line) => { lock (writer) { writer.WriteLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (writer) { writer.WriteLine(line.Data); } };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => { lock (writer) { writer.Dispose(); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     public void Dispose()

@@ -1,0 +1,121 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Sdk.Tests.Support;
+
+namespace Drydock.Sdk.Tests;
+
+/// <summary>
+/// An image that fails its tests fails the publish with DRY5001, naming what went wrong: a failed
+/// assertion, an OOM kill at start, a crash at start, an app that never becomes ready.
+/// </summary>
+public sealed class ImageTestsFail : IDisposable
+{
+    private TestProject? _project;
+
+    [Fact]
+    public void A_failing_test_fails_the_publish_and_the_report_says_which()
+    {
+        _project = TestProject.Create("failing", program: TestApps.Web);
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Greets_in_french()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal("Bonjour", await app.Http.GetStringAsync("/"));
+                }
+
+                [Fact]
+                public async Task Answers()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/")).StatusCode);
+                }
+            """);
+
+        var publish = _project.Publish();
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
+        Assert.Contains("ImageTests.Greets_in_french", publish.StandardOutput);
+        Assert.DoesNotContain("ImageTests.Answers:", publish.StandardOutput);
+        var tests = _project.Report()["tests"]![0]!;
+        Assert.Equal(1, (int)tests["failed"]!);
+        Assert.Equal(1, (int)tests["passed"]!);
+        Assert.Equal("ImageTests.Greets_in_french", (string?)tests["failures"]![0]!["name"]);
+        Assert.Empty(ImageTestsPass.LeftContainers());
+
+        // A failed image is never cached as passed.
+        var again = _project.Publish();
+        Assert.False(again.Succeeded);
+        Assert.DoesNotContain("cached: this image already passed", again.StandardOutput);
+    }
+
+    [Fact]
+    public void An_app_killed_for_memory_at_start_is_reported_as_OOMKilled()
+    {
+        _project = TestProject.Create("hungry", program: TestApps.Web);
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Starts()
+                {
+                    await using var app = await image.StartAsync(options => options.Environment["ALLOCATE_AT_START_MB"] = "400");
+                }
+            """);
+
+        var publish = _project.Publish("-p:ContainerTestMemory=128m");
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
+        Assert.Contains("OOMKilled: true", publish.StandardOutput);
+    }
+
+    [Fact]
+    public void An_app_that_crashes_at_start_is_reported_with_its_exit_code_and_log()
+    {
+        // An app that needs ICU, on a base without it: .NET stops at start with a globalization error.
+        _project = TestProject.Create("noicu", program: TestApps.Web, properties: "<InvariantGlobalization>false</InvariantGlobalization>");
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Starts()
+                {
+                    await using var app = await image.StartAsync();
+                }
+            """);
+
+        var publish = _project.Publish($"-p:ContainerBaseImage={Paths.Registry}/dotnet/aspnet:10.0-noble-chiseled");
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
+        Assert.Contains("exit code", publish.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("ICU", publish.StandardOutput);
+    }
+
+    [Fact]
+    public void An_app_that_never_listens_fails_within_the_readiness_timeout()
+    {
+        _project = TestProject.Create("silent", sdk: "Microsoft.NET.Sdk", program: TestApps.NeverListens,
+            properties: "<InvariantGlobalization>true</InvariantGlobalization>");
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Starts()
+                {
+                    await using var app = await image.StartAsync();
+                }
+            """);
+
+        var publish = _project.Publish("-p:ContainerTestTimeout=3s");
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
+        Assert.Contains("working, but not listening", publish.StandardOutput);
+        Assert.Empty(ImageTestsPass.LeftContainers());
+    }
+
+    public void Dispose()
+    {
+        if (_project is not null)
+        {
+            Oci.RemoveRepository(_project.Name);
+            _project.Dispose();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Drydock.Sdk.Tests.Support;
+
+/// <summary>Programs for apps under test.</summary>
+public static class TestApps
+{
+    /// <summary>A web app that tells what it sees of its limits, and can allocate on request or at start.</summary>
+    public const string Web = """
+        var allocateAtStart = Environment.GetEnvironmentVariable("ALLOCATE_AT_START_MB");
+        if (allocateAtStart is not null)
+        {
+            Allocate(int.Parse(allocateAtStart));
+        }
+
+        var app = WebApplication.CreateSlimBuilder(args).Build();
+        app.MapGet("/", () => "Hello from a Drydock test!");
+        app.MapGet("/env", () => $"{Environment.ProcessorCount} {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes}");
+        app.MapGet("/alloc", (int mb) => Allocate(mb));
+        app.Run();
+
+        static int Allocate(int megabytes)
+        {
+            var blocks = new List<byte[]>();
+            for (var i = 0; i < megabytes; i++)
+            {
+                var block = new byte[1 << 20];
+                Array.Fill(block, (byte)1);
+                blocks.Add(block);
+            }
+
+            return blocks.Count;
+        }
+        """;
+
+    /// <summary>A console app that never listens on any port.</summary>
+    public const string NeverListens = """
+        Console.WriteLine("working, but not listening");
+        Thread.Sleep(Timeout.Infinite);
+        """;
+}
