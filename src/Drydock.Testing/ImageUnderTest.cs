@@ -105,6 +105,8 @@ public sealed class ImageUnderTest : IAsyncDisposable, IDisposable
             // Swap equal to memory: no swap, so the memory limit is a real limit.
             "--memory", profile.Memory,
             "--memory-swap", profile.Memory,
+            // Removal stops with SIGTERM first; an app that ignores it is killed after 2 s, not the default 10 s.
+            "--stop-timeout", "2",
             // Ephemeral host port on loopback only: tests run in parallel and nothing else should reach them.
             "--publish", $"127.0.0.1::{profile.Port.ToString(CultureInfo.InvariantCulture)}",
         ];
