@@ -40,6 +40,13 @@ public static class KnownCodes
     public const string TestRunTimedOut = "DRY5004";
     public const string TestNeedsRuntime = "DRY5005";
 
+    // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
+    public const string ContainerExited = "DRY5101";
+    public const string ContainerNotReady = "DRY5102";
+    public const string InvalidTestSetting = "DRY5103";
+    public const string NoImageToTest = "DRY5104";
+    public const string TestRuntimeFailed = "DRY5105";
+
     public static string HelpLink(string code) =>
         $"https://github.com/drydock-build/drydock/blob/main/docs/diagnostics.md#{code.ToLowerInvariant()}";
 }

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Drydock.Testing;
+
+/// <summary>
+/// Removes the containers this process started when it ends without disposing them: normal exit
+/// (ProcessExit), Ctrl+C (SIGINT), SIGTERM and SIGQUIT. A killed process (SIGKILL, a crash) cannot clean
+/// up; <see cref="ContainerSweeper.SweepDeadRuns"/> removes those containers later by their pid label.
+/// </summary>
+internal static class ExitCleanup
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private static readonly ConcurrentDictionary<string, string> Live = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+    private static List<PosixSignalRegistration>? s_signals;
+
+    public static void Track(string runtime, string id)
+    {
+        Register();
+        Live[id] = runtime;
+    }
+
+    public static void Untrack(string id) => Live.TryRemove(id, out _);
+
+    private static void Register()
+    {
+        lock (Gate)
+        {
+            if (s_signals is not null)
+            {
+                return;
+            }
+
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveAll();
+
+            // Not cancelled: after the cleanup the signal does what it would have done (end the process).
+            // On Windows, SIGINT is Ctrl+C and SIGTERM the console closing.
+            s_signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }
+                .Select(signal => PosixSignalRegistration.Create(signal, _ => RemoveAll()))];
+        }
+    }
+
+    private static void RemoveAll()
+    {
+        foreach (var group in Live.ToArray().GroupBy(entry => entry.Value, entry => entry.Key))
+        {
+            var ids = group.ToArray();
+            try
+            {
+                Cli.Run(group.Key, ["rm", "-f", .. ids], Bound);
+            }
+            catch (Exception e) when (e is FileNotFoundException or TimeoutException)
+            {
+                // Nothing more can be done while exiting; the run id label lets the next run sweep them.
+            }
+
+            foreach (var id in ids)
+            {
+                Live.TryRemove(id, out _);
+            }
+        }
+    }
+}

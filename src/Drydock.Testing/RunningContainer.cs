@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Drydock.Testing;
+
+/// <summary>
+/// A container started from the image under test, ready to answer. Dispose it to stop and remove it.
+/// </summary>
+public sealed partial class RunningContainer : IAsyncDisposable
+{
+    private static readonly TimeSpan StatePollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly RuntimeCli _runtime;
+    private readonly CgroupMonitor? _monitor;
+    private readonly LatencyProxy? _proxy;
+    private int _disposed;
+
+    internal RunningContainer(RuntimeCli runtime, string id, string image, TestProfile profile, IPEndPoint published, CgroupMonitor? monitor)
+    {
+        (_runtime, Id, Image, Profile, _monitor) = (runtime, id, image, profile, monitor);
+        if (profile.Latency > TimeSpan.Zero)
+        {
+            _proxy = LatencyProxy.Start(published, profile.Latency, profile.Jitter);
+        }
+
+        Endpoint = _proxy?.Endpoint ?? published;
+        Http = new HttpClient { BaseAddress = new Uri($"http://{Endpoint}/") };
+    }
+
+    /// <summary>The full container id.</summary>
+    public string Id { get; }
+
+    public string Image { get; }
+
+    /// <summary>The profile it was started with, after the test's overrides.</summary>
+    public TestProfile Profile { get; }
+
+    /// <summary>Where the app answers on the host: the published port, or the latency proxy in front of it.</summary>
+    public IPEndPoint Endpoint { get; }
+
+    /// <summary>A client for <see cref="Endpoint"/> (through the latency proxy when the profile has latency).</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The container's last <paramref name="tail"/> log lines (standard output and error).</summary>
+    public Task<string> GetLogsAsync(int tail = 50, CancellationToken cancellationToken = default) =>
+        _runtime.LogsAsync(Id, tail, cancellationToken);
+
+    /// <summary>Whether it still runs, and if not, its exit code and whether it was OOM-killed.</summary>
+    public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
+    {
+        var facts = await _runtime.InspectAsync(Id, Profile.Port, cancellationToken).ConfigureAwait(false);
+        return new ContainerState(facts.Status, facts.Running, facts.ExitCode, facts.OomKilled || (!facts.Running && _monitor?.SawOomKill == true));
+    }
+
+    /// <summary>Waits until the container has exited, at most <paramref name="timeout"/>.</summary>
+    /// <exception cref="TimeoutException">It still runs after the timeout.</exception>
+    public async Task<ContainerState> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (!state.Running)
+            {
+                return state;
+            }
+
+            if (Stopwatch.GetElapsedTime(started) >= timeout)
+            {
+                throw new TimeoutException($"Container {Id[..12]} of '{Image}' still runs after {timeout.TotalSeconds:0.#} s.");
+            }
+
+            await Task.Delay(StatePollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Peak memory and CPU time so far, read from the container's cgroup on the host (cgroup v1:
+    /// <c>memory.max_usage_in_bytes</c>, <c>cpuacct.usage</c>; v2: <c>memory.peak</c>, <c>cpu.stat</c>).
+    /// Where the host cannot see the cgroup (rootless, a VM), from <c>stats --no-stream</c>: current
+    /// memory, not the peak. After the container exited: the last sample.
+    /// </summary>
+    public ContainerStats Stats()
+    {
+        if (_monitor is not null)
+        {
+            return _monitor.Stats;
+        }
+
+        var json = _runtime.StatsJsonAsync(Id, CancellationToken.None).GetAwaiter().GetResult();
+        return ParseRuntimeStats(json);
+    }
+
+    /// <summary>Stops and removes the container and the latency proxy.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Http.Dispose();
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _runtime.RemoveAsync([Id], CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitCleanup.Untrack(Id);
+            if (_monitor is not null)
+            {
+                await _monitor.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>podman: <c>mem_usage</c> "60.5MB / 201.3MB", <c>cpu_time</c> "677.4ms"; docker: <c>MemUsage</c> "60MiB / 192MiB".</summary>
+    internal static ContainerStats ParseRuntimeStats(string json)
+    {
+        long memory = 0;
+        TimeSpan? cpu = null;
+        if (!string.IsNullOrWhiteSpace(json))
+        {
+            using var document = JsonDocument.Parse(json);
+            var stats = document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement[0] : document.RootElement;
+            foreach (var property in stats.EnumerateObject())
+            {
+                if (property.Name is "mem_usage" or "MemUsage")
+                {
+                    memory = ParseSize(property.Value.GetString()?.Split('/')[0].Trim() ?? "");
+                }
+                else if (property.Name is "cpu_time")
+                {
+                    cpu = ParseGoDuration(property.Value.GetString() ?? "");
+                }
+            }
+        }
+
+        return new ContainerStats(memory, cpu, "runtime stats");
+    }
+
+    private static long ParseSize(string text)
+    {
+        var match = SizePattern().Match(text);
+        if (!match.Success)
+        {
+            return 0;
+        }
+
+        var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var factor = match.Groups[2].Value.ToUpperInvariant() switch
+        {
+            "KB" => 1e3, "MB" => 1e6, "GB" => 1e9,
+            "KIB" => 1024d, "MIB" => 1024d * 1024, "GIB" => 1024d * 1024 * 1024,
+            _ => 1,
+        };
+        return (long)(number * factor);
+    }
+
+    private static TimeSpan? ParseGoDuration(string text)
+    {
+        var total = TimeSpan.Zero;
+        var matches = GoDurationPattern().Matches(text);
+        foreach (Match match in matches)
+        {
+            var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            total += match.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(number),
+                "m" => TimeSpan.FromMinutes(number),
+                "s" => TimeSpan.FromSeconds(number),
+                "ms" => TimeSpan.FromMilliseconds(number),
+                "us" or "µs" => TimeSpan.FromMicroseconds(number),
+                _ => TimeSpan.FromTicks((long)(number / 100)),
+            };
+        }
+
+        return matches.Count > 0 ? total : null;
+    }
+
+    [GeneratedRegex("^([0-9.]+)\\s*([A-Za-z]*)$")]
+    private static partial Regex SizePattern();
+
+    [GeneratedRegex("([0-9.]+)(h|ms|m|s|us|µs|ns)")]
+    private static partial Regex GoDurationPattern();
+}

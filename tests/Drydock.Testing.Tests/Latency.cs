@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Drydock.Testing.Tests.Support;
+
+namespace Drydock.Testing.Tests;
+
+/// <summary>The latency proxy delays the request and the response, each by the configured latency.</summary>
+[Collection(WithTestImages.Name)]
+public sealed class Latency(TestImages images)
+{
+    private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task Request_ThroughTheProxy_TakesTwiceTheLatencyLonger()
+    {
+        await using var image = new ImageUnderTest(images.Options(new TestProfile { Latency = Delay }));
+        await using var app = await image.StartAsync();
+        var port = Shell.Podman("port", app.Id, "8080/tcp").Output.Trim().Split(':')[^1];
+        using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        Assert.NotEqual(port, app.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var withoutLatency = await FastestAsync(direct);
+        var withLatency = await FastestAsync(app.Http);
+
+        // Request and response are each held for the latency.
+        Assert.True(withLatency - withoutLatency >= 2 * Delay, $"with {withLatency.TotalMilliseconds} ms, without {withoutLatency.TotalMilliseconds} ms");
+        Assert.True(withLatency < (2 * Delay) + TimeSpan.FromMilliseconds(500), $"with {withLatency.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Jitter_KeepsTheResponseIntact()
+    {
+        await using var image = new ImageUnderTest(images.Options(new TestProfile { Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(20) }));
+        await using var app = await image.StartAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => app.Http.GetStringAsync(new Uri($"/var?name=ASPNETCORE_HTTP_PORTS&i={i}", UriKind.Relative))));
+
+        Assert.All(answers, answer => Assert.Equal("8080", answer));
+    }
+
+    /// <summary>The fastest of a few requests on a warm connection: the app's own time is then stable.</summary>
+    private static async Task<TimeSpan> FastestAsync(HttpClient http)
+    {
+        await http.GetStringAsync(new Uri("/", UriKind.Relative));
+        var fastest = TimeSpan.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await http.GetStringAsync(new Uri("/", UriKind.Relative));
+            fastest = clock.Elapsed < fastest ? clock.Elapsed : fastest;
+        }
+
+        return fastest;
+    }
+}

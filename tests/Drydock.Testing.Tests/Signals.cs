@@ -1,0 +1,30 @@
+using Drydock.Testing.Tests.Support;
+
+namespace Drydock.Testing.Tests;
+
+/// <summary>A test host interrupted mid-run (Ctrl+C, a CI cancel) removes its containers on the way out.</summary>
+[Collection(WithTestImages.Name)]
+public sealed class Signals(TestImages images)
+{
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Signal_WhileAContainerRuns_LeavesNoContainer(string signal)
+    {
+        var runId = "signal-" + Guid.NewGuid().ToString("N")[..12];
+        using var host = Shell.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Drydock.Testing.SignalHost.dll")], new Dictionary<string, string?>
+        {
+            ["DRYDOCK_IMAGE"] = images.App,
+            ["DRYDOCK_RUNTIME"] = "podman",
+            ["DRYDOCK_RUN_ID"] = runId,
+        });
+        var started = await host.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.StartsWith("started ", started, StringComparison.Ordinal);
+        Assert.Single(Shell.ContainersOfRun(runId));
+
+        Assert.True(Shell.Run("kill", ["-s", signal, host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)).Succeeded);
+
+        await host.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(Shell.ContainersOfRun(runId));
+    }
+}

@@ -1,0 +1,87 @@
+namespace Drydock.Testing.Tests.Support;
+
+/// <summary>
+/// Publishes TestApp into podman once per test run (about 10 s) and removes it afterwards, with any
+/// container a failed test left behind. One image serves every scenario: TESTAPP_MODE=crash exits at
+/// start, TESTAPP_MODE=silent never listens.
+/// </summary>
+public sealed class TestImages : IDisposable
+{
+    private readonly string _workspace = Path.Combine(Path.GetTempPath(), "drydock-testing-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public TestImages()
+    {
+        UsePodmanConfiguration();
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        App = $"localhost/drydock-testing/testapp:{tag}";
+        Directory.CreateDirectory(_workspace);
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestApp")))
+        {
+            File.Copy(file, Path.Combine(_workspace, Path.GetFileName(file)));
+        }
+
+        var publish = Shell.Run("dotnet",
+        [
+            "publish", Path.Combine(_workspace, "TestApp.csproj"), "-t:PublishContainer",
+            $"-p:ContainerBaseImage={Registry}/dotnet/aspnet:10.0-noble-chiseled-extra",
+            "-p:ContainerRepository=drydock-testing/testapp", $"-p:ContainerImageTag={tag}", "-p:LocalRegistry=Podman",
+        ], TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = null });
+        if (!publish.Succeeded)
+        {
+            throw new InvalidOperationException($"Publishing the test app failed (is the registry at {Registry} up? bash eng/setup.sh):\n{publish.Output}\n{publish.Error}");
+        }
+    }
+
+    /// <summary>The test app's image reference.</summary>
+    public string App { get; }
+
+    /// <summary>The run id of this test run's containers.</summary>
+    public string RunId { get; } = "testing-" + Guid.NewGuid().ToString("N")[..12];
+
+    public static string Registry =>
+        Environment.GetEnvironmentVariable("DRYDOCK_TEST_REGISTRY") is { Length: > 0 } registry ? registry : "localhost:5000";
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>Options for the test app with a profile a test may change.</summary>
+    public ImageOptions Options(TestProfile? profile = null) =>
+        new() { Image = App, Runtime = "podman", RunId = RunId, Profile = profile ?? new TestProfile() };
+
+    public void Dispose()
+    {
+        ContainerSweeper.Sweep("podman", RunId);
+        Shell.Podman("rmi", "-f", App);
+        Directory.Delete(_workspace, recursive: true);
+    }
+
+    /// <summary>
+    /// eng/env.sh points podman at eng/containers.conf (runc, cgroupfs); an IDE or a bare `dotnet test`
+    /// may not have sourced it.
+    /// </summary>
+    private static void UsePodmanConfiguration()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CONTAINERS_CONF")))
+        {
+            Environment.SetEnvironmentVariable("CONTAINERS_CONF", Path.Combine(RepositoryRoot, "eng", "containers.conf"));
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Sdk.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Sdk.sln above {AppContext.BaseDirectory}.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WithTestImages : ICollectionFixture<TestImages>
+{
+    public const string Name = "test images";
+}
