@@ -11,7 +11,7 @@ namespace Drydock.Testing;
 /// each <see cref="StartAsync"/> starts a container the way production starts it, and waits until it
 /// answers. Disposing the fixture removes the containers the tests did not dispose.
 /// </summary>
-public sealed class ImageUnderTest : IAsyncDisposable, IDisposable
+public class ImageUnderTest : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -31,7 +31,11 @@ public sealed class ImageUnderTest : IAsyncDisposable, IDisposable
     {
     }
 
-    public ImageUnderTest(ImageOptions options)
+    /// <summary>
+    /// For a fixture of your own with explicit options (xunit wants a fixture with one public
+    /// constructor): <c>class ShopImage() : ImageUnderTest(new ImageOptions { Image = "shop/api:dev" });</c>
+    /// </summary>
+    protected ImageUnderTest(ImageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Profile.Validate();
@@ -40,6 +44,9 @@ public sealed class ImageUnderTest : IAsyncDisposable, IDisposable
     }
 
     public ImageOptions Options { get; }
+
+    /// <summary>An image under test with explicit options, outside a test framework's fixtures.</summary>
+    public static ImageUnderTest For(ImageOptions options) => new(options);
 
     /// <summary>The runtime CLI in use: <c>podman</c> or <c>docker</c>.</summary>
     public string Runtime => _runtime.Value.Command;
@@ -91,9 +98,14 @@ public sealed class ImageUnderTest : IAsyncDisposable, IDisposable
         }
 
         _started.Clear();
+        GC.SuppressFinalize(this);
     }
 
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose()
+    {
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
 
     private List<string> RunArguments(TestProfile profile, IDictionary<string, string> environment)
     {

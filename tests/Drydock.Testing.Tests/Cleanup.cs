@@ -11,7 +11,7 @@ public sealed class Cleanup(TestImages images)
     [Fact]
     public async Task DisposeAsync_RemovesTheContainer()
     {
-        await using var image = new ImageUnderTest(images.Options() with { RunId = _runId });
+        await using var image = ImageUnderTest.For(images.Options() with { RunId = _runId });
         var app = await image.StartAsync();
         Assert.Single(Shell.ContainersOfRun(_runId));
 
@@ -23,7 +23,7 @@ public sealed class Cleanup(TestImages images)
     [Fact]
     public async Task FixtureDispose_RemovesContainersTestsForgot()
     {
-        var image = new ImageUnderTest(images.Options() with { RunId = _runId });
+        var image = ImageUnderTest.For(images.Options() with { RunId = _runId });
         await image.StartAsync();
         await image.StartAsync();
         Assert.Equal(2, Shell.ContainersOfRun(_runId).Length);

@@ -71,7 +71,7 @@ public sealed class EnvironmentVariables
     [Fact]
     public void ExplicitOptions_BadProfile_ThrowsBeforeAnyContainer()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ImageUnderTest(new ImageOptions { Image = "app", Profile = new TestProfile { Memory = "lots" } }));
+        var error = Assert.Throws<ArgumentException>(() => ImageUnderTest.For(new ImageOptions { Image = "app", Profile = new TestProfile { Memory = "lots" } }));
 
         Assert.StartsWith("DRY5103: TestProfile.Memory is 'lots'", error.Message, StringComparison.Ordinal);
     }

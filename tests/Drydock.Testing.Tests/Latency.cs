@@ -12,7 +12,7 @@ public sealed class Latency(TestImages images)
     [Fact]
     public async Task Request_ThroughTheProxy_TakesTwiceTheLatencyLonger()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Latency = Delay }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Latency = Delay }));
         await using var app = await image.StartAsync();
         var port = Shell.Podman("port", app.Id, "8080/tcp").Output.Trim().Split(':')[^1];
         using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
@@ -29,7 +29,7 @@ public sealed class Latency(TestImages images)
     [Fact]
     public async Task Jitter_KeepsTheResponseIntact()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(20) }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(20) }));
         await using var app = await image.StartAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => app.Http.GetStringAsync(new Uri($"/var?name=ASPNETCORE_HTTP_PORTS&i={i}", UriKind.Relative))));

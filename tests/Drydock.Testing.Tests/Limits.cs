@@ -12,7 +12,7 @@ public sealed class Limits(TestImages images)
     [InlineData(2)]
     public async Task Cpus_SetsTheAppsProcessorCount(int cpus)
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Cpus = cpus }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Cpus = cpus }));
 
         await using var app = await image.StartAsync();
         var (processorCount, _) = await ReadEnvAsync(app);
@@ -24,7 +24,7 @@ public sealed class Limits(TestImages images)
     [Fact]
     public async Task Memory_LimitsTheGcHeap()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Memory = "192m" }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Memory = "192m" }));
 
         await using var app = await image.StartAsync();
         var (_, available) = await ReadEnvAsync(app);
@@ -37,7 +37,7 @@ public sealed class Limits(TestImages images)
     [Fact]
     public async Task PidsLimit_IsApplied()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { PidsLimit = 64 }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { PidsLimit = 64 }));
 
         await using var app = await image.StartAsync();
 
@@ -47,7 +47,7 @@ public sealed class Limits(TestImages images)
     [Fact]
     public async Task ReadOnly_RootRefusesWritesButTmpAccepts()
     {
-        await using var image = new ImageUnderTest(images.Options());
+        await using var image = ImageUnderTest.For(images.Options());
 
         await using var app = await image.StartAsync();
         using var root = await app.Http.GetAsync(new Uri("/write?path=/probe.txt", UriKind.Relative));
@@ -61,7 +61,7 @@ public sealed class Limits(TestImages images)
     [Fact]
     public async Task ReadOnlyFalse_RootAcceptsWrites()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { ReadOnly = false }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { ReadOnly = false }));
 
         await using var app = await image.StartAsync();
 

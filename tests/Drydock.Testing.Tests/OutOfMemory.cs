@@ -9,7 +9,7 @@ public sealed class OutOfMemory(TestImages images)
     [Fact]
     public async Task AllocPastTheLimit_ContainerIsOomKilled()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Memory = "128m" }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Memory = "128m" }));
         await using var app = await image.StartAsync();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => app.Http.GetStringAsync(new Uri("/alloc?mb=400", UriKind.Relative)));
@@ -23,7 +23,7 @@ public sealed class OutOfMemory(TestImages images)
     [Fact]
     public async Task Stats_ReportPeakMemoryAndCpuTime()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Memory = "256m" }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Memory = "256m" }));
         await using var app = await image.StartAsync();
         var before = app.Stats();
 

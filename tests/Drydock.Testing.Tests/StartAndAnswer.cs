@@ -10,7 +10,7 @@ public sealed class StartAndAnswer(TestImages images)
     [Fact]
     public async Task StartAsync_ReadyImage_AnswersThroughHttp()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { ReadyPath = "/" }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { ReadyPath = "/" }));
 
         await using var app = await image.StartAsync();
         using var response = await app.Http.GetAsync(new Uri("/", UriKind.Relative));
@@ -24,7 +24,7 @@ public sealed class StartAndAnswer(TestImages images)
     [Fact]
     public async Task StartAsync_Container_CarriesRunAndPidLabels()
     {
-        await using var image = new ImageUnderTest(images.Options());
+        await using var image = ImageUnderTest.For(images.Options());
 
         await using var app = await image.StartAsync();
         var labels = Shell.Podman("inspect", "--format", "{{index .Config.Labels \"io.drydock.run\"}} {{index .Config.Labels \"io.drydock.pid\"}}", app.Id);
@@ -35,7 +35,7 @@ public sealed class StartAndAnswer(TestImages images)
     [Fact]
     public async Task EnvironmentOverrides_ReachTheApp()
     {
-        await using var image = new ImageUnderTest(images.Options());
+        await using var image = ImageUnderTest.For(images.Options());
 
         await using var app = await image.StartAsync(options => options.Environment["GREETING"] = "hello from the test");
 

@@ -10,7 +10,7 @@ public sealed class StartFailures(TestImages images)
     [Fact]
     public async Task CrashAtStart_ThrowsWithExitCodeAndLogs()
     {
-        await using var image = new ImageUnderTest(images.Options());
+        await using var image = ImageUnderTest.For(images.Options());
 
         var failure = await Assert.ThrowsAsync<ContainerStartException>(() =>
             image.StartAsync(options => options.Environment["TESTAPP_MODE"] = "crash"));
@@ -29,7 +29,7 @@ public sealed class StartFailures(TestImages images)
     [Fact]
     public async Task NeverListens_TimesOutWithinTheBound()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Timeout = TimeSpan.FromSeconds(3) }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Timeout = TimeSpan.FromSeconds(3) }));
         var clock = Stopwatch.StartNew();
 
         var failure = await Assert.ThrowsAsync<ContainerStartException>(() =>
@@ -46,7 +46,7 @@ public sealed class StartFailures(TestImages images)
     [Fact]
     public async Task ReadyPathNotFound_TimesOut()
     {
-        await using var image = new ImageUnderTest(images.Options(new TestProfile { Timeout = TimeSpan.FromSeconds(2), ReadyPath = "/missing" }));
+        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Timeout = TimeSpan.FromSeconds(2), ReadyPath = "/missing" }));
 
         var failure = await Assert.ThrowsAsync<ContainerStartException>(() => image.StartAsync());
 

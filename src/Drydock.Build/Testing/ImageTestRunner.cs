@@ -52,6 +52,7 @@ public static class ImageTestRunner
             return cached;
         }
 
+        Directory.CreateDirectory(settings.ResultsDirectory);
         var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
         File.Delete(trx);
         var environment = Environment(settings);
@@ -93,7 +94,7 @@ public static class ImageTestRunner
     {
         var build = ProcessRunner.Run(
             "dotnet",
-            ["build", project, "-c", settings.Configuration, "-nologo", "-v:q", "-getProperty:TargetPath"],
+            ["build", project, "-c", settings.Configuration, "-nologo", "-v:q", "-t:Build", "-getProperty:TargetPath"],
             BuildTimeout,
             cancellationToken,
             environment: MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null));
