@@ -42,12 +42,39 @@ change() { echo "// $RANDOM$RANDOM" >> "$work/$1/app/Program.cs"; }
 
 make_app drydock yes
 make_app plain no
+make_app tested yes
+# The tested app: the same app with one image test project.
+mkdir -p "$work/tested/tests"
+cat > "$work/tested/tests/tests.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+    <PackageReference Include="xunit" Version="2.9.3" />
+    <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+    <PackageReference Include="Drydock.Testing" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/tested/tests/Tests.cs" <<'CS'
+using Drydock.Testing;
+using Xunit;
+public class Tests(ImageUnderTest image) : IClassFixture<ImageUnderTest>
+{
+    [Fact] public async Task Answers() { await using var app = await image.StartAsync(); Assert.Equal("bench", await app.Http.GetStringAsync("/")); }
+}
+CS
+sed -i 's#</Project>#<ItemGroup><ContainerTestProject Include="../tests/tests.csproj" /></ItemGroup></Project>#' "$work/tested/app/app.csproj"
+sed -i 's#<add key="feed"#<add key="nuget" value="https://api.nuget.org/v3/index.json" /><add key="feed"#' "$work/tested/NuGet.config"
+(cd "$work/tested" && dotnet restore -v:q app && dotnet restore -v:q tests)
 plain_publish() { dotnet publish "$work/plain/app" -c Release --no-restore -t:PublishContainer -p:ContainerArchiveOutputPath="$work/plain/image.tar"; }
 drydock_publish() { dotnet publish "$work/drydock/app" -c Release --no-restore "$@"; }
 build() { dotnet build "$work/$1/app" -c Release --no-restore; }
 
 # Warm both (first restore/build/pull of the base), then measure.
 plain_publish >/dev/null; drydock_publish >/dev/null
+tested_publish() { dotnet publish "$work/tested/app" -c Release --no-restore; }
+tested_publish >/dev/null
 
 declare -A samples
 for i in $(seq 1 "$runs"); do
@@ -59,6 +86,8 @@ for i in $(seq 1 "$runs"); do
   samples[republish_no_container]+="$(seconds dotnet publish "$work/plain/app" -c Release --no-restore) "
   samples[build_plain]+="$(seconds build plain) "
   samples[build_drydock]+="$(seconds build drydock) "
+  change tested; samples[tested_first]+="$(seconds tested_publish) "
+  samples[tested_cached]+="$(seconds tested_publish) "
 done
 
 row() { # label drydock-key plain-key goal
@@ -74,8 +103,12 @@ row "publish after a change (no load)" publish_drydock publish_plain "<= 1.10x"
 row "publish after a change (+ podman load)" publish_drydock_load publish_plain "(info)"
 row "republish, nothing changed" republish_drydock republish_plain "<= 0.50x"
 row "dotnet build, nothing changed" build_drydock build_plain "<= 1.02x"
+row "publish with tests: tested digest vs new" tested_cached tested_first "(info)"
 # What the image stage alone costs on a republish: each side minus a plain `dotnet publish`.
 read -r _ base <<<"$(tr ' ' '\n' <<<"${samples[republish_no_container]}" | grep . | stats)"
 read -r _ dd <<<"$(tr ' ' '\n' <<<"${samples[republish_drydock]}" | grep . | stats)"
 read -r _ sdk <<<"$(tr ' ' '\n' <<<"${samples[republish_plain]}" | grep . | stats)"
 awk -v b="$base" -v d="$dd" -v s="$sdk" 'BEGIN { printf "republish beyond `dotnet publish` (%.3f s, median): Drydock %.3f s, SDK PublishContainer %.3f s\n", b, d - b, s - b }'
+
+# Start to ready: ImageUnderTest vs `podman run` + a TCP poll loop, on the image just published.
+dotnet run --project "$DRYDOCK_ROOT/eng/bench/StartReady" -c Release -v:q -- bench/app:main "$((runs * 2))"
