@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 
+using Drydock.Processes;
+
 namespace Drydock.Testing;
 
 /// <summary>
@@ -44,7 +46,7 @@ public static class ContainerSweeper
         var result = cli.RemoveAsync(ids, CancellationToken.None).GetAwaiter().GetResult();
         return result.Succeeded
             ? ids.Count
-            : throw new InvalidOperationException($"{Codes.RuntimeFailed}: '{cli.Command} rm' failed: {result.Error.Trim()}");
+            : throw new InvalidOperationException($"{Codes.RuntimeFailed}: '{cli.Command} rm' failed: {result.StandardError.Trim()}");
     }
 
     private static bool IsAlive(string pid)

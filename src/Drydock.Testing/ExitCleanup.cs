@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
+using Drydock.Processes;
+
 namespace Drydock.Testing;
 
 /// <summary>
@@ -48,7 +50,7 @@ internal static class ExitCleanup
             var ids = group.ToArray();
             try
             {
-                Cli.Run(group.Key, ["rm", "-f", .. ids], Bound);
+                ProcessRunner.Run(group.Key, ["rm", "-f", .. ids], Bound, CancellationToken.None);
             }
             catch (Exception e) when (e is FileNotFoundException or TimeoutException)
             {

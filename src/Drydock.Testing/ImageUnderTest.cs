@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
+using Drydock.Processes;
+
 namespace Drydock.Testing;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 
+using Drydock.Processes;
+
 namespace Drydock.Testing;
 
 /// <summary>What the runtime says about a container (<c>inspect</c>).</summary>
@@ -28,23 +30,23 @@ internal sealed class RuntimeCli(string command)
     /// <summary><c>run -d</c>; returns the container id.</summary>
     public async Task<string> RunAsync(IReadOnlyList<string> arguments, string image, CancellationToken cancellationToken)
     {
-        var result = await Cli.RunAsync(Command, ["run", "-d", .. arguments, image], RunTimeout, cancellationToken).ConfigureAwait(false);
-        var id = result.Output.Trim().Split('\n').LastOrDefault()?.Trim();
+        var result = await ProcessRunner.RunAsync(Command, ["run", "-d", .. arguments, image], RunTimeout, cancellationToken).ConfigureAwait(false);
+        var id = result.StandardOutput.Trim().Split('\n').LastOrDefault()?.Trim();
         return result.Succeeded && !string.IsNullOrEmpty(id)
             ? id
             : throw new InvalidOperationException(
-                $"{Codes.RuntimeFailed}: '{Command} run' could not start image '{image}' (exit code {result.ExitCode}): {result.Error.Trim()}");
+                $"{Codes.RuntimeFailed}: '{Command} run' could not start image '{image}' (exit code {result.ExitCode}): {result.StandardError.Trim()}");
     }
 
     public async Task<ContainerFacts> InspectAsync(string id, int port, CancellationToken cancellationToken)
     {
-        var result = await Cli.RunAsync(Command, ["inspect", "--type", "container", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Command, ["inspect", "--type", "container", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"{Codes.RuntimeFailed}: '{Command} inspect {id}' failed: {result.Error.Trim()}");
+            throw new InvalidOperationException($"{Codes.RuntimeFailed}: '{Command} inspect {id}' failed: {result.StandardError.Trim()}");
         }
 
-        using var document = JsonDocument.Parse(result.Output);
+        using var document = JsonDocument.Parse(result.StandardOutput);
         var container = document.RootElement[0];
         var state = container.GetProperty("State");
         return new ContainerFacts(
@@ -59,23 +61,23 @@ internal sealed class RuntimeCli(string command)
     /// <summary>Standard output and error of the container, interleaved as the runtime stores them.</summary>
     public async Task<string> LogsAsync(string id, int tail, CancellationToken cancellationToken)
     {
-        var result = await Cli.RunAsync(Command, ["logs", "--tail", tail.ToString(CultureInfo.InvariantCulture), id], ShortTimeout, cancellationToken).ConfigureAwait(false);
-        return result.Output + result.Error;
+        var result = await ProcessRunner.RunAsync(Command, ["logs", "--tail", tail.ToString(CultureInfo.InvariantCulture), id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        return result.StandardOutput + result.StandardError;
     }
 
     public async Task<string> StatsJsonAsync(string id, CancellationToken cancellationToken)
     {
-        var result = await Cli.RunAsync(Command, ["stats", "--no-stream", "--format", "json", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? result.Output : "";
+        var result = await ProcessRunner.RunAsync(Command, ["stats", "--no-stream", "--format", "json", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? result.StandardOutput : "";
     }
 
     /// <summary>Ids of all containers, running or not, that carry the label (<c>key</c> or <c>key=value</c>).</summary>
     public async Task<IReadOnlyList<string>> ListAsync(string label, CancellationToken cancellationToken)
     {
-        var result = await Cli.RunAsync(Command, ["ps", "-a", "-q", "--no-trunc", "--filter", $"label={label}"], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Command, ["ps", "-a", "-q", "--no-trunc", "--filter", $"label={label}"], ShortTimeout, cancellationToken).ConfigureAwait(false);
         return result.Succeeded
-            ? result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : throw new InvalidOperationException($"{Codes.RuntimeFailed}: '{Command} ps' failed: {result.Error.Trim()}");
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : throw new InvalidOperationException($"{Codes.RuntimeFailed}: '{Command} ps' failed: {result.StandardError.Trim()}");
     }
 
     /// <summary>The value of one label on each container (docker and podman both have <c>.Config.Labels</c> as a map).</summary>
@@ -86,15 +88,15 @@ internal sealed class RuntimeCli(string command)
             return [];
         }
 
-        var result = await Cli.RunAsync(Command, ["inspect", "--type", "container", "--format", $"{{{{.Id}}}} {{{{index .Config.Labels \"{key}\"}}}}", .. ids], ShortTimeout, cancellationToken).ConfigureAwait(false);
-        return [.. result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var result = await ProcessRunner.RunAsync(Command, ["inspect", "--type", "container", "--format", $"{{{{.Id}}}} {{{{index .Config.Labels \"{key}\"}}}}", .. ids], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        return [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split(' ', 2))
             .Select(parts => (parts[0], parts.Length == 2 ? parts[1] : ""))];
     }
 
     /// <summary>Stops (SIGTERM, then SIGKILL after the container's stop timeout) and removes; missing ones are fine.</summary>
-    public Task<CliResult> RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        Cli.RunAsync(Command, ["rm", "-f", .. ids], RunTimeout, cancellationToken);
+    public Task<ProcessResult> RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        ProcessRunner.RunAsync(Command, ["rm", "-f", .. ids], RunTimeout, cancellationToken);
 
     private static int? HostPort(JsonElement container, int port)
     {
@@ -122,7 +124,7 @@ internal sealed class RuntimeCli(string command)
         {
             try
             {
-                if (Cli.Run(command, ["version"], ShortTimeout).Succeeded)
+                if (ProcessRunner.Run(command, ["version"], ShortTimeout, CancellationToken.None).Succeeded)
                 {
                     return command;
                 }

@@ -18,7 +18,10 @@ public sealed class DockerCli : IDisposable
         Directory.CreateDirectory(shim);
         var docker = Path.Combine(shim, "docker");
         File.WriteAllText(docker, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls.log\"\nexec podman \"$@\"\n");
-        File.SetUnixFileMode(docker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(docker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         _project.Environment["PATH"] = shim + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         _project.AddImageTests("""
                 [Fact]

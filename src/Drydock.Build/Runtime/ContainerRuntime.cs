@@ -1,5 +1,5 @@
 using Drydock.Build.Diagnostics;
-using Drydock.Build.Processes;
+using Drydock.Processes;
 
 namespace Drydock.Build.Runtime;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Drydock.Build.Processes;
+using Drydock.Processes;
 
 namespace Drydock.Sdk.Tests.Support;
 
@@ -7,7 +7,7 @@ namespace Drydock.Sdk.Tests.Support;
 /// What `dotnet msbuild -t:DrydockComputeMetadata -getProperty:… -getItem:ContainerLabel` prints: the
 /// documented way to see tags and labels without building.
 /// </summary>
-public sealed record Metadata(ProcessResult Result, JsonNode? Json)
+internal sealed record Metadata(ProcessResult Result, JsonNode? Json)
 {
     public bool Succeeded => Result.Succeeded;
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using Drydock.Build.Processes;
+using Drydock.Processes;
 
 namespace Drydock.Sdk.Tests.Support;
 
 /// <summary>Looks at images with the tools users have: skopeo for archives, podman for loaded images.</summary>
-public static class Oci
+internal static class Oci
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 

@@ -1,6 +1,6 @@
 namespace Drydock.Sdk.Tests.Support;
 
-public static class Paths
+internal static class Paths
 {
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 

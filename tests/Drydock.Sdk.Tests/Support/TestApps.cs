@@ -1,14 +1,23 @@
 namespace Drydock.Sdk.Tests.Support;
 
 /// <summary>Programs for apps under test.</summary>
-public static class TestApps
+internal static class TestApps
 {
-    /// <summary>A web app that tells what it sees of its limits, and can allocate on request or at start.</summary>
+    /// <summary>
+    /// A web app that tells what it sees of its limits, and can allocate on request or at start (native
+    /// memory there, past the GC's own limit, so that the kernel's OOM killer, not the GC, stops it).
+    /// </summary>
     public const string Web = """
+        using System.Runtime.InteropServices;
+
         var allocateAtStart = Environment.GetEnvironmentVariable("ALLOCATE_AT_START_MB");
-        if (allocateAtStart is not null)
+        for (var i = 0; i < int.Parse(allocateAtStart ?? "0"); i++)
         {
-            Allocate(int.Parse(allocateAtStart));
+            var block = Marshal.AllocHGlobal(1 << 20);
+            for (var offset = 0; offset < 1 << 20; offset += 4096)
+            {
+                Marshal.WriteByte(block, offset, 1);
+            }
         }
 
         var app = WebApplication.CreateSlimBuilder(args).Build();

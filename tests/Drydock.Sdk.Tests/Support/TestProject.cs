@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Drydock.Build.Processes;
+using Drydock.Processes;
 
 namespace Drydock.Sdk.Tests.Support;
 
@@ -8,7 +8,7 @@ namespace Drydock.Sdk.Tests.Support;
 /// packed Drydock.Sdk from artifacts/feed. Every command runs with CI variables scrubbed, so a test
 /// sees only what it sets.
 /// </summary>
-public sealed class TestProject : IDisposable
+internal sealed class TestProject : IDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
 

@@ -2,9 +2,9 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace Drydock.Build.Processes;
+namespace Drydock.Processes;
 
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public bool Succeeded => ExitCode == 0;
 
@@ -14,17 +14,31 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 }
 
 /// <summary>
+/// Compiled into Drydock.Build and Drydock.Testing (linked source: neither references the other).
 /// Runs a command line tool (git, podman, docker) with a bound: the process tree is killed when the
 /// timeout passes or the build is cancelled, so no Drydock step can hang a build. Standard input is
 /// closed, so nothing can wait for a person.
 /// </summary>
-public static class ProcessRunner
+internal static class ProcessRunner
 {
-    /// <param name="environment">Laid over this process's environment; a null value removes a variable.
-    /// The program is looked up on the resulting PATH.</param>
+    /// <summary>
+    /// Runs <c>program</c> with <c>arguments</c> and waits for it. <c>environment</c> is laid over this
+    /// process's environment (a null value removes a variable), and the program is looked up on the
+    /// resulting PATH.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The program is not on PATH or could not be started.</exception>
-    /// <exception cref="TimeoutException">The program did not finish within <paramref name="timeout"/>.</exception>
+    /// <exception cref="TimeoutException">The program did not finish within the timeout.</exception>
     public static ProcessResult Run(
+        string program,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunAsync(program, arguments, timeout, cancellationToken, workingDirectory, environment).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Run"/>
+    public static async Task<ProcessResult> RunAsync(
         string program,
         IEnumerable<string> arguments,
         TimeSpan timeout,
@@ -80,7 +94,7 @@ public static class ProcessRunner
         deadline.CancelAfter(timeout);
         try
         {
-            process.WaitForExitAsync(deadline.Token).GetAwaiter().GetResult();
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -89,7 +103,7 @@ public static class ProcessRunner
             throw new TimeoutException($"'{program} {string.Join(' ', startInfo.ArgumentList)}' did not finish within {timeout.TotalSeconds:0} s.");
         }
 
-        return new ProcessResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
     private static string? FindOnPath(string program, string? path)
