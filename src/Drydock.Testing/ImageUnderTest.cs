@@ -161,7 +161,9 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                     var facts = await runtime.InspectAsync(id, profile.Port, cancellationToken).ConfigureAwait(false);
                     if (!facts.Running)
                     {
-                        var state = new ContainerState(facts.Status, false, facts.ExitCode, facts.OomKilled || monitor?.SawOomKill == true);
+                        var oomKilled = facts.OomKilled || monitor?.SawOomKill == true
+                            || await KernelLog.ReportsOomKillAsync(id, facts.ExitCode, cancellationToken).ConfigureAwait(false);
+                        var state = new ContainerState(facts.Status, false, facts.ExitCode, oomKilled);
                         throw await FailAsync(runtime, id, Codes.ContainerExited,
                             $"the container of '{Options.Image}' exited before it was ready ({state}).", state).ConfigureAwait(false);
                     }

@@ -52,7 +52,9 @@ public sealed partial class RunningContainer : IAsyncDisposable
     public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
     {
         var facts = await _runtime.InspectAsync(Id, Profile.Port, cancellationToken).ConfigureAwait(false);
-        return new ContainerState(facts.Status, facts.Running, facts.ExitCode, facts.OomKilled || (!facts.Running && _monitor?.SawOomKill == true));
+        var oomKilled = facts.OomKilled || (!facts.Running && (_monitor?.SawOomKill == true
+            || await KernelLog.ReportsOomKillAsync(Id, facts.ExitCode, cancellationToken).ConfigureAwait(false)));
+        return new ContainerState(facts.Status, facts.Running, facts.ExitCode, oomKilled);
     }
 
     /// <summary>Waits until the container has exited, at most <paramref name="timeout"/>.</summary>
