@@ -19,8 +19,8 @@ public sealed class ImageTestsCancelled : IDisposable
                     await Task.Delay(TimeSpan.FromMinutes(3));
                 }
             """);
-        var log = Path.Combine(_project.Root, "publish.log");
-        using var publish = _project.StartPublish(log);
+        var output = new System.Text.StringBuilder();
+        using var publish = _project.StartPublish(output);
 
         try
         {
@@ -28,7 +28,7 @@ public sealed class ImageTestsCancelled : IDisposable
             var deadline = Stopwatch.StartNew();
             while (ImageTestsPass.LeftContainers().Length == 0)
             {
-                Assert.False(publish.HasExited, "the publish ended before its tests started a container");
+                Assert.False(publish.HasExited, $"the publish ended before its tests started a container: {output}");
                 Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "no test container appeared within 3 minutes");
                 Thread.Sleep(500);
             }

@@ -67,6 +67,6 @@ public sealed class Cleanup(TestImages images)
     private void Leave(string runId, int pid)
     {
         var created = Shell.Podman("create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}", images.App);
-        Assert.True(created.Succeeded, created.Error);
+        Assert.True(created.Succeeded, created.StandardError);
     }
 }

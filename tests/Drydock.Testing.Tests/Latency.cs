@@ -14,7 +14,7 @@ public sealed class Latency(TestImages images)
     {
         await using var image = ImageUnderTest.For(images.Options(new TestProfile { Latency = Delay }));
         await using var app = await image.StartAsync();
-        var port = Shell.Podman("port", app.Id, "8080/tcp").Output.Trim().Split(':')[^1];
+        var port = Shell.Podman("port", app.Id, "8080/tcp").StandardOutput.Trim().Split(':')[^1];
         using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
         Assert.NotEqual(port, app.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -31,7 +31,7 @@ public sealed class Limits(TestImages images)
 
         // .NET sees the cgroup limit and takes 75 % of it as its heap hard limit by default.
         Assert.Equal(192L * 1024 * 1024 * 3 / 4, available);
-        Assert.Equal("201326592 201326592", Shell.Podman("inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}", app.Id).Output.Trim());
+        Assert.Equal("201326592 201326592", Shell.Podman("inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}", app.Id).StandardOutput.Trim());
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class Limits(TestImages images)
 
         await using var app = await image.StartAsync();
 
-        Assert.Equal("64", Shell.Podman("inspect", "--format", "{{.HostConfig.PidsLimit}}", app.Id).Output.Trim());
+        Assert.Equal("64", Shell.Podman("inspect", "--format", "{{.HostConfig.PidsLimit}}", app.Id).StandardOutput.Trim());
     }
 
     [Fact]

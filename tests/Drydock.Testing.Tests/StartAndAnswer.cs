@@ -29,7 +29,7 @@ public sealed class StartAndAnswer(TestImages images)
         await using var app = await image.StartAsync();
         var labels = Shell.Podman("inspect", "--format", "{{index .Config.Labels \"io.drydock.run\"}} {{index .Config.Labels \"io.drydock.pid\"}}", app.Id);
 
-        Assert.Equal($"{images.RunId} {Environment.ProcessId}", labels.Output.Trim());
+        Assert.Equal($"{images.RunId} {Environment.ProcessId}", labels.StandardOutput.Trim());
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class StartFailures(TestImages images)
         Assert.Contains("OOMKilled: false", failure.Message, StringComparison.Ordinal);
         Assert.Contains("crashing at start on purpose", failure.Message, StringComparison.Ordinal);
         Assert.Contains(images.App, failure.Message, StringComparison.Ordinal);
-        Assert.Empty(Shell.Podman("ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").Output.Trim());
+        Assert.Empty(Shell.Podman("ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class StartFailures(TestImages images)
         Assert.Equal("DRY5102", failure.Code);
         Assert.Null(failure.ExitCode);
         Assert.Contains("never listening", failure.Logs, StringComparison.Ordinal);
-        Assert.Empty(Shell.Podman("ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").Output.Trim());
+        Assert.Empty(Shell.Podman("ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
 
     [Fact]

@@ -189,8 +189,8 @@ internal sealed class TestProject : IDisposable
         return ProcessRunner.Run(program, arguments, CommandTimeout, CancellationToken.None, workingDirectory ?? ProjectDirectory, merged);
     }
 
-    /// <summary>Starts <c>dotnet publish</c> without waiting for it, with output going to <paramref name="log"/>.</summary>
-    public System.Diagnostics.Process StartPublish(string log, params string[] arguments)
+    /// <summary>Starts <c>dotnet publish</c> without waiting for it; its output collects in <paramref name="output"/>.</summary>
+    public System.Diagnostics.Process StartPublish(System.Text.StringBuilder output, params string[] arguments)
     {
         var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -217,14 +217,19 @@ internal sealed class TestProject : IDisposable
         }
 
         var process = System.Diagnostics.Process.Start(startInfo)!;
-        var writer = new StreamWriter(log) { AutoFlush = true };
-        process.OutputDataReceived += (_, line) => { lock (writer) { writer.WriteLine(line.Data); } };
-        process.ErrorDataReceived += (_, line) => { lock (writer) { writer.WriteLine(line.Data); } };
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => { lock (writer) { writer.Dispose(); } };
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+
+        void Append(string? line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
     }
 
     public void Dispose()

@@ -1,35 +1,20 @@
 using System.Diagnostics;
+using Drydock.Processes;
 
 namespace Drydock.Testing.Tests.Support;
 
-public sealed record ShellResult(int ExitCode, string Output, string Error)
+/// <summary>Runs dotnet and podman for the tests (through Drydock's own bounded runner), or starts a process to signal.</summary>
+internal static class Shell
 {
-    public bool Succeeded => ExitCode == 0;
-}
+    public static ProcessResult Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ProcessRunner.Run(program, arguments, timeout, CancellationToken.None, environment: environment);
 
-/// <summary>Runs dotnet and podman for the tests, with a bound and extra environment variables.</summary>
-public static class Shell
-{
-    public static ShellResult Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
-    {
-        using var process = Start(program, arguments, environment);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {timeout}.");
-        }
-
-        return new ShellResult(process.ExitCode, output.Result, error.Result);
-    }
-
-    public static ShellResult Podman(params string[] arguments) =>
+    public static ProcessResult Podman(params string[] arguments) =>
         Run("podman", arguments, TimeSpan.FromMinutes(2));
 
     /// <summary>Ids of the containers, running or not, with the label io.drydock.run=<paramref name="runId"/>.</summary>
     public static string[] ContainersOfRun(string runId) =>
-        Podman("ps", "-a", "-q", "--filter", $"label=io.drydock.run={runId}").Output
+        Podman("ps", "-a", "-q", "--filter", $"label=io.drydock.run={runId}").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static Process Start(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)

@@ -28,7 +28,7 @@ public sealed class TestImages : IDisposable
         ], TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = null });
         if (!publish.Succeeded)
         {
-            throw new InvalidOperationException($"Publishing the test app failed (is the registry at {Registry} up? bash eng/setup.sh):\n{publish.Output}\n{publish.Error}");
+            throw new InvalidOperationException($"Publishing the test app failed (is the registry at {Registry} up? bash eng/setup.sh):\n{publish.StandardOutput}\n{publish.StandardError}");
         }
     }
 
