@@ -110,6 +110,58 @@ public sealed class ImageTestsFail : IDisposable
         Assert.Empty(ImageTestsPass.LeftContainers());
     }
 
+    [Fact]
+    public void A_test_project_that_does_not_build_stops_with_DRY5002()
+    {
+        _project = TestProject.Create("badtests", program: TestApps.Web);
+        _project.AddImageTests("""
+                [Fact]
+                public void Broken() => ThisDoesNotCompile();
+            """);
+
+        var publish = _project.Publish();
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestBuildFailed}:", publish.StandardOutput);
+        Assert.Contains("badtests.ImageTests", publish.StandardOutput);
+    }
+
+    [Fact]
+    public void Tests_past_DrydockTestRunTimeout_are_stopped_with_DRY5004_and_leave_no_container()
+    {
+        _project = TestProject.Create("slowtests", program: TestApps.Web);
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Waits()
+                {
+                    await using var app = await image.StartAsync();
+                    await Task.Delay(TimeSpan.FromMinutes(5));
+                }
+            """);
+
+        var publish = _project.Publish("-p:DrydockTestRunTimeout=20s");
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestRunTimedOut}:", publish.StandardOutput);
+        Assert.Empty(ImageTestsPass.LeftContainers());
+    }
+
+    [Fact]
+    public void Tests_without_a_loaded_image_stop_with_DRY5005()
+    {
+        _project = TestProject.Create("unloaded", program: TestApps.Web);
+        _project.AddImageTests("""
+                [Fact]
+                public void Nothing() { }
+            """);
+
+        var publish = _project.Publish("-p:DrydockLoadImage=false");
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.TestNeedsRuntime}:", publish.StandardOutput);
+        Assert.Contains("DrydockTest=false", publish.StandardOutput);
+    }
+
     public void Dispose()
     {
         if (_project is not null)

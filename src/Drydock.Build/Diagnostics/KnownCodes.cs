@@ -26,6 +26,7 @@ public static class KnownCodes
     public const string InvalidLabelKey = "DRY2003";
     public const string InvalidSourceDateEpoch = "DRY2004";
     public const string NoImageTags = "DRY2005";
+    public const string InvalidTestRunTimeout = "DRY2006";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";

@@ -42,7 +42,8 @@ public sealed class TestImage : DrydockTask
 
     public bool UseCache { get; set; } = true;
 
-    public int TimeoutMinutes { get; set; } = 30;
+    /// <summary><c>DrydockTestRunTimeout</c>: minutes, or <c>90s</c> / <c>30m</c>.</summary>
+    public string? Timeout { get; set; }
 
     /// <summary>One item per project: passed, failed, skipped, duration, trx, cached as metadata.</summary>
     [Output]
@@ -50,6 +51,7 @@ public sealed class TestImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        var timeout = RunTimeout.Parse(Timeout);
         if (string.IsNullOrEmpty(Runtime))
         {
             throw new DrydockException(KnownCodes.TestNeedsRuntime,
@@ -67,7 +69,7 @@ public sealed class TestImage : DrydockTask
             Configuration = Configuration,
             Profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value")),
             ResultsDirectory = ResultsDirectory,
-            Timeout = TimeSpan.FromMinutes(TimeoutMinutes),
+            Timeout = timeout,
             UseCache = UseCache,
         };
 

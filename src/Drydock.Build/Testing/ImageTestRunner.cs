@@ -70,7 +70,7 @@ public static class ImageTestRunner
         catch (TimeoutException)
         {
             throw new DrydockException(KnownCodes.TestRunTimedOut,
-                $"The image tests of {name} did not finish within {settings.Timeout.TotalMinutes:0} minutes and were stopped; raise DrydockTestRunTimeout or look for a test that waits forever.");
+                $"The image tests of {name} did not finish within {settings.Timeout.TotalSeconds:0} s (DrydockTestRunTimeout) and were stopped, with their containers; look for a test that waits forever, or raise the bound.");
         }
 
         if (!File.Exists(trx))
