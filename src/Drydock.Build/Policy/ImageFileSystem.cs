@@ -37,14 +37,30 @@ internal sealed class ImageFileSystem
     /// <summary>The text of the final <c>etc/passwd</c>, or null when the image has none (or too big to read).</summary>
     public string? Passwd => Files.TryGetValue(LayerScanner.PasswdPath, out var passwd) ? passwd.Text : null;
 
-    public static ImageFileSystem Read(OciArchive archive, int firstAppLayer, CancellationToken cancellationToken)
+    /// <summary>Base layers come from <paramref name="cache"/> when it has them; app layers change every build and are always scanned.</summary>
+    public static ImageFileSystem Read(OciArchive archive, int firstAppLayer, LayerIndexCache? cache, CancellationToken cancellationToken)
     {
         var layers = new IReadOnlyList<ImageFile>[archive.Layers.Count];
         Parallel.For(
             0,
             layers.Length,
             new ParallelOptions { CancellationToken = cancellationToken },
-            i => layers[i] = LayerScanner.Scan(archive, i, cancellationToken));
+            i =>
+            {
+                var digest = archive.Layers[i].Digest;
+                var isBase = i < firstAppLayer;
+                if (isBase && cache?.TryRead(digest, i + 1) is { } cached)
+                {
+                    layers[i] = cached;
+                    return;
+                }
+
+                layers[i] = LayerScanner.Scan(archive, i, cancellationToken);
+                if (isBase)
+                {
+                    cache?.Write(digest, layers[i]);
+                }
+            });
         return Stack(layers, firstAppLayer);
     }
 

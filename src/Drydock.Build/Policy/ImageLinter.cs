@@ -28,18 +28,20 @@ public static class ImageLinter
     ];
 
     /// <summary>Opens the archive (DRY3001/DRY3002 when missing or invalid) and lints it.</summary>
-    public static IReadOnlyList<Finding> Lint(string archivePath, LintContext context, CancellationToken cancellationToken = default) =>
-        Lint(OciArchive.Open(archivePath), context, cancellationToken);
+    public static IReadOnlyList<Finding> Lint(string archivePath, LintContext context, string? layerCacheDirectory = null, CancellationToken cancellationToken = default) =>
+        Lint(OciArchive.Open(archivePath), context, layerCacheDirectory, cancellationToken);
 
     /// <summary>
     /// The findings, in rule order. App layers are the ones the SDK added (see
     /// <see cref="ImageNormalizer.CountAppLayers"/>); when the history does not tell, e.g. for an image
-    /// another tool built, every layer is treated as the app's.
+    /// another tool built, every layer is treated as the app's. With <paramref name="layerCacheDirectory"/>,
+    /// what was found in each base layer is kept there by digest, and later runs read no base layer again.
     /// </summary>
-    public static IReadOnlyList<Finding> Lint(OciArchive archive, LintContext context, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<Finding> Lint(OciArchive archive, LintContext context, string? layerCacheDirectory = null, CancellationToken cancellationToken = default)
     {
         var appLayers = ImageNormalizer.CountAppLayers(archive.Config, archive.Layers.Count) ?? archive.Layers.Count;
-        var files = ImageFileSystem.Read(archive, archive.Layers.Count - appLayers, cancellationToken);
+        var cache = string.IsNullOrEmpty(layerCacheDirectory) ? null : new LayerIndexCache(layerCacheDirectory);
+        var files = ImageFileSystem.Read(archive, archive.Layers.Count - appLayers, cache, cancellationToken);
         var subject = new LintSubject(archive.Config, archive.Layers, files, context);
         return Rules.SelectMany(rule => Capped(rule.Check(subject))).ToList();
     }
