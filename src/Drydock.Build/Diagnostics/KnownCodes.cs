@@ -34,6 +34,21 @@ public static class KnownCodes
     public const string RuntimeLoadFailed = "DRY3003";
     public const string NoRuntime = "DRY3004";
 
+    // 4xxx lint findings (Policy/ImageLinter); each rule's default severity is in its doc section.
+    public const string RunsAsRoot = "DRY4001";
+    public const string DevelopmentBuild = "DRY4002";
+    public const string SecretInConfig = "DRY4003";
+    public const string SensitiveFile = "DRY4004";
+    public const string DevelopmentFile = "DRY4005";
+    public const string SetuidFile = "DRY4006";
+    public const string WorldWritableFile = "DRY4007";
+    public const string TooManyPorts = "DRY4008";
+    public const string PrivilegedPort = "DRY4009";
+    public const string NoIcu = "DRY4010";
+    public const string NotMinimalBase = "DRY4011";
+    public const string UnpinnedBaseImage = "DRY4012";
+    public const string OverSizeBudget = "DRY4013";
+
     // 5xxx image tests
     public const string TestsFailed = "DRY5001";
     public const string TestBuildFailed = "DRY5002";

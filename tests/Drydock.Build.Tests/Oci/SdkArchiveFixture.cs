@@ -34,29 +34,78 @@ internal sealed class SdkArchiveFixture
     /// <summary>Flips a byte in the base layer after its digest was taken.</summary>
     public bool CorruptBaseLayer { get; init; }
 
-    public byte[] BaseLayer { get; } = Gzip(Tar(DateTimeOffset.UnixEpoch, new Dictionary<string, string>
+    /// <summary>config.User; null leaves the field out.</summary>
+    public string? User { get; init; } = "1654";
+
+    /// <summary>config.Env entries (<c>KEY=VALUE</c>); empty leaves the field out.</summary>
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    /// <summary>Labels added to the SDK's own.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>config.ExposedPorts keys, e.g. <c>8080/tcp</c>; empty leaves the field out.</summary>
+    public IReadOnlyList<string> ExposedPorts { get; init; } = [];
+
+    /// <summary>config.WorkingDir; null leaves the field out.</summary>
+    public string? WorkingDir { get; init; } = "/app";
+
+    /// <summary>Entries written into the base layer after its default files.</summary>
+    public IReadOnlyList<FixtureEntry> BaseEntries { get; init; } = [];
+
+    /// <summary>Entries written into the app layer after <see cref="AppFiles"/>.</summary>
+    public IReadOnlyList<FixtureEntry> AppEntries { get; init; } = [];
+
+    public byte[] BaseLayer => baseLayer ??= Gzip(Tar(DateTimeOffset.UnixEpoch, new Dictionary<string, string>
     {
         ["etc/passwd"] = "root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654::/home/app:/sbin/nologin\n",
         ["usr/share/dotnet/dotnet"] = "ELF",
-    }));
+    }, extra: BaseEntries));
+
+    private byte[]? baseLayer;
 
     public string Write(string path)
     {
-        var appTar = Tar(BuiltAt, AppFiles, addDirectory: true);
+        var appTar = Tar(BuiltAt, AppFiles, addDirectory: true, extra: AppEntries);
         var appLayer = Gzip(appTar);
         var created = BuiltAt.UtcDateTime.ToString("O");
+        var labels = new JsonObject
+        {
+            ["org.opencontainers.image.created"] = created,
+            ["org.opencontainers.image.version"] = "1.0.0",
+        };
+        foreach (var (key, value) in Labels)
+        {
+            labels[key] = value;
+        }
+
+        var runtimeConfig = new JsonObject
+        {
+            [nameof(Labels)] = labels,
+            ["Entrypoint"] = new JsonArray("dotnet", "/app/web.dll"),
+        };
+        if (User is not null)
+        {
+            runtimeConfig[nameof(User)] = User;
+        }
+
+        if (Env.Count > 0)
+        {
+            runtimeConfig[nameof(Env)] = new JsonArray(Env.Select(variable => (JsonNode)JsonValue.Create(variable)).ToArray());
+        }
+
+        if (ExposedPorts.Count > 0)
+        {
+            runtimeConfig[nameof(ExposedPorts)] = new JsonObject(ExposedPorts.Select(port => KeyValuePair.Create(port, (JsonNode?)new JsonObject())));
+        }
+
+        if (WorkingDir is not null)
+        {
+            runtimeConfig[nameof(WorkingDir)] = WorkingDir;
+        }
+
         var config = new JsonObject
         {
-            ["config"] = new JsonObject
-            {
-                ["Labels"] = new JsonObject
-                {
-                    ["org.opencontainers.image.created"] = created,
-                    ["org.opencontainers.image.version"] = "1.0.0",
-                },
-                ["Entrypoint"] = new JsonArray("dotnet", "/app/web.dll"),
-                ["User"] = "1654",
-            },
+            ["config"] = runtimeConfig,
             ["created"] = created,
             ["rootfs"] = new JsonObject
             {
@@ -145,7 +194,7 @@ internal sealed class SdkArchiveFixture
         new() { ["mediaType"] = mediaType, ["size"] = data.Length, ["digest"] = Sha(data) };
 
     /// <summary>Like the SDK: pax entries in file-system order (here: reverse), each file's mtime, uid/gid 0, names set.</summary>
-    private static byte[] Tar(DateTimeOffset mtime, Dictionary<string, string> files, bool addDirectory = false)
+    private static byte[] Tar(DateTimeOffset mtime, Dictionary<string, string> files, bool addDirectory = false, IReadOnlyList<FixtureEntry>? extra = null)
     {
         using var output = new MemoryStream();
         using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
@@ -172,6 +221,21 @@ internal sealed class SdkArchiveFixture
             {
                 writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "app/current") { LinkName = "web.dll", ModificationTime = mtime });
             }
+
+            foreach (var entry in extra ?? [])
+            {
+                var tarEntry = new PaxTarEntry(entry.Type, entry.Path) { ModificationTime = mtime, Mode = entry.Mode };
+                if (entry.Type == TarEntryType.RegularFile)
+                {
+                    tarEntry.DataStream = new MemoryStream(entry.Content);
+                }
+                if (entry.LinkName is not null)
+                {
+                    tarEntry.LinkName = entry.LinkName;
+                }
+
+                writer.WriteEntry(tarEntry);
+            }
         }
 
         return output.ToArray();
@@ -187,4 +251,20 @@ internal sealed class SdkArchiveFixture
 
         return output.ToArray();
     }
+}
+
+/// <summary>One tar entry of a fixture layer: a file with content and mode, a directory, a link, or a whiteout (<c>.wh.name</c>).</summary>
+internal sealed record FixtureEntry(string Path, byte[] Content, UnixFileMode Mode, TarEntryType Type = TarEntryType.RegularFile, string? LinkName = null)
+{
+    public const UnixFileMode Regular = (UnixFileMode)0b110_100_100;
+    public const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
+
+    public static FixtureEntry File(string path, string content = "", UnixFileMode mode = Regular) =>
+        new(path, Encoding.UTF8.GetBytes(content), mode);
+
+    public static FixtureEntry Directory(string path, UnixFileMode mode = Executable) =>
+        new(path, [], mode, TarEntryType.Directory);
+
+    public static FixtureEntry Symlink(string path, string target) =>
+        new(path, [], (UnixFileMode)0b111_111_111, TarEntryType.SymbolicLink, target);
 }

@@ -1,0 +1,62 @@
+using System.Formats.Tar;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Drydock.Build.Oci;
+
+namespace Drydock.Build.Policy;
+
+/// <summary>
+/// What <see cref="LayerScanner"/> found in a layer, kept on disk by the layer's digest. A layer is
+/// content-addressed, so its index never goes stale: the base layers (most of an image's bytes) are
+/// decompressed once per machine, not on every publish. Only written after the blob's digest was verified.
+/// </summary>
+internal sealed class LayerIndexCache(string directory)
+{
+    /// <summary>Bump when what the scanner records changes; older files are then ignored.</summary>
+    private const int FormatVersion = 1;
+
+    public IReadOnlyList<ImageFile>? TryRead(Digest layer, int layerNumber)
+    {
+        try
+        {
+            var cached = JsonSerializer.Deserialize(File.ReadAllBytes(PathOf(layer)), LayerIndexJson.Default.CachedLayer);
+            return cached is { Version: FormatVersion, Files: { } files }
+                ? files.Select(f => new ImageFile(f.Path, layerNumber, (TarEntryType)f.Type, (UnixFileMode)f.Mode, f.Size) { HoldsPrivateKey = f.Key, Text = f.Text }).ToList()
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null; // Missing or unreadable: scan the layer again.
+        }
+    }
+
+    public void Write(Digest layer, IReadOnlyList<ImageFile> files)
+    {
+        var cached = new CachedLayer(FormatVersion, files.Select(f => new CachedFile(f.Path, (int)f.Type, (int)f.Mode, f.Size, f.HoldsPrivateKey, f.Text)).ToList());
+        var temporary = PathOf(layer) + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(cached, LayerIndexJson.Default.CachedLayer));
+            File.Move(temporary, PathOf(layer), overwrite: true); // Parallel builds never see half a file.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written only costs time next run.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private string PathOf(Digest layer) => Path.Combine(directory, $"{layer.Hex}.v{FormatVersion}.json");
+}
+
+internal sealed record CachedLayer(int Version, List<CachedFile> Files);
+
+internal sealed record CachedFile(string Path, int Type, int Mode, long Size, bool Key, string? Text);
+
+/// <summary>Source-generated: no reflection in the task host, and faster to read.</summary>
+[JsonSerializable(typeof(CachedLayer))]
+internal sealed partial class LayerIndexJson : JsonSerializerContext;

@@ -1,0 +1,118 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using Drydock.Build.Oci;
+
+namespace Drydock.Build.Policy;
+
+/// <summary>
+/// Reads one layer's tar in a single streamed pass (nothing is extracted to disk) and keeps what every
+/// file rule needs: names, types, modes and sizes, whiteouts, the text of <c>etc/passwd</c>, and whether
+/// <c>*.pem</c>/<c>*.key</c> files start with a private key.
+/// </summary>
+internal static class LayerScanner
+{
+    public const string PasswdPath = "etc/passwd";
+
+    /// <summary>A passwd file is a few kB; a larger one is not read (its users are then unknown).</summary>
+    private const int MaxPasswdSize = 1024 * 1024;
+
+    /// <summary>A PEM bundle puts its key near the top; reading more would cost time on big files for nothing.</summary>
+    private const int PrivateKeyPeekSize = 64 * 1024;
+
+    private static readonly byte[] PrivateKeyMarker = "PRIVATE KEY-----"u8.ToArray();
+
+    public static IReadOnlyList<ImageFile> Scan(OciArchive archive, int layerIndex, CancellationToken cancellationToken)
+    {
+        var descriptor = archive.Layers[layerIndex];
+        using var blob = archive.OpenVerifiedBlob(descriptor);
+        var files = Scan(Decompressed(blob, descriptor, archive.Path), layerIndex + 1, cancellationToken);
+
+        // The digest is checked when the last byte is read: a tar's end-of-archive padding may leave some unread.
+        blob.CopyTo(Stream.Null);
+        return files;
+    }
+
+    internal static List<ImageFile> Scan(Stream tar, int layer, CancellationToken cancellationToken)
+    {
+        var files = new List<ImageFile>();
+        using var reader = new TarReader(tar, leaveOpen: true);
+        while (reader.GetNextEntry(copyData: false) is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = NormalizePath(entry.Name);
+            if (path.Length == 0)
+            {
+                continue;
+            }
+
+            var file = new ImageFile(path, layer, entry.EntryType, entry.Mode, entry.Length);
+            if (file.IsRegularFile && entry.DataStream is { } data)
+            {
+                if (path == PasswdPath && entry.Length <= MaxPasswdSize)
+                {
+                    file = file with { Text = ReadText(data, (int)entry.Length) };
+                }
+                else if (IsKeyFileName(file.Name))
+                {
+                    file = file with { HoldsPrivateKey = StartsWithPrivateKey(data) };
+                }
+            }
+
+            files.Add(file);
+        }
+
+        return files;
+    }
+
+    /// <summary>Gzip is the layer type the SDK writes; an uncompressed tar layer is read as is. Anything else (zstd) cannot be linted.</summary>
+    private static Stream Decompressed(Stream blob, Descriptor descriptor, string archivePath)
+    {
+        if (OciMediaTypes.IsGzipLayer(descriptor.MediaType))
+        {
+            return new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true);
+        }
+
+        if (descriptor.MediaType is "application/vnd.oci.image.layer.v1.tar" or "application/vnd.docker.image.rootfs.diff.tar")
+        {
+            return blob;
+        }
+
+        throw OciArchive.Invalid(archivePath, $"layer {descriptor.Digest} has media type '{descriptor.MediaType}', which the lint cannot read (only tar and tar+gzip layers)");
+    }
+
+    /// <summary>Layer tars name entries <c>./app/x</c>, <c>app/x</c> or <c>/app/x</c>, directories with a trailing slash.</summary>
+    internal static string NormalizePath(string name)
+    {
+        var path = name.Replace('\\', '/');
+        while (path.StartsWith("./", StringComparison.Ordinal))
+        {
+            path = path[2..];
+        }
+
+        return path.Trim('/') is "." ? "" : path.Trim('/');
+    }
+
+    internal static bool IsKeyFileName(string name) =>
+        name.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".key", StringComparison.OrdinalIgnoreCase);
+
+    private static string ReadText(Stream data, int length)
+    {
+        var bytes = new byte[length];
+        data.ReadExactly(bytes);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>
+    /// Matches every PEM private key label (RFC 7468: <c>-----BEGIN PRIVATE KEY-----</c>, and the
+    /// <c>RSA</c>, <c>EC</c>, <c>ENCRYPTED</c>, <c>OPENSSH</c> variants): all end in <c>PRIVATE KEY-----</c>.
+    /// </summary>
+    private static bool StartsWithPrivateKey(Stream data)
+    {
+        var buffer = new byte[PrivateKeyPeekSize];
+        var read = data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var text = buffer.AsSpan(0, read);
+        var at = text.IndexOf(PrivateKeyMarker);
+        return at >= 0 && text[..at].LastIndexOf("-----BEGIN "u8) >= 0;
+    }
+}

@@ -1,0 +1,77 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Policy;
+using Drydock.Build.Tests.Oci;
+
+namespace Drydock.Build.Tests.Policy;
+
+public sealed class SensitiveFiles
+{
+    private const string PrivateKeyPem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n";
+    private const string CertificatePem = "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----\n";
+
+    [Theory]
+    [InlineData("app/.env")]
+    [InlineData("app/.env.production")]
+    [InlineData("app/certs/site.pfx")]
+    [InlineData("app/certs/site.p12")]
+    [InlineData("app/id_rsa")]
+    [InlineData("app/keys/id_ed25519")]
+    [InlineData("app/secrets.json")]
+    public void Lint_SecretFileInAppLayer_IsDry4004Error(string path)
+    {
+        var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File(path, "x")] });
+
+        var finding = Assert.Single(findings.Codes(KnownCodes.SensitiveFile));
+        Assert.Equal(Severity.Error, finding.DefaultSeverity);
+        Assert.Equal("layer 2: " + path, finding.Location);
+    }
+
+    [Fact]
+    public void Lint_PemWithPrivateKey_IsDry4004_CertificateIsQuiet()
+    {
+        var findings = LintImages.Lint(new SdkArchiveFixture
+        {
+            BaseEntries = LintImages.CleanBase,
+            AppEntries = [FixtureEntry.File("app/key.pem", CertificatePem + PrivateKeyPem), FixtureEntry.File("app/ca.pem", CertificatePem)],
+        });
+
+        Assert.Equal("layer 2: app/key.pem", Assert.Single(findings.Codes(KnownCodes.SensitiveFile)).Location);
+    }
+
+    [Fact]
+    public void Lint_GitDirectory_IsOneDry4004ForTheRepository()
+    {
+        var findings = LintImages.Lint(new SdkArchiveFixture
+        {
+            BaseEntries = LintImages.CleanBase,
+            AppEntries = [FixtureEntry.Directory("app/.git"), FixtureEntry.File("app/.git/config", "[core]"), FixtureEntry.File("app/.git/HEAD", "ref: refs/heads/main")],
+        });
+
+        Assert.Equal("layer 2: app/.git", Assert.Single(findings.Codes(KnownCodes.SensitiveFile)).Location);
+    }
+
+    [Theory]
+    [InlineData("app/appsettings.Development.json")]
+    [InlineData("app/web.csproj.user")]
+    public void Lint_DevelopmentFileInAppLayer_IsDry4005Warning(string path)
+    {
+        var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File(path, "{}")] });
+
+        var finding = Assert.Single(findings.Codes(KnownCodes.DevelopmentFile));
+        Assert.Equal(Severity.Warning, finding.DefaultSeverity);
+        Assert.Empty(findings.Codes(KnownCodes.SensitiveFile));
+    }
+
+    [Fact]
+    public void Lint_SameFilesInTheBaseLayer_AreNotTheAppsProblem()
+    {
+        var findings = LintImages.Lint(new SdkArchiveFixture
+        {
+            BaseEntries = [LintImages.Icu, FixtureEntry.File("etc/ssl/private/ssl-cert.key", PrivateKeyPem), FixtureEntry.File("opt/.env", "A=1"), FixtureEntry.File("opt/x.user", "")],
+            AppEntries = [FixtureEntry.File("app/.env.example", "DB_PASSWORD="), FixtureEntry.File("app/appsettings.Production.json", "{}")],
+        });
+
+        Assert.Empty(findings.Codes(KnownCodes.SensitiveFile));
+        Assert.Empty(findings.Codes(KnownCodes.DevelopmentFile));
+    }
+}
