@@ -27,6 +27,8 @@ public static class KnownCodes
     public const string InvalidSourceDateEpoch = "DRY2004";
     public const string NoImageTags = "DRY2005";
     public const string InvalidTestRunTimeout = "DRY2006";
+    public const string InvalidLintSeverity = "DRY2007";
+    public const string InvalidSizeBudget = "DRY2008";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";

@@ -1,3 +1,4 @@
+using Drydock.Build.Policy;
 using Drydock.Build.Testing;
 
 namespace Drydock.Build.Reporting;
@@ -18,6 +19,9 @@ public sealed record ImageReport
     public bool Tested { get; init; }
 
     public IReadOnlyList<TestRunResult> Tests { get; init; } = [];
+
+    /// <summary>The lint's findings, with the severity they were reported at.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
 
     public bool Pushed { get; init; }
 }

@@ -12,6 +12,7 @@ public static class ReportWriter
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         // Labels hold URLs and '+' in media types: keep them readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -60,6 +61,7 @@ public static class ReportWriter
             ? []
             : TestsHeader.Concat(report.Tests.Select(test => Invariant($"| {test.Project}{(test.Cached ? " (cached)" : "")} | {test.Passed} | {test.Failed} | {test.Skipped} | {test.DurationSeconds:0.0} |")))
                 .Append("");
-        return string.Join('\n', lines.Concat(tests)) + "\n";
+        var findings = report.Findings.Select(finding => Invariant($"- {finding.DefaultSeverity.ToString().ToLowerInvariant()} **{finding.Code}**: {finding.Message}"));
+        return string.Join('\n', lines.Concat(tests).Concat(findings)) + "\n";
     }
 }

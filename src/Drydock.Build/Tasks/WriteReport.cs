@@ -1,5 +1,7 @@
 using Drydock.Build.Diagnostics;
+using System.Text.Json;
 using Drydock.Build.Oci;
+using Drydock.Build.Policy;
 using Drydock.Build.Reporting;
 using Drydock.Build.Runtime;
 using Microsoft.Build.Framework;
@@ -36,6 +38,9 @@ public sealed class WriteReport : DrydockTask
 
     public bool Tested { get; set; }
 
+    /// <summary>What <see cref="LintImage"/> found, when it ran.</summary>
+    public string? FindingsPath { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var report = ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags)) with
@@ -43,6 +48,7 @@ public sealed class WriteReport : DrydockTask
             Runtime = string.IsNullOrEmpty(Runtime) ? null : Runtime,
             Tested = Tested,
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
+            Findings = File.Exists(FindingsPath) ? JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(FindingsPath))! : [],
         };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))

@@ -17,6 +17,18 @@ public sealed class BaseImageAndSize
     }
 
     [Fact]
+    public void Lint_BaseByTagWithRecordedDigest_IsQuiet()
+    {
+        var fixture = new SdkArchiveFixture
+        {
+            BaseEntries = LintImages.CleanBase,
+            Labels = new Dictionary<string, string> { ["org.opencontainers.image.base.digest"] = "sha256:" + new string('b', 64) },
+        };
+
+        Assert.Empty(LintImages.Lint(fixture, LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0" }).Codes(KnownCodes.UnpinnedBaseImage));
+    }
+
+    [Fact]
     public void Lint_BaseByDigestOrUnknown_IsQuiet()
     {
         var fixture = new SdkArchiveFixture { BaseEntries = LintImages.CleanBase };

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Policy;
+using Microsoft.Build.Framework;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>
+/// Checks the image for hardening mistakes from its config and layers, before anything runs it.
+/// Findings become coded MSBuild warnings and errors (so NoWarn, WarningsAsErrors and
+/// TreatWarningsAsErrors apply), a SARIF file, and a findings file the report reads.
+/// </summary>
+public sealed class LintImage : DrydockTask
+{
+    [Required]
+    public string Archive { get; set; } = "";
+
+    public string Configuration { get; set; } = "Release";
+
+    public bool InvariantGlobalization { get; set; }
+
+    public string? BaseImage { get; set; }
+
+    public int MaxExposedPorts { get; set; } = 2;
+
+    /// <summary><c>ContainerImageSizeBudget</c>: bytes, or <c>200MB</c> / <c>200MiB</c>.</summary>
+    public string? SizeBudget { get; set; }
+
+    /// <summary><c>DrydockLintRule</c> items: the code, with metadata <c>Severity</c>.</summary>
+    public ITaskItem[] Rules { get; set; } = [];
+
+    [Required]
+    public string SarifPath { get; set; } = "";
+
+    [Required]
+    public string FindingsPath { get; set; } = "";
+
+    public string? CacheDirectory { get; set; }
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        var context = new LintContext
+        {
+            Configuration = Configuration,
+            InvariantGlobalization = InvariantGlobalization,
+            BaseImage = BaseImage,
+            MaxExposedPorts = MaxExposedPorts,
+            SizeBudget = string.IsNullOrWhiteSpace(SizeBudget) ? null
+                : ByteSize.TryParse(SizeBudget, out var budget) ? budget
+                : throw new DrydockException(KnownCodes.InvalidSizeBudget, $"ContainerImageSizeBudget is '{SizeBudget}'; use bytes or a size such as 200MB or 180MiB."),
+        };
+        var overrides = Rules.ToDictionary(rule => rule.ItemSpec, rule => rule.GetMetadata("Severity"), StringComparer.OrdinalIgnoreCase);
+        var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), overrides);
+
+        SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
+        File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));
+        log.Detail($"Drydock: lint found {findings.Count} finding(s); SARIF in {SarifPath}");
+        foreach (var finding in findings)
+        {
+            var text = finding.Location is null ? finding.Message : $"{finding.Message} [{finding.Location}]";
+            switch (finding.DefaultSeverity)
+            {
+                case Severity.Error:
+                    Log.LogError(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, text);
+                    break;
+                case Severity.Warning:
+                    Log.LogWarning(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, text);
+                    break;
+                default:
+                    Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1}", finding.Code, text);
+                    break;
+            }
+        }
+    }
+}
