@@ -15,6 +15,13 @@ public static class ByteSize
         ("B", 1),
     ];
 
+    /// <summary><c>ContainerImageSizeBudget</c>: null when unset; a bad value is <c>DRY2008</c>.</summary>
+    public static long? ParseBudget(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+            : TryParse(text, out var bytes) ? bytes
+            : throw new Diagnostics.DrydockException(Diagnostics.KnownCodes.InvalidSizeBudget,
+                $"ContainerImageSizeBudget is '{text}'; use bytes or a size such as 200MB or 180MiB.");
+
     public static bool TryParse(string? text, out long bytes)
     {
         bytes = 0;

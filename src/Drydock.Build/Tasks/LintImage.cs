@@ -7,8 +7,9 @@ namespace Drydock.Build.Tasks;
 
 /// <summary>
 /// Checks the image for hardening mistakes from its config and layers, before anything runs it.
-/// Findings become coded MSBuild warnings and errors (so NoWarn, WarningsAsErrors and
-/// TreatWarningsAsErrors apply), a SARIF file, and a findings file the report reads.
+/// Findings become coded MSBuild warnings and errors (NoWarn and WarningsAsErrors apply through
+/// MSBuild; TreatWarningsAsErrors, which MSBuild leaves to compilers, is applied here), a SARIF file,
+/// and a findings file the report reads.
 /// </summary>
 public sealed class LintImage : DrydockTask
 {
@@ -29,6 +30,12 @@ public sealed class LintImage : DrydockTask
     /// <summary><c>DrydockLintRule</c> items: the code, with metadata <c>Severity</c>.</summary>
     public ITaskItem[] Rules { get; set; } = [];
 
+    public string? NoWarn { get; set; }
+
+    public bool TreatWarningsAsErrors { get; set; }
+
+    public string? WarningsNotAsErrors { get; set; }
+
     [Required]
     public string SarifPath { get; set; } = "";
 
@@ -45,12 +52,14 @@ public sealed class LintImage : DrydockTask
             InvariantGlobalization = InvariantGlobalization,
             BaseImage = BaseImage,
             MaxExposedPorts = MaxExposedPorts,
-            SizeBudget = string.IsNullOrWhiteSpace(SizeBudget) ? null
-                : ByteSize.TryParse(SizeBudget, out var budget) ? budget
-                : throw new DrydockException(KnownCodes.InvalidSizeBudget, $"ContainerImageSizeBudget is '{SizeBudget}'; use bytes or a size such as 200MB or 180MiB."),
+            SizeBudget = ByteSize.ParseBudget(SizeBudget),
         };
-        var overrides = Rules.ToDictionary(rule => rule.ItemSpec, rule => rule.GetMetadata("Severity"), StringComparer.OrdinalIgnoreCase);
-        var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), overrides);
+        var policy = new SeverityPolicy(
+            Rules.ToDictionary(rule => rule.ItemSpec, rule => rule.GetMetadata("Severity"), StringComparer.OrdinalIgnoreCase),
+            SeverityOverrides.Codes(NoWarn),
+            TreatWarningsAsErrors,
+            SeverityOverrides.Codes(WarningsNotAsErrors));
+        var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), policy);
 
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
         File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));
