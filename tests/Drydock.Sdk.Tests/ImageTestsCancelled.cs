@@ -26,7 +26,7 @@ public sealed class ImageTestsCancelled : IDisposable
         {
             // Wait (bounded) until the test has its container running.
             var deadline = Stopwatch.StartNew();
-            while (ImageTestsPass.LeftContainers().Length == 0)
+            while (Oci.TestContainersOf(_project.Name).Length == 0)
             {
                 Assert.False(publish.HasExited, $"the publish ended before its tests started a container: {output}");
                 Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "no test container appeared within 3 minutes");
@@ -45,7 +45,7 @@ public sealed class ImageTestsCancelled : IDisposable
         }
 
         Assert.NotEqual(0, publish.ExitCode);
-        Assert.Empty(ImageTestsPass.LeftContainers());
+        Assert.Empty(Oci.TestContainersOf(_project.Name));
     }
 
     public void Dispose()

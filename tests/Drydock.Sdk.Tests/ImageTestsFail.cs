@@ -41,7 +41,7 @@ public sealed class ImageTestsFail : IDisposable
         Assert.Equal(1, (int)tests["failed"]!);
         Assert.Equal(1, (int)tests["passed"]!);
         Assert.Equal("ImageTests.Greets_in_french", (string?)tests["failures"]![0]!["name"]);
-        Assert.Empty(ImageTestsPass.LeftContainers());
+        Assert.Empty(Oci.TestContainersOf(_project.Name));
 
         // A failed image is never cached as passed.
         var again = _project.Publish();
@@ -108,7 +108,7 @@ public sealed class ImageTestsFail : IDisposable
         Assert.False(publish.Succeeded);
         Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
         Assert.Contains("working, but not listening", publish.StandardOutput);
-        Assert.Empty(ImageTestsPass.LeftContainers());
+        Assert.Empty(Oci.TestContainersOf(_project.Name));
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class ImageTestsFail : IDisposable
 
         Assert.False(publish.Succeeded);
         Assert.Contains($"error {KnownCodes.TestRunTimedOut}:", publish.StandardOutput);
-        Assert.Empty(ImageTestsPass.LeftContainers());
+        Assert.Empty(Oci.TestContainersOf(_project.Name));
     }
 
     [Fact]

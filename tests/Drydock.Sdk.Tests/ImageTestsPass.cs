@@ -44,7 +44,7 @@ public sealed class ImageTestsPass : IDisposable
         Assert.False((bool)tests["cached"]!);
         Assert.True(File.Exists((string)tests["trx"]!));
         Assert.StartsWith(Path.GetDirectoryName(_project.ReportPath)!, (string)tests["trx"]!);
-        Assert.Empty(LeftContainers());
+        Assert.Empty(Oci.TestContainersOf("limits"));
 
         var second = _project.Publish("-p:ContainerTestMemory=192m");
 
@@ -70,8 +70,4 @@ public sealed class ImageTestsPass : IDisposable
         Oci.RemoveRepository("limits");
         _project.Dispose();
     }
-
-    internal static string[] LeftContainers() =>
-        Oci.Podman("ps", "--all", "--quiet", "--filter", "label=io.drydock.run").StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

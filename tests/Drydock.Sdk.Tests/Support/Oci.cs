@@ -35,6 +35,24 @@ internal static class Oci
         }
     }
 
+    /// <summary>
+    /// Containers, running or not, that a publish's image tests started (label <c>io.drydock.run</c>)
+    /// from an image of <paramref name="repository"/>: other test projects may run their own meanwhile.
+    /// </summary>
+    public static string[] TestContainersOf(string repository)
+    {
+        var images = Podman("images", "--quiet", "--no-trunc", "--filter", $"reference={repository}").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(id => id.Replace("sha256:", "", StringComparison.Ordinal))
+            .ToHashSet();
+        return Podman("ps", "--all", "--no-trunc", "--filter", "label=io.drydock.run", "--format", "{{.ID}} {{.ImageID}}").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' '))
+            .Where(parts => parts.Length == 2 && images.Contains(parts[1].Replace("sha256:", "", StringComparison.Ordinal)))
+            .Select(parts => parts[0])
+            .ToArray();
+    }
+
     public static ProcessResult Checked(string program, string[] arguments)
     {
         var result = Run(program, arguments);
