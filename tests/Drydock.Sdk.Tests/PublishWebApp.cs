@@ -15,12 +15,14 @@ public sealed class PublishWebApp : IDisposable
     [Fact]
     public void Publish_builds_stamps_loads_and_reports_the_image()
     {
-        var publish = _project.Publish();
+        // The project's own ContainerArchiveOutputPath (a folder) gets a copy of the normalized archive.
+        var publish = _project.Publish("-p:ContainerArchiveOutputPath=../images/");
 
         Assert.True(publish.Succeeded, publish.StandardOutput + publish.StandardError);
         Assert.True(File.Exists(_project.ArchivePath));
         var head = _project.Git("rev-parse", "HEAD");
         var digest = Oci.ManifestDigest(_project.ArchivePath);
+        Assert.Equal(digest, Oci.ManifestDigest(Path.Combine(_project.Root, "images", "api.tar")));
 
         var config = Oci.Config(_project.ArchivePath);
         var labels = config["config"]!["Labels"]!;

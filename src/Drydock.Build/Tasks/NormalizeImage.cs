@@ -28,6 +28,12 @@ public sealed class NormalizeImage : DrydockTask
     [Required]
     public string Tags { get; set; } = "";
 
+    /// <summary>
+    /// The project's own <c>ContainerArchiveOutputPath</c>, if it set one: it gets a copy of the
+    /// normalized archive (a folder gets <c>&lt;repository name&gt;.tar</c>).
+    /// </summary>
+    public string? RequestedArchive { get; set; }
+
     /// <summary>Manifest annotations: item = key, metadata <c>Value</c>.</summary>
     public ITaskItem[] Annotations { get; set; } = [];
 
@@ -42,5 +48,18 @@ public sealed class NormalizeImage : DrydockTask
         };
         var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
         log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+        if (!string.IsNullOrWhiteSpace(RequestedArchive))
+        {
+            var copy = RequestedArchivePath(RequestedArchive, Repository);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(copy))!);
+            File.Copy(image.ArchivePath, copy, overwrite: true);
+            Log.LogMessage(MessageImportance.High, "Drydock: image archive copied to {0} (ContainerArchiveOutputPath)", copy);
+        }
     }
+
+    /// <summary>As the SDK reads <c>ContainerArchiveOutputPath</c>: a folder (existing, or ending in a separator) or a file.</summary>
+    internal static string RequestedArchivePath(string requested, string repository) =>
+        Directory.Exists(requested) || requested.EndsWith('/') || requested.EndsWith('\\')
+            ? Path.Combine(requested, repository[(repository.LastIndexOf('/') + 1)..] + ".tar")
+            : requested;
 }
