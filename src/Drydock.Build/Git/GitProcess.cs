@@ -3,8 +3,6 @@ using Drydock.Processes;
 
 namespace Drydock.Build.Git;
 
-internal sealed record GitResult(int ExitCode, string Output, string Error);
-
 /// <summary>
 /// Runs one git command with a bounded time, a fixed locale (so failures can be told apart by their text)
 /// and nothing that could wait for a person.
@@ -18,7 +16,7 @@ internal static class GitProcess
     private static readonly string[] RepositoryLocationVariables =
         ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"];
 
-    public static GitResult Run(
+    public static ProcessResult Run(
         string directory,
         IReadOnlyDictionary<string, string?>? environment,
         CancellationToken cancellationToken,
@@ -40,8 +38,7 @@ internal static class GitProcess
 
         try
         {
-            var result = ProcessRunner.Run("git", arguments, Timeout, cancellationToken, directory, gitEnvironment);
-            return new GitResult(result.ExitCode, result.StandardOutput, result.StandardError);
+            return ProcessRunner.Run("git", arguments, Timeout, cancellationToken, directory, gitEnvironment);
         }
         catch (FileNotFoundException e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drydock.Build.Diagnostics;
+using Drydock.Processes;
 
 namespace Drydock.Build.Git;
 
@@ -38,7 +39,7 @@ public static class GitRepository
         {
             var result = GitProcess.Run(directory, environment, cancellationToken, arguments);
             return result.ExitCode == 0
-                ? result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : throw Failure(directory, arguments, result);
         }
 
@@ -97,9 +98,9 @@ public static class GitRepository
         return url is null ? (null, null) : (chosen.Name, url);
     }
 
-    private static DrydockException Failure(string directory, string[] arguments, GitResult result)
+    private static DrydockException Failure(string directory, string[] arguments, ProcessResult result)
     {
-        var error = RemoteUrl.Scrub(result.Error);
+        var error = RemoteUrl.Scrub(result.StandardError);
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (error.Contains("not a git repository", StringComparison.OrdinalIgnoreCase))
         {

@@ -64,6 +64,9 @@ public sealed class OciArchive
     /// <summary>The config's <c>rootfs.diff_ids</c>: one per layer, the digest of its uncompressed tar.</summary>
     public IReadOnlyList<Digest> DiffIds { get; }
 
+    /// <summary>The manifest, config and layer sizes added up: what a registry stores for the image.</summary>
+    public long TotalSize => ManifestDescriptor.Size + ConfigDescriptor.Size + Layers.Sum(layer => layer.Size);
+
     /// <summary>Reads the archive's structure. Throws DRY3001 when the file is missing, DRY3002 when it is not a valid image.</summary>
     public static OciArchive Open(string path)
     {

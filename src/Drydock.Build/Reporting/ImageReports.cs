@@ -24,7 +24,7 @@ public static class ImageReports
                 Digest = archive.ManifestDescriptor.Digest.ToString(),
                 ConfigDigest = archive.ConfigDescriptor.Digest.ToString(),
                 Tags = tags,
-                Size = archive.ManifestDescriptor.Size + archive.ConfigDescriptor.Size + archive.Layers.Sum(layer => layer.Size),
+                Size = archive.TotalSize,
                 Archive = archive.Path,
                 BaseName = labels.GetValueOrDefault(BaseName) ?? annotations.GetValueOrDefault(BaseName),
                 BaseDigest = labels.GetValueOrDefault(BaseDigest) ?? annotations.GetValueOrDefault(BaseDigest),

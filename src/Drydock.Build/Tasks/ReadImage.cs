@@ -25,7 +25,7 @@ public sealed class ReadImage : DrydockTask
         var archive = OciArchive.Open(Archive);
         ManifestDigest = archive.ManifestDescriptor.Digest.ToString();
         ConfigDigest = archive.ConfigDescriptor.Digest.ToString();
-        Size = archive.ManifestDescriptor.Size + archive.ConfigDescriptor.Size + archive.Layers.Sum(layer => layer.Size);
+        Size = archive.TotalSize;
         log.Detail($"Drydock: image={ManifestDigest} config={ConfigDigest} size={Size}");
     }
 }
