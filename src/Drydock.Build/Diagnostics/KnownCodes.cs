@@ -65,6 +65,21 @@ public static class KnownCodes
     public const string NoImageToTest = "DRY5104";
     public const string TestRuntimeFailed = "DRY5105";
 
+    // 6xxx push
+    public const string RegistryUnauthorized = "DRY6001";
+    public const string RegistryForbidden = "DRY6002";
+    public const string RegistryNotFound = "DRY6003";
+    public const string RegistryUnavailable = "DRY6004";
+    public const string RegistryTlsFailed = "DRY6005";
+    public const string PushedDigestMismatch = "DRY6006";
+    public const string TagsPartlyPushed = "DRY6007";
+    public const string CredentialHelperFailed = "DRY6008";
+    public const string CredentialConfigInvalid = "DRY6009";
+    public const string RegistryProtocolError = "DRY6010";
+
+    /// <summary>Warning: the test-result referrer could not be attached; the image itself is pushed.</summary>
+    public const string ReferrerNotAttached = "DRY6050";
+
     public static string HelpLink(string code) =>
         $"https://github.com/drydock-build/drydock/blob/main/docs/diagnostics.md#{code.ToLowerInvariant()}";
 }
