@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using Drydock.Build.Diagnostics;
+using NuGet.Versioning;
+
+namespace Drydock.Build.Oci.Registry;
+
+/// <summary>What to push where.</summary>
+public sealed record PushRequest
+{
+    /// <summary><c>host[:port]</c>, as <c>ContainerRegistry</c>.</summary>
+    public required string Registry { get; init; }
+
+    public required string Repository { get; init; }
+
+    public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>The image's version; <c>latest</c> moves only when it is the highest stable one. Null: <c>latest</c> stays.</summary>
+    public NuGetVersion? Version { get; init; }
+
+    /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
+    public byte[]? TestResults { get; init; }
+
+    /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
+    public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>What the registry confirmed.</summary>
+public sealed record PushResult
+{
+    public required string Registry { get; init; }
+
+    public required string Repository { get; init; }
+
+    public required string Digest { get; init; }
+
+    /// <summary>Every tag the registry confirmed, <c>latest</c> included when it moved.</summary>
+    public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>The registry's digest of the manifest, from its PUT answer and a re-read, equals the tested digest.</summary>
+    public required bool Verified { get; init; }
+
+    public int BlobsUploaded { get; init; }
+
+    public int BlobsMounted { get; init; }
+
+    public int BlobsPresent { get; init; }
+
+    public long BytesUploaded { get; init; }
+
+    /// <summary>The test results artifact's digest; null when none was attached.</summary>
+    public string? Referrer { get; init; }
+}
+
+/// <summary>
+/// Pushes an OCI archive exactly: its blobs (skipping those the registry has, mounting the base's
+/// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
+/// against the registry's digest, then each tag, then the test results as a referrer.
+/// </summary>
+public sealed class ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
+{
+    private const string BaseNameKey = "org.opencontainers.image.base.name";
+
+    public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(request);
+        var repository = request.Repository;
+        var tested = archive.ManifestDescriptor.Digest;
+        var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
+        string[] scopes = mountFrom is null
+            ? [$"repository:{repository}:pull,push"]
+            : [$"repository:{repository}:pull,push", $"repository:{mountFrom}:pull"];
+
+        using var client = new RegistryClient(request.Registry, credential, scopes, options, log);
+        await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        log.Detail($"Drydock: pushing {repository}@{tested} to {client.BaseAddress}{(credential is null ? " anonymously" : $" as {credential}")}");
+
+        var counts = new ConcurrentDictionary<string, int>();
+        long bytes = 0;
+        await Parallel.ForEachAsync(
+            archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
+            async (blob, token) =>
+            {
+                string outcome;
+                if (await client.BlobExistsAsync(repository, blob.Digest, token).ConfigureAwait(false))
+                {
+                    outcome = "present";
+                }
+                else if (mountFrom is not null && await client.TryMountBlobAsync(repository, blob.Digest, mountFrom, token).ConfigureAwait(false))
+                {
+                    outcome = "mounted";
+                }
+                else
+                {
+                    Interlocked.Add(ref bytes, await client.UploadBlobAsync(repository, blob, () => archive.OpenVerifiedBlob(blob), token).ConfigureAwait(false));
+                    outcome = "uploaded";
+                }
+
+                counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                log.Detail($"Drydock: blob {blob.Digest} ({blob.Size} bytes) {outcome}");
+            }).ConfigureAwait(false);
+
+        var manifest = ReadManifest(archive);
+        var mediaType = archive.ManifestDescriptor.MediaType;
+        var put = await client.PutManifestAsync(repository, tested.ToString(), manifest, mediaType, cancellationToken).ConfigureAwait(false);
+        CheckDigest(request, tested, put.Digest, "its answer to the manifest PUT");
+        var stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
+        CheckDigest(request, tested, stored?.Digest, "a re-read of the manifest (HEAD)");
+
+        var tags = request.Tags.ToList();
+        if (!tags.Contains(LatestTag.Name) && request.Version is not null)
+        {
+            var existing = await client.ListTagsAsync(repository, cancellationToken).ConfigureAwait(false);
+            if (LatestTag.ShouldMove(request.Version, existing))
+            {
+                tags.Add(LatestTag.Name);
+            }
+            else
+            {
+                log.Detail($"Drydock: latest stays where it is: {request.Version} is a prerelease or {repository} has a higher stable version");
+            }
+        }
+
+        var set = await PushTagsAsync(client, request, tested, manifest, mediaType, tags, cancellationToken).ConfigureAwait(false);
+        var referrer = request.TestResults is null ? null
+            : await AttachTestResultsAsync(client, request, archive.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+
+        return new PushResult
+        {
+            Registry = request.Registry,
+            Repository = repository,
+            Digest = tested.ToString(),
+            Tags = set,
+            Verified = true,
+            BlobsUploaded = counts.GetValueOrDefault("uploaded"),
+            BlobsMounted = counts.GetValueOrDefault("mounted"),
+            BlobsPresent = counts.GetValueOrDefault("present"),
+            BytesUploaded = bytes,
+            Referrer = referrer?.ToString(),
+        };
+    }
+
+    /// <summary>
+    /// The base image's repository when it lives in the target registry (from the SDK's
+    /// <c>org.opencontainers.image.base.name</c>): its layers can be mounted instead of uploaded.
+    /// </summary>
+    public static string? BaseRepository(OciArchive archive, string registry)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        var name = OciJson.GetString(archive.Manifest["annotations"]?[BaseNameKey])
+            ?? OciJson.GetString(archive.Config["config"]?["Labels"]?[BaseNameKey]);
+        var prefix = registry + "/";
+        if (name is null || !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var path = name[prefix.Length..];
+        var at = path.IndexOf('@', StringComparison.Ordinal);
+        path = at >= 0 ? path[..at] : path;
+        var colon = path.LastIndexOf(':');
+        return colon > path.LastIndexOf('/') ? path[..colon] : path;
+    }
+
+    private static byte[] ReadManifest(OciArchive archive)
+    {
+        using var stream = archive.OpenVerifiedBlob(archive.ManifestDescriptor);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static void CheckDigest(PushRequest request, Digest tested, Digest? registry, string where)
+    {
+        if (registry is not null && registry != tested)
+        {
+            throw new DrydockException(
+                KnownCodes.PushedDigestMismatch,
+                $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} reports {registry} in {where}, but the tested image is {tested}; no tag was moved. The registry rewrote the manifest: push to one that stores OCI manifests as given.");
+        }
+
+        if (registry is null && where.Contains("HEAD", StringComparison.Ordinal))
+        {
+            throw new DrydockException(
+                KnownCodes.PushedDigestMismatch,
+                $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} has no manifest {tested} right after accepting it; no tag was moved.");
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> PushTagsAsync(
+        RegistryClient client, PushRequest request, Digest tested, byte[] manifest, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        var set = new List<string>();
+        foreach (var tag in tags)
+        {
+            try
+            {
+                var put = await client.PutManifestAsync(request.Repository, tag, manifest, mediaType, cancellationToken).ConfigureAwait(false);
+                CheckDigest(request, tested, put.Digest, $"its answer to the PUT of tag {tag}");
+                set.Add(tag);
+                log.Detail($"Drydock: tagged {request.Registry}/{request.Repository}:{tag}");
+            }
+            catch (DrydockException e)
+            {
+                var unset = tags.Except(set, StringComparer.Ordinal);
+                throw new DrydockException(
+                    KnownCodes.TagsPartlyPushed,
+                    $"{KnownCodes.TagsPartlyPushed}: {request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause: {e.Message}",
+                    e);
+            }
+        }
+
+        return set;
+    }
+
+    private async Task<Digest?> AttachTestResultsAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken)
+    {
+        var artifact = new ReferrerArtifact(ReferrerArtifact.TestResultsType, request.TestResults!, subject, request.ReferrerAnnotations);
+        try
+        {
+            foreach (var (blob, content) in new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
+            {
+                if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+                {
+                    await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
+            if (!put.SubjectIndexed)
+            {
+                // No referrers API: keep the referrers tag's index up to date instead.
+                var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
+                var existing = await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
+                await client.PutManifestAsync(request.Repository, tag, artifact.AddTo(existing?.Bytes), OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+                log.Detail($"Drydock: test results {artifact.Manifest.Digest} listed under the referrers tag {tag}");
+            }
+
+            return artifact.Manifest.Digest;
+        }
+        catch (DrydockException e)
+        {
+            log.Warning(KnownCodes.ReferrerNotAttached, $"{KnownCodes.ReferrerNotAttached}: the image is pushed and verified, but attaching its test results failed: {e.Message}");
+            return null;
+        }
+    }
+
+    private static string List(IEnumerable<string> tags) => string.Join(", ", tags) is { Length: > 0 } text ? text : "none";
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Drydock.Build.Diagnostics;
+
+namespace Drydock.Build.Oci.Registry;
+
+/// <summary>
+/// Answers a registry's challenges for one push: nothing for anonymous registries, the credential as
+/// <c>Basic</c>, or a bearer token from the challenge's realm for the push's scopes, fetched again
+/// when it expires or the registry stops accepting it. Shared by parallel uploads.
+/// </summary>
+internal sealed class RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential, IReadOnlyList<string> scopes) : IDisposable
+{
+    /// <summary>Tokens are renewed this long before the expiry the token server gave.</summary>
+    private static readonly TimeSpan ExpirySlack = TimeSpan.FromSeconds(10);
+
+    private readonly SemaphoreSlim _renewing = new(1, 1);
+    private AuthChallenge? _challenge;
+    private AuthenticationHeaderValue? _header;
+    private DateTimeOffset _expires = DateTimeOffset.MaxValue;
+
+    /// <summary>The Authorization header to send now; a bearer token about to expire is renewed first.</summary>
+    public async Task<AuthenticationHeaderValue?> CurrentAsync(RetryPolicy retry, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var header = _header;
+        if (header is not null && DateTimeOffset.UtcNow >= _expires && _challenge is not null)
+        {
+            await RenewAsync(header, _challenge, retry, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _header;
+    }
+
+    /// <summary>
+    /// The registry answered 401 to a request sent with <paramref name="sent"/>: get a header that may
+    /// pass. Throws DRY6001 when there are no credentials, or when fresh ones were refused.
+    /// </summary>
+    public async Task RenewAsync(AuthenticationHeaderValue? sent, AuthChallenge? challenge, RetryPolicy retry, IBuildLog log, CancellationToken cancellationToken)
+    {
+        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!ReferenceEquals(sent, _header))
+            {
+                return; // another request renewed it meanwhile
+            }
+
+            if (challenge is null || !(challenge.IsBasic || challenge.IsBearer))
+            {
+                throw Unauthorized("it answered 401 without a Basic or Bearer challenge");
+            }
+
+            _challenge = challenge;
+            if (challenge.IsBasic)
+            {
+                if (sent is not null)
+                {
+                    throw Unauthorized($"it refused the user name and password from {credential!.Source}");
+                }
+
+                _header = new AuthenticationHeaderValue("Basic", BasicValue(credential ?? throw Unauthorized("it asks for a user name and password and none were found")));
+                return;
+            }
+
+            var (token, lifetime) = await retry.RunAsync(
+                $"getting a token for {registry}",
+                () => FetchTokenAsync(challenge, cancellationToken),
+                log,
+                cancellationToken).ConfigureAwait(false);
+            _header = new AuthenticationHeaderValue("Bearer", token);
+            _expires = DateTimeOffset.UtcNow + lifetime - ExpirySlack;
+            log.Detail($"Drydock: {registry}: bearer token for {string.Join(' ', Scopes(challenge))}, valid {lifetime.TotalSeconds:0} s");
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
+
+    public void Dispose() => _renewing.Dispose();
+
+    /// <summary>The push needs these scopes and the challenge may name another (e.g. the mount source).</summary>
+    private IEnumerable<string> Scopes(AuthChallenge challenge) =>
+        scopes.Concat(challenge.Scope is { Length: > 0 } asked ? asked.Split(' ') : []).Distinct(StringComparer.Ordinal);
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(AuthChallenge challenge, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || realm.Scheme is not ("https" or "http"))
+        {
+            throw Protocol($"its Bearer challenge has no usable realm ({MessageText.Quote(challenge.Realm ?? "")})");
+        }
+
+        using var request = credential is { IsIdentityToken: true }
+            ? new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(OAuthForm(challenge, credential)) }
+            : new HttpRequestMessage(HttpMethod.Get, AddQuery(realm, challenge));
+        if (credential is { IsIdentityToken: false })
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(credential));
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw Unauthorized(credential is null
+                ? "its token server refuses anonymous access; log in or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD"
+                : $"its token server refused the credentials from {credential.Source}");
+        }
+
+        if (RetryPolicy.IsTransient(response.StatusCode))
+        {
+            throw new TransientRegistryException($"token server answered {(int)response.StatusCode}", RetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow));
+        }
+
+        var body = response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as JsonObject : null;
+        var token = OciJson.GetString(body?["token"]) ?? OciJson.GetString(body?["access_token"]);
+        if (string.IsNullOrEmpty(token))
+        {
+            throw Protocol($"its token server answered {(int)response.StatusCode} without a token");
+        }
+
+        var seconds = body!["expires_in"] is JsonValue value && value.TryGetValue<int>(out var s) && s > 0 ? s : 60;
+        return (token, TimeSpan.FromSeconds(seconds));
+    }
+
+    private Uri AddQuery(Uri realm, AuthChallenge challenge)
+    {
+        var query = new List<string>();
+        if (challenge.Service is { } service)
+        {
+            query.Add("service=" + Uri.EscapeDataString(service));
+        }
+
+        query.AddRange(Scopes(challenge).Select(scope => "scope=" + Uri.EscapeDataString(scope)));
+        var separator = string.IsNullOrEmpty(realm.Query) ? "?" : "&";
+        return new Uri(realm + (query.Count == 0 ? "" : separator + string.Join('&', query)));
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> OAuthForm(AuthChallenge challenge, RegistryCredential identity)
+    {
+        yield return new("grant_type", "refresh_token");
+        yield return new("refresh_token", identity.Secret);
+        yield return new("client_id", "drydock");
+        yield return new("service", challenge.Service ?? registry);
+        yield return new("scope", string.Join(' ', Scopes(challenge)));
+    }
+
+    private static string BasicValue(RegistryCredential credential) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Secret}"));
+
+    private DrydockException Unauthorized(string why) => new(
+        KnownCodes.RegistryUnauthorized,
+        $"{KnownCodes.RegistryUnauthorized}: {registry} refused the push: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
+
+    private DrydockException Protocol(string why) => new(
+        KnownCodes.RegistryProtocolError,
+        $"{KnownCodes.RegistryProtocolError}: {registry} does not follow the registry token protocol: {why}.");
+}

@@ -1,0 +1,382 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Drydock.Build.Diagnostics;
+
+namespace Drydock.Build.Oci.Registry;
+
+/// <summary>
+/// A small client of the OCI distribution API for one registry and one push: blob HEAD, mount and
+/// upload (monolithic, chunked when the registry requires it), manifest PUT, HEAD and GET, and the tags
+/// list. Every call is retried per <see cref="RegistryOptions.Retry"/> and authenticated per the
+/// registry's challenge. Errors are coded DRY60xx and name the registry, never a credential.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    /// <summary>Chunk size when a registry refuses a blob in one request.</summary>
+    public const int DefaultChunkSize = 8 * 1024 * 1024;
+
+    private static readonly string[] ManifestTypes =
+    [
+        OciMediaTypes.ImageManifest, OciMediaTypes.ImageIndex,
+        "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+    ];
+
+    private readonly HttpClient _http;
+    private readonly RegistryOptions _options;
+    private readonly RegistryAuthenticator _auth;
+    private readonly IBuildLog _log;
+    private Uri? _base;
+
+    /// <param name="registry"><c>host[:port]</c>, as <c>ContainerRegistry</c>.</param>
+    /// <param name="scopes">What the push needs, e.g. <c>repository:app:pull,push</c>; asked of bearer token servers.</param>
+    public RegistryClient(string registry, RegistryCredential? credential, IReadOnlyList<string> scopes, RegistryOptions options, IBuildLog log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Registry = registry;
+        _options = options;
+        _log = log;
+        _http = new HttpClient(RegistryTransport.CreateHandler(registry, options)) { Timeout = options.RequestTimeout };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Drydock/1.0");
+        _auth = new RegistryAuthenticator(_http, registry, credential, scopes);
+    }
+
+    public string Registry { get; }
+
+    /// <summary>The base address in use (https, or http for loopback and insecure registries that speak it); set by <see cref="ConnectAsync"/>.</summary>
+    public Uri BaseAddress => _base ?? throw new InvalidOperationException("ConnectAsync first.");
+
+    /// <summary>
+    /// Finds the registry's scheme and authenticates: <c>GET /v2/</c> over HTTPS, falling back to plain
+    /// HTTP only for loopback or insecure registries (DRY6005 otherwise), then answers its challenge.
+    /// </summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var https = new Uri($"https://{Registry}/");
+        try
+        {
+            _base = https;
+            await SendAsync("GET /v2/", () => new HttpRequestMessage(HttpMethod.Get, "v2/"), cancellationToken, HttpStatusCode.OK).ConfigureAwait(false);
+            return;
+        }
+        catch (HttpRequestException e) when (IsTlsFault(e))
+        {
+            if (!RegistryTransport.AllowsPlainHttp(Registry, _options))
+            {
+                throw TlsFailed(e);
+            }
+
+            _log.Detail($"Drydock: {Registry} does not speak TLS ({e.GetBaseException().Message}); using plain HTTP (loopback or insecure registry)");
+        }
+
+        _base = new Uri($"http://{Registry}/");
+        await SendAsync("GET /v2/", () => new HttpRequestMessage(HttpMethod.Get, "v2/"), cancellationToken, HttpStatusCode.OK).ConfigureAwait(false);
+    }
+
+    public async Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            $"HEAD blob {Short(digest)}",
+            () => new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/blobs/{digest}"),
+            cancellationToken,
+            HttpStatusCode.OK, HttpStatusCode.NotFound).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary>
+    /// Asks the registry to mount the blob from <paramref name="fromRepository"/>. True when it did; false
+    /// when it cannot (then the blob still has to be uploaded).
+    /// </summary>
+    public async Task<bool> TryMountBlobAsync(string repository, Digest digest, string fromRepository, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            $"mount blob {Short(digest)} from {fromRepository}",
+            () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/?mount={digest}&from={fromRepository}"),
+            cancellationToken,
+            HttpStatusCode.Created, HttpStatusCode.Accepted).ConfigureAwait(false);
+        // 202: the registry opened an upload session instead; it expires on its own.
+        return response.StatusCode == HttpStatusCode.Created;
+    }
+
+    /// <summary>
+    /// Uploads one blob: <c>POST</c> then one <c>PUT</c> with the bytes; when the registry refuses that
+    /// (413) or asks for chunks (<c>OCI-Chunk-Min-Length</c>), <c>PATCH</c> chunks then <c>PUT</c>.
+    /// A fault part-way starts the whole upload again (per the retry policy). Returns the bytes sent.
+    /// </summary>
+    public Task<long> UploadBlobAsync(string repository, Descriptor blob, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(open);
+        var what = $"uploading blob {Short(blob.Digest)} ({blob.Size} bytes) to {repository}";
+        return _options.Retry.RunAsync(what, () => UploadOnceAsync(repository, blob, open, cancellationToken), _log, cancellationToken);
+    }
+
+    /// <summary>PUTs the manifest's exact bytes under a digest or tag; returns the digest the registry says it stored.</summary>
+    public async Task<ManifestPut> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            $"PUT manifest {repository}:{reference}",
+            () => new HttpRequestMessage(HttpMethod.Put, $"v2/{repository}/manifests/{reference}")
+            {
+                Content = new ByteArrayContent(manifest) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } },
+            },
+            cancellationToken,
+            HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Accepted).ConfigureAwait(false);
+        return new ManifestPut(
+            Header(response, "Docker-Content-Digest") is { } text && Digest.TryParse(text, out var digest) ? digest : null,
+            Header(response, "OCI-Subject") is not null);
+    }
+
+    /// <summary>The manifest's descriptor as the registry serves it; null when it has none under that reference.</summary>
+    public async Task<Descriptor?> HeadManifestAsync(string repository, string reference, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            $"HEAD manifest {repository}:{reference}",
+            () => AcceptingManifests(new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/manifests/{reference}")),
+            cancellationToken,
+            HttpStatusCode.OK, HttpStatusCode.NotFound).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!Digest.TryParse(Header(response, "Docker-Content-Digest"), out var digest))
+        {
+            throw Protocol($"HEAD manifest {repository}:{reference}", response, "no Docker-Content-Digest header");
+        }
+
+        return new Descriptor(response.Content.Headers.ContentType?.MediaType ?? "", digest, response.Content.Headers.ContentLength ?? 0);
+    }
+
+    /// <summary>The manifest's bytes and media type; null when there is none under that reference.</summary>
+    public async Task<(byte[] Bytes, string MediaType)?> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            $"GET manifest {repository}:{reference}",
+            () => AcceptingManifests(new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{reference}")),
+            cancellationToken,
+            HttpStatusCode.OK, HttpStatusCode.NotFound).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.NotFound ? null
+            : (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    /// <summary>Every tag of the repository (following <c>Link</c> pages); empty for a repository the registry does not have yet.</summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken)
+    {
+        var tags = new List<string>();
+        var next = $"v2/{repository}/tags/list?n=1000";
+        for (var page = 0; next is not null && page < 1000; page++)
+        {
+            var path = next;
+            using var response = await SendAsync(
+                $"GET tags of {repository}",
+                () => new HttpRequestMessage(HttpMethod.Get, path),
+                cancellationToken,
+                HttpStatusCode.OK, HttpStatusCode.NotFound).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                break;
+            }
+
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            tags.AddRange((body?["tags"] as JsonArray ?? []).Select(OciJson.GetString).OfType<string>());
+            next = NextPage(Header(response, "Link"));
+        }
+
+        return tags;
+    }
+
+    public void Dispose()
+    {
+        _auth.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task<long> UploadOnceAsync(string repository, Descriptor blob, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        var (location, minChunk) = await StartUploadAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+        if (minChunk is null)
+        {
+            using var put = await SendOnceAsync(
+                $"PUT blob {Short(blob.Digest)}",
+                () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = BlobContent(open(), blob.Size) },
+                cancellationToken,
+                HttpStatusCode.Created, HttpStatusCode.RequestEntityTooLarge).ConfigureAwait(false);
+            if (put.StatusCode == HttpStatusCode.Created)
+            {
+                return blob.Size;
+            }
+
+            _log.Detail($"Drydock: {Registry} refused blob {Short(blob.Digest)} in one request (413); uploading it in chunks");
+            (location, _) = await StartUploadAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+        }
+
+        var chunkSize = Math.Max(minChunk ?? 0, DefaultChunkSize);
+        using (var source = open())
+        {
+            var buffer = new byte[(int)Math.Min(chunkSize, Math.Max(blob.Size, 1))];
+            for (long offset = 0; offset < blob.Size;)
+            {
+                var length = await source.ReadAtLeastAsync(buffer, (int)Math.Min(buffer.Length, blob.Size - offset), throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
+                var range = $"{offset}-{offset + length - 1}";
+                var chunkLocation = location;
+                using var patch = await SendOnceAsync(
+                    $"PATCH blob {Short(blob.Digest)} {range}",
+                    () => new HttpRequestMessage(HttpMethod.Patch, chunkLocation)
+                    {
+                        Content = new ByteArrayContent(buffer, 0, length)
+                        {
+                            Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream"), ContentRange = null },
+                        },
+                        Headers = { { "Content-Range", range } },
+                    },
+                    cancellationToken,
+                    HttpStatusCode.Accepted).ConfigureAwait(false);
+                location = Location(patch, $"PATCH blob {Short(blob.Digest)}");
+                offset += length;
+            }
+        }
+
+        using var close = await SendOnceAsync(
+            $"PUT blob {Short(blob.Digest)}",
+            () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = new ByteArrayContent([]) },
+            cancellationToken,
+            HttpStatusCode.Created).ConfigureAwait(false);
+        return blob.Size;
+    }
+
+    private async Task<(Uri Location, int? MinChunk)> StartUploadAsync(string repository, Descriptor blob, CancellationToken cancellationToken)
+    {
+        using var response = await SendOnceAsync(
+            $"POST upload of {Short(blob.Digest)}",
+            () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/"),
+            cancellationToken,
+            HttpStatusCode.Accepted).ConfigureAwait(false);
+        var minChunk = int.TryParse(Header(response, "OCI-Chunk-Min-Length"), out var min) && min > 0 ? min : (int?)null;
+        return (Location(response, "POST upload"), minChunk);
+    }
+
+    private static StreamContent BlobContent(Stream stream, long size) => new(stream)
+    {
+        Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream"), ContentLength = size },
+    };
+
+    /// <summary>One request, retried per the policy.</summary>
+    private Task<HttpResponseMessage> SendAsync(string what, Func<HttpRequestMessage> create, CancellationToken cancellationToken, params HttpStatusCode[] expected) =>
+        _options.Retry.RunAsync($"{what} ({Registry})", () => SendOnceAsync(what, create, cancellationToken, expected), _log, cancellationToken);
+
+    /// <summary>
+    /// One request, answering up to two auth challenges. Returns the response for an expected status;
+    /// throws <see cref="TransientRegistryException"/> for 408/429/5xx and DRY60xx for the rest.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendOnceAsync(string what, Func<HttpRequestMessage> create, CancellationToken cancellationToken, params HttpStatusCode[] expected)
+    {
+        for (var round = 0; ; round++)
+        {
+            using var request = create();
+            if (!request.RequestUri!.IsAbsoluteUri)
+            {
+                request.RequestUri = new Uri(BaseAddress, request.RequestUri);
+            }
+
+            var sent = await _auth.CurrentAsync(_options.Retry, _log, cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = sent;
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = response.StatusCode;
+            if (expected.Contains(status))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                if (status == HttpStatusCode.Unauthorized && round < 2)
+                {
+                    await _auth.RenewAsync(sent, AuthChallenge.From(response.Headers.WwwAuthenticate), _options.Retry, _log, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var detail = await ErrorDetailAsync(response, cancellationToken).ConfigureAwait(false);
+                throw status switch
+                {
+                    _ when RetryPolicy.IsTransient(status) => new TransientRegistryException(
+                        $"{what} got {(int)status} {detail}".TrimEnd(), RetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow)),
+                    HttpStatusCode.Unauthorized => new DrydockException(KnownCodes.RegistryUnauthorized,
+                        $"{KnownCodes.RegistryUnauthorized}: {Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to this repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
+                    HttpStatusCode.Forbidden => new DrydockException(KnownCodes.RegistryForbidden,
+                        $"{KnownCodes.RegistryForbidden}: {Registry} denied {what} (403) {detail}. The account may not push there: grant it push rights, or change ContainerRepository."),
+                    HttpStatusCode.NotFound => new DrydockException(KnownCodes.RegistryNotFound,
+                        $"{KnownCodes.RegistryNotFound}: {Registry} answered 404 to {what} {detail}. Check ContainerRegistry (host and port only) and ContainerRepository; some registries need the repository created first."),
+                    _ => Protocol(what, response, detail),
+                };
+            }
+        }
+    }
+
+    /// <summary>The registry's own error codes (<c>{"errors":[{"code","message"}]}</c>), in brackets; empty when it gave none.</summary>
+    private static async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var errors = (JsonNode.Parse(text.Length > 65536 ? "" : text)?["errors"] as JsonArray ?? [])
+                .Select(error => $"{OciJson.GetString(error?["code"])}: {OciJson.GetString(error?["message"])}");
+            var joined = string.Join("; ", errors);
+            return joined.Length == 0 ? "" : $"({MessageText.Quote(joined)})";
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or HttpRequestException)
+        {
+            return "";
+        }
+    }
+
+    private DrydockException Protocol(string what, HttpResponseMessage response, string detail) => new(
+        KnownCodes.RegistryProtocolError,
+        $"{KnownCodes.RegistryProtocolError}: {Registry} answered {what} with {(int)response.StatusCode} {response.ReasonPhrase} {detail}".TrimEnd() + ", which the distribution protocol does not allow here.");
+
+    private DrydockException TlsFailed(Exception e) => new(
+        KnownCodes.RegistryTlsFailed,
+        $"{KnownCodes.RegistryTlsFailed}: the TLS connection to {Registry} failed: {MessageText.Quote(e.GetBaseException().Message)}. Trust its CA (system store, or certs.d/{Registry}/ca.crt under /etc/containers, /etc/docker or ~/.config/containers), or, if it really is plain HTTP, list it in DOTNET_CONTAINER_INSECURE_REGISTRIES.",
+        e);
+
+    private static bool IsTlsFault(Exception e) => e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError };
+
+    private static HttpRequestMessage AcceptingManifests(HttpRequestMessage request)
+    {
+        foreach (var type in ManifestTypes)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        return request;
+    }
+
+    private Uri Location(HttpResponseMessage response, string what) =>
+        response.Headers.Location is { } location
+            ? new Uri(BaseAddress, location)
+            : throw Protocol(what, response, "without a Location header");
+
+    private static Uri WithDigest(Uri location, Digest digest) =>
+        new(location + (string.IsNullOrEmpty(location.Query) ? "?" : "&") + "digest=" + Uri.EscapeDataString(digest.ToString()));
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
+
+    /// <summary>RFC 5988 <c>Link: &lt;/v2/…?last=x&gt;; rel="next"</c>, as the tags list pages.</summary>
+    private static string? NextPage(string? link)
+    {
+        if (link is null || !link.Contains("rel=\"next\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var start = link.IndexOf('<', StringComparison.Ordinal) + 1;
+        var end = link.IndexOf('>', start);
+        return start > 0 && end > start ? link[start..end].TrimStart('/') : null;
+    }
+
+    private static string Short(Digest digest) => digest.ToString()[..19];
+}
+
+/// <summary>What a manifest PUT returned: the digest the registry computed, and whether it indexed the manifest's subject (OCI 1.1 referrers API).</summary>
+public sealed record ManifestPut(Digest? Digest, bool SubjectIndexed);
