@@ -1,3 +1,4 @@
+using Drydock.Build.Oci.Registry;
 using Drydock.Build.Policy;
 using Drydock.Build.Testing;
 
@@ -23,7 +24,8 @@ public sealed record ImageReport
     /// <summary>The lint's findings, with the severity they were reported at.</summary>
     public IReadOnlyList<Finding> Findings { get; init; } = [];
 
-    public bool Pushed { get; init; }
+    /// <summary>What the registry confirmed, <c>verified: true</c> included; null when the image was not pushed.</summary>
+    public PushResult? Push { get; init; }
 }
 
 public sealed record ImageSection

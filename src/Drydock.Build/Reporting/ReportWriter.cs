@@ -54,7 +54,7 @@ public static class ReportWriter
             Invariant($"| revision | `{report.Source.Revision}` |"),
             Invariant($"| version | `{report.Source.Version}` |"),
             Invariant($"| tested | {(report.Tested ? "yes" : "no")} |"),
-            Invariant($"| pushed | {(report.Pushed ? "yes" : "no")} |"),
+            Invariant($"| pushed | {(report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
             "",
         ];
         var tests = report.Tests.Count == 0

@@ -69,6 +69,10 @@ public sealed class ComputeImageMetadata : DrydockTask
     [Output]
     public string? ResolvedVersion { get; private set; }
 
+    /// <summary>The version when it is a stable release (a version tag or ContainerVersion): the push may move <c>latest</c> to it.</summary>
+    [Output]
+    public string? StableReleaseVersion { get; private set; }
+
     /// <summary>RFC 3339, UTC: the image's creation time and the epoch of every file in its app layers.</summary>
     [Output]
     public string? Created { get; private set; }
@@ -134,6 +138,7 @@ public sealed class ComputeImageMetadata : DrydockTask
         ResolvedRepository = inputs.Repository;
         ResolvedRevision = metadata.Revision;
         ResolvedVersion = metadata.Version;
+        StableReleaseVersion = metadata.IsStableRelease ? metadata.Version : null;
         Created = metadata.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         ResolvedTags = [.. metadata.Tags];
         Labels = ToItems(metadata.Labels.Where(label => !existing.Contains(label.Key)));

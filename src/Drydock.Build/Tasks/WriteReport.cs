@@ -1,6 +1,7 @@
 using Drydock.Build.Diagnostics;
 using System.Text.Json;
 using Drydock.Build.Oci;
+using Drydock.Build.Oci.Registry;
 using Drydock.Build.Policy;
 using Drydock.Build.Reporting;
 using Drydock.Build.Runtime;
@@ -41,6 +42,9 @@ public sealed class WriteReport : DrydockTask
     /// <summary>What <see cref="LintImage"/> found, when it ran.</summary>
     public string? FindingsPath { get; set; }
 
+    /// <summary>What <see cref="PushImage"/> confirmed, when it pushed.</summary>
+    public string? PushResultPath { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var report = ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags)) with
@@ -49,6 +53,7 @@ public sealed class WriteReport : DrydockTask
             Tested = Tested,
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
             Findings = File.Exists(FindingsPath) ? JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(FindingsPath))! : [],
+            Push = File.Exists(PushResultPath) ? JsonSerializer.Deserialize<PushResult>(File.ReadAllText(PushResultPath)) : null,
         };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))

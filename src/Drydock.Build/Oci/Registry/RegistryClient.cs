@@ -52,11 +52,10 @@ public sealed class RegistryClient : IDisposable
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var https = new Uri($"https://{Registry}/");
+        _base = new Uri($"https://{Registry}/");
         try
         {
-            _base = https;
-            await SendAsync("GET /v2/", () => new HttpRequestMessage(HttpMethod.Get, "v2/"), cancellationToken, HttpStatusCode.OK).ConfigureAwait(false);
+            await PingAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (HttpRequestException e) when (IsTlsFault(e))
@@ -66,11 +65,23 @@ public sealed class RegistryClient : IDisposable
                 throw TlsFailed(e);
             }
 
-            _log.Detail($"Drydock: {Registry} does not speak TLS ({e.GetBaseException().Message}); using plain HTTP (loopback or insecure registry)");
+            _log.Detail($"Drydock: {Registry} does not speak TLS ({e.GetBaseException().Message}); trying plain HTTP (loopback or insecure registry)");
+            _base = new Uri($"http://{Registry}/");
+            try
+            {
+                await PingAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DrydockException plain) when (plain.Code == KnownCodes.RegistryProtocolError)
+            {
+                // A TLS registry answers plain HTTP with 400: the TLS failure was the real problem.
+                throw TlsFailed(e);
+            }
         }
+    }
 
-        _base = new Uri($"http://{Registry}/");
-        await SendAsync("GET /v2/", () => new HttpRequestMessage(HttpMethod.Get, "v2/"), cancellationToken, HttpStatusCode.OK).ConfigureAwait(false);
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync("GET /v2/", () => new HttpRequestMessage(HttpMethod.Get, "v2/"), cancellationToken, HttpStatusCode.OK).ConfigureAwait(false);
     }
 
     public async Task<bool> BlobExistsAsync(string repository, Digest digest, CancellationToken cancellationToken)
