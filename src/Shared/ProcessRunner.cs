@@ -17,14 +17,15 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
 /// Compiled into Drydock.Build and Drydock.Testing (linked source: neither references the other).
 /// Runs a command line tool (git, podman, docker) with a bound: the process tree is killed when the
 /// timeout passes or the build is cancelled, so no Drydock step can hang a build. Standard input is
-/// closed, so nothing can wait for a person.
+/// closed (after the optional input is written), so nothing can wait for a person.
 /// </summary>
 internal static class ProcessRunner
 {
     /// <summary>
     /// Runs <c>program</c> with <c>arguments</c> and waits for it. <c>environment</c> is laid over this
     /// process's environment (a null value removes a variable), and the program is looked up on the
-    /// resulting PATH.
+    /// resulting PATH. <c>standardInput</c>, when given, is written to the program (UTF-8, no BOM) before its
+    /// input is closed; tools such as docker credential helpers read their request there.
     /// </summary>
     /// <exception cref="FileNotFoundException">The program is not on PATH or could not be started.</exception>
     /// <exception cref="TimeoutException">The program did not finish within the timeout.</exception>
@@ -34,8 +35,9 @@ internal static class ProcessRunner
         TimeSpan timeout,
         CancellationToken cancellationToken,
         string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null) =>
-        RunAsync(program, arguments, timeout, cancellationToken, workingDirectory, environment).GetAwaiter().GetResult();
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null) =>
+        RunAsync(program, arguments, timeout, cancellationToken, workingDirectory, environment, standardInput).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Run"/>
     public static async Task<ProcessResult> RunAsync(
@@ -44,7 +46,8 @@ internal static class ProcessRunner
         TimeSpan timeout,
         CancellationToken cancellationToken,
         string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo
         {
@@ -53,6 +56,7 @@ internal static class ProcessRunner
             RedirectStandardInput = true,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
@@ -87,9 +91,11 @@ internal static class ProcessRunner
             throw new FileNotFoundException($"'{startInfo.FileName}' could not be started ({e.Message}).", program, e);
         }
 
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        // Written while the exit is awaited, so a program that never reads its input still meets the deadline.
+        var input = WriteInputAsync(process.StandardInput, standardInput);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
@@ -103,7 +109,34 @@ internal static class ProcessRunner
             throw new TimeoutException($"'{program} {string.Join(' ', startInfo.ArgumentList)}' did not finish within {timeout.TotalSeconds:0} s.");
         }
 
+        await input.ConfigureAwait(false);
         return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private static async Task WriteInputAsync(StreamWriter writer, string? text)
+    {
+        try
+        {
+            if (text is not null)
+            {
+                await writer.WriteAsync(text.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            writer.Close();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The program exited (or was killed) without reading all of its input: its exit code and output say
+            // what happened. Closing again releases the pipe; the unwritten rest can fail the same way.
+            try
+            {
+                writer.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static string? FindOnPath(string program, string? path)
