@@ -11,7 +11,8 @@ source eng/env.sh
 case "${1:-}" in
   sample)
     eng/setup.sh
-    dotnet publish samples/HelloApi/HelloApi.csproj -c Release -nologo
+    # Pushed to the loopback registry eng/setup.sh started, after its lint and image tests pass.
+    dotnet publish samples/HelloApi/HelloApi.csproj -c Release -nologo -p:ContainerRegistry="$DRYDOCK_TEST_REGISTRY"
     cat samples/HelloApi/bin/Release/net10.0/drydock.json
     ;;
   test)
