@@ -1,0 +1,112 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Drydock.Sdk.Tests.Support;
+
+namespace Drydock.Sdk.Tests;
+
+/// <summary>
+/// `dotnet publish` with ContainerRegistry pushes the archive it tested to the loopback registry
+/// (eng/setup.sh), and what the registry serves is byte for byte what was tested.
+/// </summary>
+public sealed class Push : IDisposable
+{
+    private static readonly string Registry = Environment.GetEnvironmentVariable("DRYDOCK_TEST_REGISTRY") ?? "localhost:5000";
+    private readonly string _repository = "drydock-e2e/push-" + Guid.NewGuid().ToString("n")[..10];
+    private TestProject? _project;
+
+    public void Dispose()
+    {
+        Oci.RemoveRepository($"{Registry}/{_repository}");
+        _project?.Dispose();
+    }
+
+    [Fact]
+    public async Task The_tested_image_is_pushed_with_every_tag_and_its_test_results()
+    {
+        _project = TestProject.Create("pushed", program: TestApps.Web, properties: $"<ContainerRepository>{_repository}</ContainerRepository><ContainerVersion>1.2.0</ContainerVersion>");
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Answers()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+                }
+            """);
+
+        var publish = _project.Publish($"-p:ContainerRegistry={Registry}");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        var report = _project.Report();
+        var tested = (string)report["image"]!["digest"]!;
+        var push = report["push"]!;
+        Assert.True((bool)push["verified"]!);
+        Assert.Equal(tested, (string?)push["digest"]);
+        Assert.Equal(Registry, (string?)push["registry"]);
+        Assert.Equal(_repository, (string?)push["repository"]);
+        var tags = push["tags"]!.AsArray().Select(tag => (string)tag!).ToList();
+        Assert.Equal(["1.2.0", "1.2", "1", $"sha-{_project.Git("rev-parse", "--short=7", "HEAD")}", "main", "latest"], tags);
+        foreach (var tag in tags)
+        {
+            Assert.Equal(tested, RegistryDigest($"{_repository}:{tag}"));
+        }
+
+        // The test results, as a referrer found through the referrers tag schema.
+        var index = JsonNode.Parse(Skopeo($"{_repository}:sha256-{tested["sha256:".Length..]}"))!;
+        var entry = index["manifests"]!.AsArray().Single()!;
+        Assert.Equal("application/vnd.drydock.test-results.v1+json", (string?)entry["artifactType"]);
+        var artifact = JsonNode.Parse(Skopeo($"{_repository}@{entry["digest"]}"))!;
+        Assert.Equal(tested, (string?)artifact["subject"]!["digest"]);
+        using var http = new HttpClient();
+        var results = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Registry}/v2/{_repository}/blobs/{artifact["layers"]![0]!["digest"]}")))!;
+        Assert.Equal(tested, (string?)results["digest"]);
+        Assert.Equal(1, (int)results["passed"]!);
+        Assert.Equal(0, (int)results["failed"]!);
+        Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)results["revision"]);
+        Assert.Equal("256m", (string?)results["profile"]!["memory"]);
+    }
+
+    [Fact]
+    public void The_pushed_image_runs_after_a_pull_by_digest_and_a_repush_uploads_no_blob()
+    {
+        _project = TestProject.Create("pulled", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>{_repository}</ContainerRepository>");
+
+        var publish = _project.Publish($"-p:ContainerRegistry={Registry}");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        var digest = (string)_project.Report()["push"]!["digest"]!;
+        Oci.RemoveRepository($"{Registry}/{_repository}");
+        var run = Oci.Podman("run", "--rm", "--tls-verify=false", $"{Registry}/{_repository}@{digest}");
+        Assert.True(run.Succeeded, run.StandardError);
+        Assert.Equal("Hello from a Drydock test!", run.StandardOutput.Trim());
+
+        var again = _project.Publish($"-p:ContainerRegistry={Registry}");
+
+        Assert.True(again.Succeeded, again.StandardOutput);
+        var push = _project.Report()["push"]!;
+        Assert.Equal(digest, (string?)push["digest"]);
+        Assert.Equal(0, (int)push["blobsUploaded"]!);
+        Assert.Equal(0, (long)push["bytesUploaded"]!);
+    }
+
+    [Fact]
+    public async Task DrydockPush_false_keeps_the_image_local()
+    {
+        _project = TestProject.Create("local", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>{_repository}</ContainerRepository>");
+
+        var publish = _project.Publish($"-p:ContainerRegistry={Registry}", "-p:DrydockPush=false");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        Assert.Null(_project.Report()["push"]);
+        using var http = new HttpClient();
+        using var tags = await http.GetAsync(new Uri($"http://{Registry}/v2/{_repository}/tags/list"));
+        Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+    }
+
+    private static string Skopeo(string reference) =>
+        Oci.Checked("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Registry}/{reference}"]).StandardOutput;
+
+    /// <summary>`skopeo inspect --raw | sha256sum`: the registry's bytes, hashed without Drydock.</summary>
+    private static string RegistryDigest(string reference) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Skopeo(reference))));
+}
