@@ -68,6 +68,7 @@ public sealed class PushImage : DrydockTask
 
         var pusher = new ImagePusher(RegistryOptions.FromEnvironment(environment, home), credential, log);
         var result = pusher.PushAsync(archive, request, cancellationToken).GetAwaiter().GetResult();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
         File.WriteAllText(ResultPath, JsonSerializer.Serialize(result));
         PushedDigest = result.Digest;
         Log.LogMessage(
