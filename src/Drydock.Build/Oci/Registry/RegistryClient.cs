@@ -13,9 +13,6 @@ namespace Drydock.Build.Oci.Registry;
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
-    /// <summary>Chunk size when a registry refuses a blob in one request.</summary>
-    public const int DefaultChunkSize = 8 * 1024 * 1024;
-
     private static readonly string[] ManifestTypes =
     [
         OciMediaTypes.ImageManifest, OciMediaTypes.ImageIndex,
@@ -222,7 +219,7 @@ public sealed class RegistryClient : IDisposable
             (location, _) = await StartUploadAsync(repository, blob, cancellationToken).ConfigureAwait(false);
         }
 
-        var chunkSize = Math.Max(minChunk ?? 0, DefaultChunkSize);
+        var chunkSize = Math.Max(minChunk ?? 0, _options.ChunkSize);
         using (var source = open())
         {
             var buffer = new byte[(int)Math.Min(chunkSize, Math.Max(blob.Size, 1))];
@@ -233,14 +230,7 @@ public sealed class RegistryClient : IDisposable
                 var chunkLocation = location;
                 using var patch = await SendOnceAsync(
                     $"PATCH blob {Short(blob.Digest)} {range}",
-                    () => new HttpRequestMessage(HttpMethod.Patch, chunkLocation)
-                    {
-                        Content = new ByteArrayContent(buffer, 0, length)
-                        {
-                            Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream"), ContentRange = null },
-                        },
-                        Headers = { { "Content-Range", range } },
-                    },
+                    () => new HttpRequestMessage(HttpMethod.Patch, chunkLocation) { Content = Chunk(buffer, length, range) },
                     cancellationToken,
                     HttpStatusCode.Accepted).ConfigureAwait(false);
                 location = Location(patch, $"PATCH blob {Short(blob.Digest)}");
@@ -265,6 +255,14 @@ public sealed class RegistryClient : IDisposable
             HttpStatusCode.Accepted).ConfigureAwait(false);
         var minChunk = int.TryParse(Header(response, "OCI-Chunk-Min-Length"), out var min) && min > 0 ? min : (int?)null;
         return (Location(response, "POST upload"), minChunk);
+    }
+
+    /// <summary>A PATCH body; the distribution spec's <c>Content-Range</c> is <c>start-end</c>, without the RFC 9110 unit.</summary>
+    private static ByteArrayContent Chunk(byte[] buffer, int length, string range)
+    {
+        var content = new ByteArrayContent(buffer, 0, length) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } };
+        content.Headers.TryAddWithoutValidation("Content-Range", range);
+        return content;
     }
 
     private static StreamContent BlobContent(Stream stream, long size) => new(stream)

@@ -20,6 +20,9 @@ public sealed record RegistryOptions
     /// <summary>The bound on one request, a whole blob upload included.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The PATCH size when a registry refuses a blob in one request (or asks for more with <c>OCI-Chunk-Min-Length</c>).</summary>
+    public int ChunkSize { get; init; } = 8 * 1024 * 1024;
+
     /// <summary>Blobs uploaded at once.</summary>
     public int Parallelism { get; init; } = 4;
 

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
+using Drydock.Build.Oci.Registry;
+using Drydock.Build.Tests.Support;
+using Drydock.Tests.Registry;
+
+namespace Drydock.Build.Tests.Oci.Registry;
+
+/// <summary>
+/// Faults the real registry cannot produce on demand, from a loopback proxy in front of the one
+/// eng/setup.sh runs: throttling, outages, cut connections, expiring tokens, refusals.
+/// </summary>
+public sealed class RegistryFaults : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly ListBuildLog _log = new();
+    private readonly string _repository = "drydock-tests/faults-" + Guid.NewGuid().ToString("n")[..12];
+    private RegistryProxy _proxy = null!;
+    private OciArchive _archive = null!;
+
+    public Task InitializeAsync()
+    {
+        _proxy = RegistryProxy.Start(new Uri($"http://{RegistryServer.SharedHost}/"));
+        _archive = OciArchive.Open(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = Guid.NewGuid().ToString() } }.Write(_temp.File("image.tar")));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Tested => _archive.ManifestDescriptor.Digest.ToString();
+
+    private int BlobCount => _archive.Layers.Count + 1;
+
+    [Fact]
+    public async Task A429WithRetryAfterIsWaitedForThenTheBlobIsPushed()
+    {
+        _proxy.Respond("HEAD", "/blobs/", 429, times: 1, ("Retry-After", "1"));
+
+        var clock = Stopwatch.StartNew();
+        var result = await Push();
+
+        Assert.True(result.Verified);
+        Assert.Single(_proxy.Requests, r => r.Status == 429);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.Contains(_log.Details, line => line.Contains("got 429", StringComparison.Ordinal) && line.Contains("in 1 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A503ThenSuccessIsRetried()
+    {
+        _proxy.Respond("PUT", $"/manifests/{Tested}", 503, times: 2);
+
+        var result = await Push();
+
+        Assert.True(result.Verified);
+        Assert.Equal(3, _proxy.CountOf("PUT", $"/manifests/{Tested}"));
+    }
+
+    [Fact]
+    public async Task AConnectionCutMidUploadStartsTheUploadAgain()
+    {
+        var layer = _archive.Layers[0];
+        _proxy.CutUpload("PUT", $"digest={Uri.EscapeDataString(layer.Digest.ToString())}", afterBytes: 100);
+
+        var result = await Push();
+
+        Assert.True(result.Verified);
+        Assert.Single(_proxy.Requests, r => r.Status == 0 && r.Method == "PUT");
+        Assert.Equal(BlobCount + 1, _proxy.CountOf("POST", "/blobs/uploads/"));
+        Assert.Equal(Tested, await RegistryDigest("1.0.0"));
+    }
+
+    [Fact]
+    public async Task ARegistryThatRefusesABlobInOneRequestGetsItInChunks()
+    {
+        var layer = _archive.Layers[0];
+        _proxy.Respond("PUT", $"digest={Uri.EscapeDataString(layer.Digest.ToString())}", 413, times: 1);
+
+        var result = await new ImagePusher(Options with { ChunkSize = 100 }, null, _log).PushAsync(
+            _archive, new PushRequest { Registry = _proxy.Host, Repository = _repository, Tags = ["1.0.0"] }, CancellationToken.None);
+
+        Assert.True(result.Verified);
+        Assert.Equal((int)Math.Ceiling(layer.Size / 100.0), _proxy.CountOf("PATCH", "/blobs/uploads/"));
+        Assert.True(layer.Size > 200, $"the layer must take several chunks; it has {layer.Size} bytes");
+        Assert.Equal(Tested, await RegistryDigest("1.0.0"));
+        Assert.Contains(_log.Details, line => line.Contains("in chunks", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnExpiredTokenIsRenewedMidPush()
+    {
+        _proxy.RequireBearer("robot", "token-secret");
+        // Hold the manifest PUT back until the tokens are expired.
+        _proxy.When("PUT", $"/manifests/{Tested}", ProxyFault.Delay(TimeSpan.FromMilliseconds(1500)));
+        var push = Push(new RegistryCredential("robot", "token-secret", "test"));
+        await WaitUntil(() => _proxy.CountOf("HEAD", "/blobs/") >= BlobCount);
+        _proxy.ExpireTokens();
+
+        var result = await push;
+
+        Assert.True(result.Verified);
+        Assert.Equal(2, _proxy.TokenRequests.Count(t => t.Status == 200));
+        Assert.All(_proxy.TokenRequests, t => Assert.True(t.BasicAuthPresented));
+        Assert.Contains($"repository:{_repository}:pull,push", _proxy.TokenRequests[0].Scopes);
+        Assert.DoesNotContain(_log.All, line => line.Contains("token-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ATokenServerThatRefusesTheCredentialsIsDry6001()
+    {
+        _proxy.RequireBearer("robot", "token-secret");
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push(new RegistryCredential("robot", "nope", "~/.docker/config.json")));
+
+        Assert.Equal(KnownCodes.RegistryUnauthorized, error.Code);
+        Assert.Contains("token server refused the credentials from ~/.docker/config.json", error.Message);
+        Assert.Equal(0, _proxy.CountOf("POST", "/blobs/uploads/"));
+    }
+
+    [Theory]
+    [InlineData(403, KnownCodes.RegistryForbidden)]
+    [InlineData(404, KnownCodes.RegistryNotFound)]
+    [InlineData(401, KnownCodes.RegistryUnauthorized)]
+    public async Task RefusalsFailAtOnceWithoutRetrying(int status, string code)
+    {
+        _proxy.Respond("POST", "/blobs/uploads/", status, times: 100);
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push());
+
+        Assert.Equal(code, error.Code);
+        // One blob's POST, and not again (401: once more after the challenge, which has no scheme).
+        Assert.InRange(_proxy.CountOf("POST", "/blobs/uploads/"), 1, Math.Min(BlobCount, 4) * (status == 401 ? 2 : 1));
+        Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/"));
+    }
+
+    [Fact]
+    public async Task AnOutageThatOutlastsTheRetriesIsDry6004AndSetsNoTag()
+    {
+        _proxy.Respond("PUT", "/manifests/", 503, times: 100);
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push());
+
+        Assert.Equal(KnownCodes.RegistryUnavailable, error.Code);
+        Assert.Contains("failed 3 times", error.Message);
+        Assert.Equal(3, _proxy.CountOf("PUT", "/manifests/"));
+    }
+
+    [Fact]
+    public async Task ATagThatFailsNamesTheTagsSetAndNotSet()
+    {
+        _proxy.Respond("PUT", "/manifests/beta$", 403, times: 1);
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push(tags: ["1.0.0", "beta", "main"]));
+
+        Assert.Equal(KnownCodes.TagsPartlyPushed, error.Code);
+        Assert.Contains("Set: 1.0.0. Not set: beta, main.", error.Message);
+        Assert.Contains(KnownCodes.RegistryForbidden, error.Message);
+        Assert.Equal(Tested, await RegistryDigest("1.0.0"));
+        Assert.Null(await RegistryDigest("main"));
+    }
+
+    [Fact]
+    public async Task ARegistryThatStoresOtherBytesIsDry6006AndNoTagMoves()
+    {
+        var other = "sha256:" + new string('0', 64);
+        _proxy.Respond("PUT", $"/manifests/{Tested}", 201, times: 1, ("Docker-Content-Digest", other));
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push());
+
+        Assert.Equal(KnownCodes.PushedDigestMismatch, error.Code);
+        Assert.Contains(other, error.Message);
+        Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/1.0.0"));
+    }
+
+    [Fact]
+    public async Task TheBaseLayersAreMountedFromTheBaseRepositoryInTheSameRegistry()
+    {
+        var baseRepository = _repository + "-base";
+        await Push(repository: baseRepository);
+        var app = OciArchive.Open(new SdkArchiveFixture
+        {
+            AppFiles = new() { ["app/app.dll"] = "another app on the same base" },
+            Labels = new Dictionary<string, string> { ["org.opencontainers.image.base.name"] = $"{_proxy.Host}/{baseRepository}:1.0.0" },
+        }.Write(_temp.File("app.tar")));
+        _proxy.Clear();
+
+        var result = await new ImagePusher(Options, null, _log).PushAsync(app, new PushRequest { Registry = _proxy.Host, Repository = _repository, Tags = ["2"] }, CancellationToken.None);
+
+        Assert.Equal(1, result.BlobsMounted);
+        Assert.Equal(2, result.BlobsUploaded);
+        Assert.Equal(1, _proxy.CountOf("POST", $"mount={app.Layers[0].Digest}"));
+    }
+
+    [Fact]
+    public async Task AReferrerTheRegistryRefusesIsAWarningNotAFailure()
+    {
+        _proxy.Respond("PUT", "/manifests/sha256-", 400, times: 1);
+
+        var result = await Push(testResults: "{\"passed\":1}"u8.ToArray());
+
+        Assert.True(result.Verified);
+        Assert.Null(result.Referrer);
+        Assert.Contains(_log.Warnings, w => w.Code == KnownCodes.ReferrerNotAttached);
+    }
+
+    private static RegistryOptions Options => new() { Retry = new RetryPolicy(3, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5)) };
+
+    private Task<PushResult> Push(RegistryCredential? credential = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? testResults = null) =>
+        new ImagePusher(Options, credential, _log).PushAsync(
+            _archive,
+            new PushRequest { Registry = _proxy.Host, Repository = repository ?? _repository, Tags = tags ?? ["1.0.0"], TestResults = testResults },
+            CancellationToken.None);
+
+    /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy); null when the tag does not exist.</summary>
+    private async Task<string?> RegistryDigest(string tag)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{RegistryServer.SharedHost}/v2/{_repository}/manifests/{tag}"));
+        request.Headers.Accept.ParseAdd(OciMediaTypes.ImageManifest);
+        using var response = await http.SendAsync(request);
+        return response.IsSuccessStatusCode ? Digest.Of(await response.Content.ReadAsByteArrayAsync()).ToString() : null;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the push did not get that far within 30 s");
+            await Task.Delay(20);
+        }
+    }
+}
