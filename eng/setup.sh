@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this machine for Drydock's sample and tests. Idempotent: rerun it any time; when everything
 # is already in place it prints one line.
-#   1. podman, runc, skopeo, docker-registry (apt, as root) when missing
+#   1. podman, runc, skopeo, docker-registry, htpasswd (apt, as root) when missing
 #   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
 #   3. offline .NET base images built from the host's .NET install, pushed to that registry
 #   4. Drydock.Sdk packed into artifacts/feed
@@ -17,6 +17,8 @@ install_packages() {
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v curl >/dev/null || missing+=(curl)
+  # The push tests start registries with htpasswd (bcrypt) users.
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     say "missing ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) and rerun" >&2

@@ -70,7 +70,7 @@ internal sealed class RegistryAuthenticator(HttpClient http, string registry, Re
                 log,
                 cancellationToken).ConfigureAwait(false);
             _header = new AuthenticationHeaderValue("Bearer", token);
-            _expires = DateTimeOffset.UtcNow + lifetime - ExpirySlack;
+            _expires = DateTimeOffset.UtcNow + lifetime - (lifetime / 2 < ExpirySlack ? lifetime / 2 : ExpirySlack);
             log.Detail($"Drydock: {registry}: bearer token for {string.Join(' ', Scopes(challenge))}, valid {lifetime.TotalSeconds:0} s");
         }
         finally

@@ -195,6 +195,33 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AnUploadWithoutLocationIsAProtocolError()
+    {
+        _proxy.Respond("POST", "/blobs/uploads/", 202, times: 100);
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push());
+
+        Assert.Equal(KnownCodes.RegistryProtocolError, error.Code);
+        Assert.Contains("without a Location header", error.Message);
+    }
+
+    [Fact]
+    public async Task ATokenAboutToExpireIsRenewedBeforeItIsRefused()
+    {
+        _proxy.RequireBearer();
+        // Renewed from half its life on: after the 2 s held manifest PUT, before the proxy would refuse it at 3 s.
+        _proxy.TokenLifetime = TimeSpan.FromSeconds(3);
+        _proxy.When("PUT", $"/manifests/{Tested}", ProxyFault.Delay(TimeSpan.FromSeconds(2)));
+
+        var result = await Push();
+
+        Assert.True(result.Verified);
+        Assert.True(_proxy.TokenRequests.Count >= 2, $"{_proxy.TokenRequests.Count} token requests");
+        Assert.Single(_proxy.Requests, r => r.Status == 401);
+        Assert.All(_proxy.TokenRequests, t => Assert.False(t.BasicAuthPresented));
+    }
+
+    [Fact]
     public async Task AReferrerTheRegistryRefusesIsAWarningNotAFailure()
     {
         _proxy.Respond("PUT", "/manifests/sha256-", 400, times: 1);
