@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drydock vs the plain SDK, side by side in one run: the same app in two folders (one with the
 # Drydock.Sdk package, one without), whole `dotnet` processes, alternating, RUNS times each.
-# Prints min and median seconds and the ratios Drydock/plain.
+# Prints min and median seconds and the ratios Drydock/plain; then start→ready (StartReady) and the
+# push benchmark, Drydock's registry client vs `skopeo copy` (push.sh), with the same RUNS.
 #   eng/bench/run.sh [RUNS]        (default 5)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
@@ -112,3 +113,6 @@ awk -v b="$base" -v d="$dd" -v s="$sdk" 'BEGIN { printf "republish beyond `dotne
 
 # Start to ready: ImageUnderTest vs `podman run` + a TCP poll loop, on the image just published.
 dotnet run --project "$DRYDOCK_ROOT/eng/bench/StartReady" -c Release -v:q -- bench/app:main "$((runs * 2))"
+
+# Push: ImagePusher vs `skopeo copy`, first push and unchanged re-push, to a private registry.
+"$DRYDOCK_ROOT/eng/bench/push.sh" "$runs"
