@@ -75,38 +75,25 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
         log.Detail($"Drydock: pushing {repository}@{tested} to {client.BaseAddress}{(credential is null ? " anonymously" : $" as {credential}")}");
 
-        var counts = new ConcurrentDictionary<string, int>();
-        long bytes = 0;
-        await Parallel.ForEachAsync(
-            archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
-            async (blob, token) =>
-            {
-                string outcome;
-                if (await client.BlobExistsAsync(repository, blob.Digest, token).ConfigureAwait(false))
-                {
-                    outcome = "present";
-                }
-                else if (mountFrom is not null && await client.TryMountBlobAsync(repository, blob.Digest, mountFrom, token).ConfigureAwait(false))
-                {
-                    outcome = "mounted";
-                }
-                else
-                {
-                    Interlocked.Add(ref bytes, await client.UploadBlobAsync(repository, blob, () => archive.OpenVerifiedBlob(blob), token).ConfigureAwait(false));
-                    outcome = "uploaded";
-                }
-
-                counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-                log.Detail($"Drydock: blob {blob.Digest} ({blob.Size} bytes) {outcome}");
-            }).ConfigureAwait(false);
-
         var manifest = ReadManifest(archive);
         var mediaType = archive.ManifestDescriptor.MediaType;
-        var put = await client.PutManifestAsync(repository, tested.ToString(), manifest, mediaType, cancellationToken).ConfigureAwait(false);
-        CheckDigest(request, tested, put.Digest, "its answer to the manifest PUT");
+        var counts = new ConcurrentDictionary<string, int>();
+        long bytes = 0;
         var stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
-        CheckDigest(request, tested, stored?.Digest, "a re-read of the manifest (HEAD)");
+        if (stored?.Digest == tested)
+        {
+            // A registry accepts a manifest only once it has all its blobs: nothing to upload.
+            counts["present"] = archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest).Count();
+            log.Detail($"Drydock: {repository}@{tested} is already in {request.Registry}; no blob to push");
+        }
+        else
+        {
+            bytes = await PushBlobsAsync(client, archive, repository, mountFrom, counts, cancellationToken).ConfigureAwait(false);
+            var put = await client.PutManifestAsync(repository, tested.ToString(), manifest, mediaType, cancellationToken).ConfigureAwait(false);
+            CheckDigest(request, tested, put.Digest, "its answer to the manifest PUT");
+            stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
+            CheckDigest(request, tested, stored?.Digest, "a re-read of the manifest (HEAD)");
+        }
 
         var tags = request.Tags.ToList();
         if (!tags.Contains(LatestTag.Name) && request.Version is not null)
@@ -139,6 +126,37 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
             BytesUploaded = bytes,
             Referrer = referrer?.ToString(),
         };
+    }
+
+    /// <summary>The config and layers: skipped when present, mounted from the base's repository when possible, else uploaded. Returns the bytes sent.</summary>
+    private async Task<long> PushBlobsAsync(
+        RegistryClient client, OciArchive archive, string repository, string? mountFrom, ConcurrentDictionary<string, int> counts, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        await Parallel.ForEachAsync(
+            archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
+            async (blob, token) =>
+            {
+                string outcome;
+                if (await client.BlobExistsAsync(repository, blob.Digest, token).ConfigureAwait(false))
+                {
+                    outcome = "present";
+                }
+                else if (mountFrom is not null && await client.TryMountBlobAsync(repository, blob.Digest, mountFrom, token).ConfigureAwait(false))
+                {
+                    outcome = "mounted";
+                }
+                else
+                {
+                    Interlocked.Add(ref bytes, await client.UploadBlobAsync(repository, blob, () => archive.OpenVerifiedBlob(blob), token).ConfigureAwait(false));
+                    outcome = "uploaded";
+                }
+
+                counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                log.Detail($"Drydock: blob {blob.Digest} ({blob.Size} bytes) {outcome}");
+            }).ConfigureAwait(false);
+        return bytes;
     }
 
     /// <summary>
@@ -219,7 +237,8 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         var artifact = new ReferrerArtifact(ReferrerArtifact.TestResultsType, request.TestResults!, subject, request.ReferrerAnnotations);
         try
         {
-            foreach (var (blob, content) in new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
+            var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
+            foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
             {
                 if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
                 {
@@ -232,8 +251,13 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
             {
                 // No referrers API: keep the referrers tag's index up to date instead.
                 var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
-                var existing = await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
-                await client.PutManifestAsync(request.Repository, tag, artifact.AddTo(existing?.Bytes), OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+                var existing = (await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false))?.Bytes;
+                var index = artifact.AddTo(existing);
+                if (existing is null || !index.AsSpan().SequenceEqual(existing))
+                {
+                    await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+                }
+
                 log.Detail($"Drydock: test results {artifact.Manifest.Digest} listed under the referrers tag {tag}");
             }
 

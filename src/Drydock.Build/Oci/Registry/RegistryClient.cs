@@ -49,30 +49,45 @@ public sealed class RegistryClient : IDisposable
     /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        // Loopback traffic never leaves the machine: plain HTTP first, as most local registries speak it.
+        var loopback = RegistryTransport.IsLoopback(Registry);
+        if (loopback && await TryPlainHttpAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         _base = new Uri($"https://{Registry}/");
         try
         {
             await PingAsync(cancellationToken).ConfigureAwait(false);
-            return;
         }
         catch (HttpRequestException e) when (IsTlsFault(e))
         {
-            if (!RegistryTransport.AllowsPlainHttp(Registry, _options))
+            if (loopback || !RegistryTransport.AllowsPlainHttp(Registry, _options))
             {
                 throw TlsFailed(e);
             }
 
-            _log.Detail($"Drydock: {Registry} does not speak TLS ({e.GetBaseException().Message}); trying plain HTTP (loopback or insecure registry)");
-            _base = new Uri($"http://{Registry}/");
-            try
+            _log.Detail($"Drydock: {Registry} does not speak TLS ({e.GetBaseException().Message}); using plain HTTP (listed as insecure)");
+            if (!await TryPlainHttpAsync(cancellationToken).ConfigureAwait(false))
             {
-                await PingAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (DrydockException plain) when (plain.Code == KnownCodes.RegistryProtocolError)
-            {
-                // A TLS registry answers plain HTTP with 400: the TLS failure was the real problem.
                 throw TlsFailed(e);
             }
+        }
+    }
+
+    /// <summary>True when the registry answers plain HTTP; false when it answers like a TLS port does (400).</summary>
+    private async Task<bool> TryPlainHttpAsync(CancellationToken cancellationToken)
+    {
+        _base = new Uri($"http://{Registry}/");
+        try
+        {
+            await PingAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DrydockException e) when (e.Code == KnownCodes.RegistryProtocolError)
+        {
+            return false;
         }
     }
 
