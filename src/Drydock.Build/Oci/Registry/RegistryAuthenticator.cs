@@ -11,7 +11,8 @@ namespace Drydock.Build.Oci.Registry;
 /// <c>Basic</c>, or a bearer token from the challenge's realm for the push's scopes, fetched again
 /// when it expires or the registry stops accepting it. Shared by parallel uploads.
 /// </summary>
-internal sealed class RegistryAuthenticator(HttpClient http, string registry, RegistryCredential? credential, IReadOnlyList<string> scopes) : IDisposable
+internal sealed class RegistryAuthenticator(
+    HttpClient http, string registry, RegistryCredential? credential, IReadOnlyList<string> scopes, RegistryOptions options) : IDisposable
 {
     /// <summary>Tokens are renewed this long before the expiry the token server gave.</summary>
     private static readonly TimeSpan ExpirySlack = TimeSpan.FromSeconds(10);
@@ -92,6 +93,12 @@ internal sealed class RegistryAuthenticator(HttpClient http, string registry, Re
             throw Protocol($"its Bearer challenge has no usable realm ({MessageText.Quote(challenge.Realm ?? "")})");
         }
 
+        if (credential is not null && realm.Scheme == "http" && !RegistryTransport.AllowsPlainHttp(realm.Authority, options))
+        {
+            // Never send a password in clear text off this machine.
+            throw Protocol($"its token server {realm.Authority} speaks plain HTTP; Drydock sends credentials over plain HTTP only to loopback or to registries listed in DOTNET_CONTAINER_INSECURE_REGISTRIES");
+        }
+
         using var request = credential is { IsIdentityToken: true }
             ? new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(OAuthForm(challenge, credential)) }
             : new HttpRequestMessage(HttpMethod.Get, AddQuery(realm, challenge));
@@ -134,7 +141,7 @@ internal sealed class RegistryAuthenticator(HttpClient http, string registry, Re
 
         query.AddRange(Scopes(challenge).Select(scope => "scope=" + Uri.EscapeDataString(scope)));
         var separator = string.IsNullOrEmpty(realm.Query) ? "?" : "&";
-        return new Uri(realm + (query.Count == 0 ? "" : separator + string.Join('&', query)));
+        return new Uri(realm.AbsoluteUri + (query.Count == 0 ? "" : separator + string.Join('&', query)));
     }
 
     private IEnumerable<KeyValuePair<string, string>> OAuthForm(AuthChallenge challenge, RegistryCredential identity)

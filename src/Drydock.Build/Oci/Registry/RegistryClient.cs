@@ -35,7 +35,7 @@ public sealed class RegistryClient : IDisposable
         _log = log;
         _http = new HttpClient(RegistryTransport.CreateHandler(registry, options)) { Timeout = options.RequestTimeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Drydock/1.0");
-        _auth = new RegistryAuthenticator(_http, registry, credential, scopes);
+        _auth = new RegistryAuthenticator(_http, registry, credential, scopes, options);
     }
 
     public string Registry { get; }
@@ -381,7 +381,7 @@ public sealed class RegistryClient : IDisposable
             : throw Protocol(what, response, "without a Location header");
 
     private static Uri WithDigest(Uri location, Digest digest) =>
-        new(location + (string.IsNullOrEmpty(location.Query) ? "?" : "&") + "digest=" + Uri.EscapeDataString(digest.ToString()));
+        new(location.AbsoluteUri + (string.IsNullOrEmpty(location.Query) ? "?" : "&") + "digest=" + Uri.EscapeDataString(digest.ToString()));
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
