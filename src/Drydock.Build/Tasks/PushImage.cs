@@ -112,5 +112,5 @@ public sealed class PushImage : DrydockTask
 
     private static Dictionary<string, string?> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value, StringComparer.Ordinal);
+            .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value, OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using Drydock.Build.Diagnostics;
 
 namespace Drydock.Build.Oci.Registry;
@@ -31,18 +30,6 @@ public sealed class CredentialStore
         ArgumentException.ThrowIfNullOrEmpty(homeDirectory);
         this.environment = environment;
         this.homeDirectory = homeDirectory;
-    }
-
-    /// <summary>The store of this process: its environment and the user's profile folder.</summary>
-    public static CredentialStore FromProcess()
-    {
-        var variables = new Dictionary<string, string?>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            variables[(string)variable.Key] = (string?)variable.Value;
-        }
-
-        return new CredentialStore(variables, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
     }
 
     /// <summary>The login for <paramref name="registry"/>, or null when nothing is configured for it (anonymous).</summary>
