@@ -14,6 +14,9 @@ internal abstract record ProxyFault
 
     /// <summary>Wait, then go on as if the rule were not there (latency; the kernel here has no netem).</summary>
     public static ProxyFault Delay(TimeSpan delay) => new DelayFault(delay);
+
+    /// <summary>Forward, then add headers to the upstream's answer (features this registry lacks, e.g. <c>OCI-Subject</c>).</summary>
+    public static ProxyFault AddHeaders(params (string Name, string Value)[] headers) => new AddHeadersFault(headers);
 }
 
 internal sealed record RespondFault(int Status, IReadOnlyList<(string Name, string Value)> Headers) : ProxyFault;
@@ -21,6 +24,8 @@ internal sealed record RespondFault(int Status, IReadOnlyList<(string Name, stri
 internal sealed record CutFault(long BodyBytes) : ProxyFault;
 
 internal sealed record DelayFault(TimeSpan Duration) : ProxyFault;
+
+internal sealed record AddHeadersFault(IReadOnlyList<(string Name, string Value)> Headers) : ProxyFault;
 
 /// <summary>
 /// A fault that fires on matching requests a limited number of times, then lets them through.

@@ -307,7 +307,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
                 else
                 {
                     await ContinueIfExpectedAsync(connection, head);
-                    (status, keepAlive) = await ForwardAsync(connection, head, body, keepAlive);
+                    (status, keepAlive) = await ForwardAsync(connection, head, body, keepAlive, (fault as AddHeadersFault)?.Headers ?? []);
                     if (keepAlive && !body.Complete)
                     {
                         // The upstream answered without reading the whole body (e.g. 401 on a PATCH).
@@ -338,7 +338,8 @@ internal sealed class RegistryProxy : IAsyncDisposable
         }
     }
 
-    private async Task<(int Status, bool KeepAlive)> ForwardAsync(ProxyConnection connection, ProxyRequestHead head, Stream body, bool keepAlive)
+    private async Task<(int Status, bool KeepAlive)> ForwardAsync(
+        ProxyConnection connection, ProxyRequestHead head, Stream body, bool keepAlive, IReadOnlyList<(string Name, string Value)> addedHeaders)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         timer.CancelAfter(UpstreamTimeout);
@@ -395,6 +396,8 @@ internal sealed class RegistryProxy : IAsyncDisposable
                     headers.Add(new(name, name.Equals("Location", StringComparison.OrdinalIgnoreCase) ? RewriteLocation(value) : value));
                 }
             }
+
+            headers.AddRange(addedHeaders.Select(header => new KeyValuePair<string, string>(header.Name, header.Value)));
 
             var noBody = head.Method == "HEAD" || status is 204 or 304 || status < 200;
             var length = response.Content.Headers.ContentLength;

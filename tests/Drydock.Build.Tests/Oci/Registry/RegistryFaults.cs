@@ -90,6 +90,33 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ARegistryThatAsksForChunksGetsChunksOfAtLeastItsMinimum()
+    {
+        _proxy.When("POST", "/blobs/uploads/", ProxyFault.AddHeaders(("OCI-Chunk-Min-Length", "150")), times: 100);
+
+        var result = await new ImagePusher(Options with { ChunkSize = 100, Parallelism = 1 }, null, _log).PushAsync(
+            _archive, new PushRequest { Registry = _proxy.Host, Repository = _repository, Tags = ["1.0.0"] }, CancellationToken.None);
+
+        Assert.True(result.Verified);
+        var expected = _archive.Layers.Prepend(_archive.ConfigDescriptor).Sum(blob => (int)Math.Ceiling(blob.Size / 150.0));
+        Assert.Equal(expected, _proxy.CountOf("PATCH", "/blobs/uploads/"));
+        Assert.All(_proxy.Requests.Where(r => r.Method == "PATCH").SkipLast(1), r => Assert.True(r.BodyBytes <= 150));
+        Assert.Equal(Tested, await RegistryDigest("1.0.0"));
+    }
+
+    [Fact]
+    public async Task ARegistryWithTheReferrersApiGetsNoReferrersTag()
+    {
+        _proxy.When("PUT", "/manifests/sha256:", ProxyFault.AddHeaders(("OCI-Subject", "indexed")), times: 100);
+
+        var result = await Push(testResults: "{\"passed\":1}"u8.ToArray());
+
+        Assert.NotNull(result.Referrer);
+        Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/sha256-"));
+        Assert.Equal(0, _proxy.CountOf("GET", "/manifests/sha256-"));
+    }
+
+    [Fact]
     public async Task AnExpiredTokenIsRenewedMidPush()
     {
         _proxy.RequireBearer("robot", "token-secret");
