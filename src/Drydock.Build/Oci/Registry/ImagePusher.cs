@@ -77,22 +77,23 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
 
         var manifest = ReadManifest(archive);
         var mediaType = archive.ManifestDescriptor.MediaType;
+        var blobs = archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest).ToList();
         var counts = new ConcurrentDictionary<string, int>();
         long bytes = 0;
         var stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
         if (stored?.Digest == tested)
         {
             // A registry accepts a manifest only once it has all its blobs: nothing to upload.
-            counts["present"] = archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest).Count();
+            counts["present"] = blobs.Count;
             log.Detail($"Drydock: {repository}@{tested} is already in {request.Registry}; no blob to push");
         }
         else
         {
-            bytes = await PushBlobsAsync(client, archive, repository, mountFrom, counts, cancellationToken).ConfigureAwait(false);
+            bytes = await PushBlobsAsync(client, archive, blobs, repository, mountFrom, counts, cancellationToken).ConfigureAwait(false);
             var put = await client.PutManifestAsync(repository, tested.ToString(), manifest, mediaType, cancellationToken).ConfigureAwait(false);
             CheckDigest(request, tested, put.Digest, "its answer to the manifest PUT");
             stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
-            CheckDigest(request, tested, stored?.Digest, "a re-read of the manifest (HEAD)");
+            CheckDigest(request, tested, stored?.Digest ?? throw Mismatch(request, tested, "has no such manifest right after accepting it"), "a re-read of the manifest (HEAD)");
         }
 
         var tags = request.Tags.ToList();
@@ -130,11 +131,17 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
 
     /// <summary>The config and layers: skipped when present, mounted from the base's repository when possible, else uploaded. Returns the bytes sent.</summary>
     private async Task<long> PushBlobsAsync(
-        RegistryClient client, OciArchive archive, string repository, string? mountFrom, ConcurrentDictionary<string, int> counts, CancellationToken cancellationToken)
+        RegistryClient client,
+        OciArchive archive,
+        IReadOnlyList<Descriptor> blobs,
+        string repository,
+        string? mountFrom,
+        ConcurrentDictionary<string, int> counts,
+        CancellationToken cancellationToken)
     {
         long bytes = 0;
         await Parallel.ForEachAsync(
-            archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest),
+            blobs,
             new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
             async (blob, token) =>
             {
@@ -189,22 +196,18 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         return buffer.ToArray();
     }
 
-    private static void CheckDigest(PushRequest request, Digest tested, Digest? registry, string where)
+    /// <summary>The digest the registry answered must be the tested one; null (no header) is checked by the re-read.</summary>
+    private static void CheckDigest(PushRequest request, Digest tested, Digest? answered, string where)
     {
-        if (registry is not null && registry != tested)
+        if (answered is not null && answered != tested)
         {
-            throw new DrydockException(
-                KnownCodes.PushedDigestMismatch,
-                $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} reports {registry} in {where}, but the tested image is {tested}; no tag was moved. The registry rewrote the manifest: push to one that stores OCI manifests as given.");
-        }
-
-        if (registry is null && where.Contains("HEAD", StringComparison.Ordinal))
-        {
-            throw new DrydockException(
-                KnownCodes.PushedDigestMismatch,
-                $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} has no manifest {tested} right after accepting it; no tag was moved.");
+            throw Mismatch(request, tested, $"reports {answered} in {where}");
         }
     }
+
+    private static DrydockException Mismatch(PushRequest request, Digest tested, string what) => new(
+        KnownCodes.PushedDigestMismatch,
+        $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
 
     private async Task<IReadOnlyList<string>> PushTagsAsync(
         RegistryClient client, PushRequest request, Digest tested, byte[] manifest, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken)
