@@ -90,6 +90,33 @@ public sealed class Push : IDisposable
     }
 
     [Fact]
+    public void Latest_and_the_major_tag_stay_on_the_highest_version_when_an_older_one_is_published_later()
+    {
+        _project = TestProject.Create("versions", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>{_repository}</ContainerRepository>");
+        _project.Git("tag", "v1.2.0");
+        var newer = _project.Publish($"-p:ContainerRegistry={Registry}");
+        Assert.True(newer.Succeeded, newer.StandardOutput);
+        var newerDigest = (string)_project.Report()["push"]!["digest"]!;
+        Assert.Contains("latest", _project.Report()["push"]!["tags"]!.AsArray().Select(tag => (string?)tag));
+
+        // A patch of the older line, released afterwards.
+        _project.WriteFile("versions/Program.cs", """Console.WriteLine("1.1.5");""");
+        _project.Commit("Fix on the 1.1 line");
+        _project.Git("tag", "v1.1.5");
+        var older = _project.Publish($"-p:ContainerRegistry={Registry}");
+
+        Assert.True(older.Succeeded, older.StandardOutput);
+        var push = _project.Report()["push"]!;
+        var olderDigest = (string)push["digest"]!;
+        Assert.Equal(["1.1.5", "1.1", $"sha-{_project.Git("rev-parse", "--short=7", "HEAD")}", "main"], push["tags"]!.AsArray().Select(tag => (string)tag!));
+        Assert.NotEqual(newerDigest, olderDigest);
+        Assert.Equal(newerDigest, RegistryDigest($"{_repository}:latest"));
+        Assert.Equal(newerDigest, RegistryDigest($"{_repository}:1"));
+        Assert.Equal(newerDigest, RegistryDigest($"{_repository}:1.2.0"));
+        Assert.Equal(olderDigest, RegistryDigest($"{_repository}:1.1"));
+    }
+
+    [Fact]
     public async Task DrydockPush_false_keeps_the_image_local()
     {
         _project = TestProject.Create("local", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>{_repository}</ContainerRepository>");

@@ -14,7 +14,7 @@ public sealed record PushRequest
 
     public required IReadOnlyList<string> Tags { get; init; }
 
-    /// <summary>The image's version; <c>latest</c> moves only when it is the highest stable one. Null: <c>latest</c> stays.</summary>
+    /// <summary>The image's version when it is a release: <c>latest</c> and the floating version tags move per <see cref="FloatingTags"/>. Null: the tags are pushed as given.</summary>
     public NuGetVersion? Version { get; init; }
 
     /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
@@ -96,17 +96,14 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
             CheckDigest(request, tested, stored?.Digest ?? throw Mismatch(request, tested, "has no such manifest right after accepting it"), "a re-read of the manifest (HEAD)");
         }
 
-        var tags = request.Tags.ToList();
-        if (!tags.Contains(LatestTag.Name) && request.Version is not null)
+        var tags = request.Tags;
+        if (request.Version is not null)
         {
             var existing = await client.ListTagsAsync(repository, cancellationToken).ConfigureAwait(false);
-            if (LatestTag.ShouldMove(request.Version, existing))
+            (tags, var heldBack) = FloatingTags.Resolve(request.Version, request.Tags, existing);
+            if (heldBack.Count > 0)
             {
-                tags.Add(LatestTag.Name);
-            }
-            else
-            {
-                log.Detail($"Drydock: latest stays where it is: {request.Version} is a prerelease or {repository} has a higher stable version");
+                log.Detail($"Drydock: {string.Join(", ", heldBack)} stay where they are: {repository} has a higher stable version than {request.Version} in their line");
             }
         }
 
