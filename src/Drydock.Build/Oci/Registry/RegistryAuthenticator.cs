@@ -20,13 +20,14 @@ internal sealed class RegistryAuthenticator(
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private AuthChallenge? _challenge;
     private AuthenticationHeaderValue? _header;
-    private DateTimeOffset _expires = DateTimeOffset.MaxValue;
+    /// <summary>UTC ticks when the token is renewed; read without the lock by parallel uploads, hence a long.</summary>
+    private long _renewAt = long.MaxValue;
 
     /// <summary>The Authorization header to send now; a bearer token about to expire is renewed first.</summary>
     public async Task<AuthenticationHeaderValue?> CurrentAsync(RetryPolicy retry, IBuildLog log, CancellationToken cancellationToken)
     {
         var header = _header;
-        if (header is not null && DateTimeOffset.UtcNow >= _expires && _challenge is not null)
+        if (header is not null && DateTime.UtcNow.Ticks >= Interlocked.Read(ref _renewAt) && _challenge is not null)
         {
             await RenewAsync(header, _challenge, retry, log, cancellationToken).ConfigureAwait(false);
         }
@@ -71,7 +72,7 @@ internal sealed class RegistryAuthenticator(
                 log,
                 cancellationToken).ConfigureAwait(false);
             _header = new AuthenticationHeaderValue("Bearer", token);
-            _expires = DateTimeOffset.UtcNow + lifetime - (lifetime / 2 < ExpirySlack ? lifetime / 2 : ExpirySlack);
+            Interlocked.Exchange(ref _renewAt, (DateTime.UtcNow + lifetime - (lifetime / 2 < ExpirySlack ? lifetime / 2 : ExpirySlack)).Ticks);
             log.Detail($"Drydock: {registry}: bearer token for {string.Join(' ', Scopes(challenge))}, valid {lifetime.TotalSeconds:0} s");
         }
         finally
