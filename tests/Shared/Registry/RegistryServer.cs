@@ -1,3 +1,4 @@
+using Drydock.Processes;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -248,10 +249,10 @@ internal sealed class RegistryServer : IAsyncDisposable
         var lines = new StringBuilder();
         foreach (var (user, password) in users)
         {
-            var result = await ToolProcess.RunAsync("htpasswd", ["-Bbn", user, password], TimeSpan.FromSeconds(30));
-            if (result.ExitCode != 0)
+            var result = await ProcessRunner.RunAsync("htpasswd", ["-Bbn", user, password], TimeSpan.FromSeconds(30), CancellationToken.None);
+            if (!result.Succeeded)
             {
-                throw new InvalidOperationException($"htpasswd failed ({result.ExitCode}): {result.Combined}");
+                throw new InvalidOperationException($"htpasswd failed ({result.ExitCode}): {result.StandardError}");
             }
 
             lines.Append(result.StandardOutput.Trim()).Append('\n');

@@ -1,3 +1,4 @@
+using Drydock.Processes;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -43,17 +44,18 @@ public sealed class TestRegistryTests
         var image = new TestImage();
         var layout = image.WriteLayout(temp.File("layout"), "v1");
 
-        var copy = await ToolProcess.RunAsync("skopeo",
+        var copy = await ProcessRunner.RunAsync("skopeo",
             ["--insecure-policy", "copy", "--dest-cert-dir", server.CertDirectory!, "--dest-creds", "alice:s3cret",
              $"oci:{layout}:v1", $"docker://{server.Host}/drydock/tiny:1"],
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            CancellationToken.None);
         using var alice = server.CreateClient(("alice", "s3cret"));
         using var withoutAccept = await alice.SendAsync(new HttpRequestMessage(HttpMethod.Head, "v2/drydock/tiny/manifests/1"));
         using var head = new HttpRequestMessage(HttpMethod.Head, "v2/drydock/tiny/manifests/1");
         head.Headers.Accept.ParseAdd(TestImage.ManifestMediaType);
         using var manifest = await alice.SendAsync(head);
 
-        Assert.True(copy.ExitCode == 0, copy.Combined + server.ReadLog());
+        Assert.True(copy.Succeeded, copy.StandardError + server.ReadLog());
         Assert.Equal(HttpStatusCode.NotFound, withoutAccept.StatusCode); // distribution 2.8 hides OCI manifests from clients that do not Accept them
         Assert.Equal(HttpStatusCode.OK, manifest.StatusCode);
         Assert.Equal(image.ManifestDigest, manifest.Headers.GetValues("Docker-Content-Digest").Single());
@@ -68,12 +70,13 @@ public sealed class TestRegistryTests
         using var temp = new TempDirectory();
         var layout = new TestImage().WriteLayout(temp.File("layout"), "v1");
 
-        var copy = await ToolProcess.RunAsync("skopeo",
+        var copy = await ProcessRunner.RunAsync("skopeo",
             ["--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", "bob:hunter2",
              $"oci:{layout}:v1", $"docker://{proxy.Host}/drydock/tiny:1"],
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            CancellationToken.None);
 
-        Assert.True(copy.ExitCode == 0, copy.Combined);
+        Assert.True(copy.Succeeded, copy.StandardError);
         Assert.Contains(proxy.TokenRequests, request => request.Status == 200 && request.Scopes.Contains("repository:drydock/tiny:pull,push"));
         Assert.Contains(proxy.Requests, request => request.Method == "PUT" && request.Path == "/v2/drydock/tiny/manifests/1" && request.Status == 201);
     }
