@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Prepares this machine for Drydock's sample and tests. Idempotent: rerun it any time; when everything
 # is already in place it prints one line.
-#   1. podman, runc, skopeo, docker-registry, htpasswd (apt, as root) when missing
+#   1. podman, runc, skopeo, docker-registry, Docker Engine, htpasswd (apt, as root) when missing
 #   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
-#   3. offline .NET base images built from the host's .NET install, pushed to that registry
-#   4. Drydock.Sdk packed into artifacts/feed
+#   3. a Docker Engine on the default socket, unless one already answers there
+#   4. offline .NET base images built from the host's .NET install, pushed to that registry
+#   5. Drydock.Sdk packed into artifacts/feed
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -16,6 +17,8 @@ install_packages() {
   command -v runc >/dev/null || [ -x /usr/sbin/runc ] || missing+=(runc)
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
+  # Docker Engine (dockerd, containerd): every runtime-dependent test runs against it and podman.
+  command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
   command -v curl >/dev/null || missing+=(curl)
   # The push tests start registries with htpasswd (bcrypt) users.
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
@@ -53,8 +56,35 @@ YAML
   exit 1
 }
 
+docker_up() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+# Debian's docker.io (20.10) as these machines allow it: no iptables (userland docker-proxy
+# publishes ports), vfs storage (overlay is not available inside this VM's filesystem). An engine
+# that already answers on the default socket (Docker Desktop, a system service) is used as it is.
+start_docker() {
+  docker_up && return 0
+  if [ "$(id -u)" != 0 ]; then
+    say "no Docker Engine answers; start one (or set DOCKER_HOST) and rerun" >&2
+    exit 1
+  fi
+  local dir="$DRYDOCK_ROOT/artifacts/docker"
+  mkdir -p "$dir"
+  say "starting Docker Engine on /var/run/docker.sock"
+  setsid nohup dockerd --iptables=false --storage-driver=vfs --data-root /var/lib/docker \
+    --host unix:///var/run/docker.sock --pidfile /var/run/docker.pid \
+    > "$dir/dockerd.log" 2>&1 < /dev/null &
+  for _ in $(seq 1 60); do
+    docker_up && return 0
+    sleep 0.5
+  done
+  say "Docker Engine did not answer within 30 s; its log:" >&2
+  tail -n 40 "$dir/dockerd.log" >&2
+  exit 1
+}
+
 install_packages
 start_registry
+start_docker
 "$DRYDOCK_ROOT/eng/base-images.sh"
 [ -f "$DRYDOCK_ROOT/sdk/Drydock.Sdk/Drydock.Sdk.csproj" ] && "$DRYDOCK_ROOT/eng/pack.sh"
 say "ready (registry $DRYDOCK_TEST_REGISTRY, feed artifacts/feed)"

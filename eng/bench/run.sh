@@ -17,7 +17,7 @@ make_app() { # dir with-drydock?
   local dir="$work/$1"
   mkdir -p "$dir/app"
   cat > "$dir/NuGet.config" <<XML
-<configuration><packageSources><clear /><add key="feed" value="$DRYDOCK_ROOT/artifacts/feed" /></packageSources></configuration>
+<configuration><packageSources><add key="feed" value="$DRYDOCK_ROOT/artifacts/feed" /></packageSources></configuration>
 XML
   local reference=""
   [ "$2" = yes ] && reference="<ItemGroup><PackageReference Include=\"Drydock.Sdk\" Version=\"$version\" PrivateAssets=\"all\" /></ItemGroup>"
@@ -66,7 +66,6 @@ public class Tests(ImageUnderTest image) : IClassFixture<ImageUnderTest>
 }
 CS
 sed -i 's#</Project>#<ItemGroup><ContainerTestProject Include="../tests/tests.csproj" /></ItemGroup></Project>#' "$work/tested/app/app.csproj"
-sed -i 's#<add key="feed"#<add key="nuget" value="https://api.nuget.org/v3/index.json" /><add key="feed"#' "$work/tested/NuGet.config"
 (cd "$work/tested" && dotnet restore -v:q app && dotnet restore -v:q tests)
 plain_publish() { dotnet publish "$work/plain/app" -c Release --no-restore -t:PublishContainer -p:ContainerArchiveOutputPath="$work/plain/image.tar"; }
 drydock_publish() { dotnet publish "$work/drydock/app" -c Release --no-restore "$@"; }
