@@ -88,14 +88,22 @@ build_image() { # flavour family
   image_exists "$flavour" "$tag" && return 0
   echo "eng/base-images: building $ref"
   local root; root="$(mktemp -d)"
+  # mktemp makes 0700; the image's "/" must be 0755 or the non-root user reaches nothing (Docker's
+  # vfs and rootless podman apply the mode of the layer's "./" entry).
+  chmod 0755 "$root"
   make_rootfs "$flavour" "$family" "$root"
   [ ! -e "$root/bin/sh" ] || { echo "eng/base-images: $ref would contain a shell" >&2; exit 1; }
   [ -e "$root/usr/lib64/ld-linux-x86-64.so.2" ] || { echo "eng/base-images: $ref would lack the dynamic loader" >&2; exit 1; }
+  # The environment of dotnet/dotnet-docker's runtime-deps Dockerfiles, which runtime and aspnet
+  # inherit: APP_UID, ASPNETCORE_HTTP_PORTS (also for self-contained and AOT web apps),
+  # DOTNET_RUNNING_IN_CONTAINER, and globalization-invariant mode where there is no ICU.
   local changes=(--change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-                 --change "ENV APP_UID=1654" --change "ENV DOTNET_RUNNING_IN_CONTAINER=true"
+                 --change "ENV APP_UID=1654" --change "ENV ASPNETCORE_HTTP_PORTS=8080"
+                 --change "ENV DOTNET_RUNNING_IN_CONTAINER=true"
                  --change "USER 1654")
+  [ "$family" != noble-chiseled-extra ] && changes+=(--change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true")
   [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version")
-  [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version" --change "ENV ASPNETCORE_HTTP_PORTS=8080")
+  [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version")
   tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
     | podman import --quiet "${changes[@]}" - "$ref" >/dev/null
   rm -rf "$root"
