@@ -24,6 +24,8 @@ install_packages() {
   command -v curl >/dev/null || missing+=(curl)
   # The push tests start registries with htpasswd (bcrypt) users.
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  # Podman's CNI networks resolve container names and aliases only with the dnsname plugin.
+  [ -x /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     say "missing ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) and rerun" >&2
