@@ -14,10 +14,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 say() { echo "eng/service-images: $*"; }
 
 pg_major=15
-images=(postgres:$pg_major redis:7)
+images=("postgres:$pg_major" redis:7)
 # The packages whose files the images hold; their shared libraries come from the lib* packages
 # they depend on. libllvm14 and libz3-4 serve only the optional JIT, which the image leaves out.
-packages=(postgresql-$pg_major postgresql-client-$pg_major redis-tools busybox-static tzdata libc-bin)
+packages=("postgresql-$pg_major" "postgresql-client-$pg_major" redis-tools busybox-static coreutils tzdata libc-bin)
 skip_packages=(libllvm14 libz3-4)
 
 # The versions apt would download ("package version" lines); apt-cache knows nothing before the
@@ -33,7 +33,7 @@ stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1) $(tr '\n' ' ' <<<"$versi
 [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && stamped=1 || stamped=0
 
 image_exists() { # name:tag
-  [ $stamped = 1 ] || return 1
+  [ "$stamped" = 1 ] || return 1
   curl -fs -o /dev/null --max-time 5 \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
     "http://$DRYDOCK_TEST_REGISTRY/v2/library/${1%%:*}/manifests/${1#*:}"
@@ -70,10 +70,12 @@ mkdir -p "$work/debs" "$stage"
 
 mapfile -t closure < <(library_closure "${packages[@]}")
 say "downloading ${#closure[@]} Debian packages"
-(cd "$work/debs" && apt-get download -qq "${closure[@]}" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+if ! (cd "$work/debs" && apt-get download -qq "${closure[@]}") 2> "$work/download.log"; then
+  grep -v 'Download is performed unsandboxed' "$work/download.log" >&2
+  say "apt-get download failed (above); is a Debian mirror reachable?" >&2
+  exit 1
+fi
 for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$stage"; done
-[ -x "$stage/usr/lib/postgresql/$pg_major/bin/postgres" ] && [ -x "$stage/usr/bin/redis-check-rdb" ] \
-  || { say "the Debian packages did not download (see above)" >&2; exit 1; }
 
 # The shared libraries a set of ELF files needs, resolved by ldd against the downloaded packages
 # first (the host only fills in what they lack).
@@ -88,7 +90,7 @@ needed_libs() {
   awk '/=> \// { print $3 }' <<<"$out" | sort -u
 }
 
-# A merged-/usr skeleton with busybox as /bin/sh, the libraries the ELF files need and the
+# A merged-/usr skeleton with busybox as /bin/sh (and coreutils' install), the libraries the ELF files need and the
 # dynamic loader from the downloaded libc6, and a service user with uid/gid 999 (the official images').
 make_rootfs() { # root user home elf...
   local root=$1 user=$2 home=$3; shift 3
@@ -102,14 +104,16 @@ make_rootfs() { # root user home elf...
   printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$root/etc/nsswitch.conf"
   cp "$stage/bin/busybox" "$root/usr/bin/busybox"
   local applet
-  for applet in sh cat chmod chown cp env grep id install ls mkdir mktemp rm sleep; do
+  for applet in sh cat chmod chown cp env grep id ls mkdir mktemp rm sleep; do
     ln -s busybox "$root/usr/bin/$applet"
   done
+  # Debian's busybox has no install(1), which Testcontainers' PostgreSql TLS entrypoint runs.
+  cp "$stage/usr/bin/install" "$root/usr/bin/install"
   cp -a "$stage/usr/lib/locale" "$root/usr/lib/"
   # (libc6's /lib64 entry is an absolute link, which would lead to the host's loader.)
   cp -L "$stage/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$root/usr/lib64/"
   local lib
-  for lib in $(needed_libs "$@"); do
+  for lib in $(needed_libs "$@" "$root/usr/bin/install"); do
     case "$lib" in
       */ld-linux-x86-64.so.2) ;;
       *) cp -L "$lib" "$root/usr/lib/x86_64-linux-gnu/$(basename "$lib")" ;;
