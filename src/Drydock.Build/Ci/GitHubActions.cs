@@ -85,7 +85,7 @@ internal static class GitHubActions
         {
             log.Warning(
                 KnownCodes.CiEventUnreadable,
-                $"{KnownCodes.CiEventUnreadable}: the GitHub event payload named by GITHUB_EVENT_PATH could not be read ({e.GetType().Name}), so the revision is the pull request's merge commit GITHUB_SHA; set SourceRevisionId to the head commit to label it instead.");
+                $"the GitHub event payload named by GITHUB_EVENT_PATH could not be read ({e.GetType().Name}), so the revision is the pull request's merge commit GITHUB_SHA; set SourceRevisionId to the head commit to label it instead.");
             return (null, null);
         }
     }

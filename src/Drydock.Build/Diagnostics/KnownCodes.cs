@@ -16,6 +16,7 @@ public static class KnownCodes
     public const string NoCommit = "DRY1006";
     public const string ShallowClone = "DRY1007";
     public const string InvalidVersion = "DRY1009";
+    public const string CommitTimeOutOfRange = "DRY1010";
 
     /// <summary>Warning: GitHub's pull request payload is unreadable; the revision is the merge commit.</summary>
     public const string CiEventUnreadable = "DRY1050";
@@ -29,6 +30,9 @@ public static class KnownCodes
     public const string InvalidTestRunTimeout = "DRY2006";
     public const string InvalidLintSeverity = "DRY2007";
     public const string InvalidSizeBudget = "DRY2008";
+
+    /// <summary>A Drydock bug: an exception no code was made for. The task base reports it without a stack trace.</summary>
+    public const string UnexpectedFailure = "DRY2099";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";

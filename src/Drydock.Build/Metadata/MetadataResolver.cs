@@ -103,13 +103,20 @@ public static class MetadataResolver
         if (repository is not null)
         {
             var commitTime = DateTimeOffset.FromUnixTimeSeconds(repository.CommitTime.ToUnixTimeSeconds());
+            if (!SourceDateEpoch.IsInRange(commitTime))
+            {
+                throw new DrydockException(
+                    KnownCodes.CommitTimeOutOfRange,
+                    $"the commit time of HEAD ({repository.CommitTime.ToUnixTimeSeconds()} s since 1970) lies outside 1970-01-01..2242-03-16 UTC, which an image's tar headers cannot hold. Set the environment variable SOURCE_DATE_EPOCH to the source's time in that range.");
+            }
+
             log.Detail($"Drydock: created={commitTime:yyyy-MM-dd'T'HH:mm:ss'Z'} (from the commit time of HEAD)");
             return commitTime;
         }
 
         throw new DrydockException(
             KnownCodes.NoRepository,
-            $"{KnownCodes.NoRepository}: no git repository was found and SOURCE_DATE_EPOCH is not set, so the image has no reproducible creation time. Publish from a git clone, or set the environment variable SOURCE_DATE_EPOCH to the source's time in seconds since 1970-01-01 UTC.");
+            $"no git repository was found and SOURCE_DATE_EPOCH is not set, so the image has no reproducible creation time. Publish from a git clone, or set the environment variable SOURCE_DATE_EPOCH to the source's time in seconds since 1970-01-01 UTC.");
     }
 
     private static IReadOnlyList<string> Tags(MetadataInputs inputs, ResolvedVersion? version, string? revision, string? branch, string? pullRequest, IBuildLog log)
@@ -126,7 +133,7 @@ public static class MetadataResolver
         {
             throw new DrydockException(
                 KnownCodes.NoImageTags,
-                $"{KnownCodes.NoImageTags}: no image tag could be computed: there is no commit (no repository, SourceRevisionId or CI) and no version (ContainerVersion, Version). Set ContainerImageTags or ContainerVersion.");
+                $"no image tag could be computed: there is no commit (no repository, SourceRevisionId or CI) and no version (ContainerVersion, Version). Set ContainerImageTags or ContainerVersion.");
         }
 
         log.Detail($"Drydock: tags={string.Join(';', tags)} (computed; primary {tags[0]})");

@@ -26,7 +26,7 @@ public static class TagPlanner
         {
             throw new DrydockException(
                 KnownCodes.InvalidTag,
-                $"{KnownCodes.InvalidTag}: {property} contains {MessageText.Quote(tag)}, which is not a valid tag: it must be 1 to 128 of A-Z a-z 0-9 _ . - and must not start with '.' or '-'. Use '{TagName.Sanitize(tag)}'.");
+                $"{property} contains {MessageText.Quote(tag)}, which is not a valid tag: it must be 1 to 128 of A-Z a-z 0-9 _ . - and must not start with '.' or '-'. Use '{TagName.Sanitize(tag)}'.");
         }
 
         return tags;

@@ -104,7 +104,7 @@ public class TagPlannerTests
         var e = Assert.Throws<DrydockException>(() => TagPlanner.Explicit("ok;feature/x", null));
 
         Assert.Equal(KnownCodes.InvalidTag, e.Code);
-        Assert.StartsWith("DRY2002: ContainerImageTags contains 'feature/x'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ContainerImageTags contains 'feature/x'", e.Message, StringComparison.Ordinal);
         Assert.Contains("Use 'feature-x'.", e.Message, StringComparison.Ordinal);
     }
 }

@@ -204,7 +204,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
 
     private static DrydockException Mismatch(PushRequest request, Digest tested, string what) => new(
         KnownCodes.PushedDigestMismatch,
-        $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
+        $"{request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
 
     private async Task<IReadOnlyList<string>> PushTagsAsync(
         RegistryClient client, PushRequest request, Digest tested, byte[] manifest, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken)
@@ -224,7 +224,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
                 var unset = tags.Except(set, StringComparer.Ordinal);
                 throw new DrydockException(
                     KnownCodes.TagsPartlyPushed,
-                    $"{KnownCodes.TagsPartlyPushed}: {request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause: {e.Message}",
+                    $"{request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause: {e.Message}",
                     e);
             }
         }
@@ -265,7 +265,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         }
         catch (DrydockException e)
         {
-            log.Warning(KnownCodes.ReferrerNotAttached, $"{KnownCodes.ReferrerNotAttached}: the image is pushed and verified, but attaching its test results failed: {e.Message}");
+            log.Warning(KnownCodes.ReferrerNotAttached, $"the image is pushed and verified, but attaching its test results failed: {e.Message}");
             return null;
         }
     }

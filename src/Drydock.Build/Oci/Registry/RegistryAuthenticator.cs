@@ -159,9 +159,9 @@ internal sealed class RegistryAuthenticator(
 
     private DrydockException Unauthorized(string why) => new(
         KnownCodes.RegistryUnauthorized,
-        $"{KnownCodes.RegistryUnauthorized}: {registry} refused the push: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
+        $"{registry} refused the push: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
 
     private DrydockException Protocol(string why) => new(
         KnownCodes.RegistryProtocolError,
-        $"{KnownCodes.RegistryProtocolError}: {registry} does not follow the registry token protocol: {why}.");
+        $"{registry} does not follow the registry token protocol: {why}.");
 }

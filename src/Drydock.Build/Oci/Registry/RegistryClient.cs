@@ -326,11 +326,11 @@ public sealed class RegistryClient : IDisposable
                     _ when RetryPolicy.IsTransient(status) => new TransientRegistryException(
                         $"{what} got {(int)status} {detail}".TrimEnd(), RetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow)),
                     HttpStatusCode.Unauthorized => new DrydockException(KnownCodes.RegistryUnauthorized,
-                        $"{KnownCodes.RegistryUnauthorized}: {Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to this repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
+                        $"{Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to this repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
                     HttpStatusCode.Forbidden => new DrydockException(KnownCodes.RegistryForbidden,
-                        $"{KnownCodes.RegistryForbidden}: {Registry} denied {what} (403) {detail}. The account may not push there: grant it push rights, or change ContainerRepository."),
+                        $"{Registry} denied {what} (403) {detail}. The account may not push there: grant it push rights, or change ContainerRepository."),
                     HttpStatusCode.NotFound => new DrydockException(KnownCodes.RegistryNotFound,
-                        $"{KnownCodes.RegistryNotFound}: {Registry} answered 404 to {what} {detail}. Check ContainerRegistry (host and port only) and ContainerRepository; some registries need the repository created first."),
+                        $"{Registry} answered 404 to {what} {detail}. Check ContainerRegistry (host and port only) and ContainerRepository; some registries need the repository created first."),
                     _ => Protocol(what, response, detail),
                 };
             }
@@ -356,11 +356,11 @@ public sealed class RegistryClient : IDisposable
 
     private DrydockException Protocol(string what, HttpResponseMessage response, string detail) => new(
         KnownCodes.RegistryProtocolError,
-        $"{KnownCodes.RegistryProtocolError}: {Registry} answered {what} with {(int)response.StatusCode} {response.ReasonPhrase} {detail}".TrimEnd() + ", which the distribution protocol does not allow here.");
+        $"{Registry} answered {what} with {(int)response.StatusCode} {response.ReasonPhrase} {detail}".TrimEnd() + ", which the distribution protocol does not allow here.");
 
     private DrydockException TlsFailed(Exception e) => new(
         KnownCodes.RegistryTlsFailed,
-        $"{KnownCodes.RegistryTlsFailed}: the TLS connection to {Registry} failed: {MessageText.Quote(e.GetBaseException().Message)}. Trust its CA (system store, or certs.d/{Registry}/ca.crt under /etc/containers, /etc/docker or ~/.config/containers), or, if it really is plain HTTP, list it in DOTNET_CONTAINER_INSECURE_REGISTRIES.",
+        $"the TLS connection to {Registry} failed: {MessageText.Quote(e.GetBaseException().Message)}. Trust its CA (system store, or certs.d/{Registry}/ca.crt under /etc/containers, /etc/docker or ~/.config/containers), or, if it really is plain HTTP, list it in DOTNET_CONTAINER_INSECURE_REGISTRIES.",
         e);
 
     private static bool IsTlsFault(Exception e) => e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError };
