@@ -21,6 +21,12 @@ public static class KnownCodes
     /// <summary>Warning: GitHub's pull request payload is unreadable; the revision is the merge commit.</summary>
     public const string CiEventUnreadable = "DRY1050";
 
+    /// <summary>Warning: the CI says it ran for another commit than the repository's HEAD, the tree that was built.</summary>
+    public const string CiRevisionMismatch = "DRY1051";
+
+    /// <summary>Warning: a branch's name would read as a floating, version, commit or pull request tag; it gets <c>branch-</c> before it.</summary>
+    public const string BranchTagReserved = "DRY1052";
+
     // 2xxx properties and configuration
     public const string InvalidRepository = "DRY2001";
     public const string InvalidTag = "DRY2002";
@@ -80,6 +86,7 @@ public static class KnownCodes
     public const string CredentialHelperFailed = "DRY6008";
     public const string CredentialConfigInvalid = "DRY6009";
     public const string RegistryProtocolError = "DRY6010";
+    public const string DirtyPushRefused = "DRY6011";
 
     /// <summary>Warning: the test-result referrer could not be attached; the image itself is pushed.</summary>
     public const string ReferrerNotAttached = "DRY6050";

@@ -32,6 +32,9 @@ public sealed class PushImage : DrydockTask
 
     public bool Tested { get; set; }
 
+    /// <summary><c>DrydockPushDirty</c>: push an image built from uncommitted changes (else DRY6011).</summary>
+    public bool PushDirty { get; set; }
+
     public ITaskItem[] TestResults { get; set; } = [];
 
     /// <summary>The test profile (<c>DRYDOCK_TEST_*</c> items with a Value), recorded in the referrer.</summary>
@@ -61,6 +64,7 @@ public sealed class PushImage : DrydockTask
             Repository = Repository,
             Tags = ImageName.SplitTags(Tags),
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
+            AllowDirty = PushDirty,
             TestResults = Tested ? TestResultsDocument(archive.ManifestDescriptor.Digest) : null,
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },

@@ -20,6 +20,12 @@ public sealed record PushRequest
     /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
     public byte[]? TestResults { get; init; }
 
+    /// <summary>
+    /// <c>DrydockPushDirty</c>: push an image whose <c>io.drydock.git.dirty</c> label is <c>true</c> (built from a
+    /// working tree with uncommitted changes). Without it such a push stops with DRY6011 before any request.
+    /// </summary>
+    public bool AllowDirty { get; init; }
+
     /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 }
@@ -59,6 +65,7 @@ public sealed record PushResult
 public sealed class ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
 {
     private const string BaseNameKey = "org.opencontainers.image.base.name";
+    private const string DirtyKey = "io.drydock.git.dirty";
 
     public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken)
     {
@@ -66,6 +73,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         ArgumentNullException.ThrowIfNull(request);
         var repository = request.Repository;
         var tested = archive.ManifestDescriptor.Digest;
+        CheckDirty(archive, request);
         var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
         string[] scopes = mountFrom is null
             ? [$"repository:{repository}:pull,push"]
@@ -183,6 +191,20 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         path = at >= 0 ? path[..at] : path;
         var colon = path.LastIndexOf(':');
         return colon > path.LastIndexOf('/') ? path[..colon] : path;
+    }
+
+    /// <summary>DRY6011 for an image built from uncommitted changes, unless the push opted in.</summary>
+    public static void CheckDirty(OciArchive archive, PushRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(request);
+        var dirty = OciJson.GetString(archive.Config["config"]?["Labels"]?[DirtyKey]) == "true";
+        if (dirty && !request.AllowDirty)
+        {
+            throw new DrydockException(
+                KnownCodes.DirtyPushRefused,
+                $"the image was built from a working tree with uncommitted changes (label {DirtyKey}=true), so its bytes belong to no commit, and {request.Registry}/{request.Repository} would get them under {string.Join(", ", request.Tags)}. Commit the changes and publish again, or set DrydockPushDirty=true to push it anyway (it is tagged only sha-<commit>-dirty), or DrydockPush=false to keep it local.");
+        }
     }
 
     private static byte[] ReadManifest(OciArchive archive)
