@@ -31,6 +31,28 @@ public class RemoteUrlTests
     [InlineData("ssh://git@[::1]:22/org/repo", "https://[::1]/org/repo")]
     [InlineData("git+ssh://git@host.example/org/repo.git", "https://host.example/org/repo")]
     [InlineData("git://host.example/org/repo.git", "https://host.example/org/repo")]
+    // Per hosting service: GitHub, GitLab with subgroups, Bitbucket Cloud and Server, Azure DevOps, self-hosted.
+    [InlineData("https://github.com/octo-org/shop.git", "https://github.com/octo-org/shop")]
+    [InlineData("https://x-access-token:ghs_abc123@github.com/octo-org/shop.git", "https://github.com/octo-org/shop")]
+    [InlineData("git@github.com:octo-org/shop.git", "https://github.com/octo-org/shop")]
+    [InlineData("ssh://git@ssh.github.com:443/octo-org/shop.git", "https://ssh.github.com/octo-org/shop")]
+    [InlineData("https://gitlab.com/group/sub/subsub/shop.git", "https://gitlab.com/group/sub/subsub/shop")]
+    [InlineData("https://gitlab-ci-token:glcbt-64_abc@gitlab.example.com/group/sub/shop.git", "https://gitlab.example.com/group/sub/shop")]
+    [InlineData("git@gitlab.com:group/sub/shop.git", "https://gitlab.com/group/sub/shop")]
+    [InlineData("https://user@bitbucket.org/team/shop.git", "https://bitbucket.org/team/shop")]
+    [InlineData("https://x-token-auth:ATCTT3xF@bitbucket.org/team/shop.git", "https://bitbucket.org/team/shop")]
+    [InlineData("git@bitbucket.org:team/shop.git", "https://bitbucket.org/team/shop")]
+    [InlineData("ssh://git@bitbucket.example.com:7999/proj/shop.git", "https://bitbucket.example.com/proj/shop")]
+    [InlineData("https://bitbucket.example.com:8443/scm/proj/shop.git", "https://bitbucket.example.com:8443/scm/proj/shop")]
+    [InlineData("git@ssh.dev.azure.com:v3/contoso/Shop%20Project/shop", "https://dev.azure.com/contoso/Shop%20Project/_git/shop")]
+    [InlineData("ssh://git@ssh.dev.azure.com/v3/contoso/Shop/shop", "https://dev.azure.com/contoso/Shop/_git/shop")]
+    [InlineData("https://contoso:pat123@dev.azure.com/contoso/Shop/_git/shop", "https://dev.azure.com/contoso/Shop/_git/shop")]
+    [InlineData("contoso@vs-ssh.visualstudio.com:v3/contoso/Shop/shop", "https://contoso.visualstudio.com/Shop/_git/shop")]
+    [InlineData("https://contoso.visualstudio.com/DefaultCollection/Shop/_git/shop", "https://contoso.visualstudio.com/DefaultCollection/Shop/_git/shop")]
+    [InlineData("ssh://contoso@contoso.visualstudio.com:22/DefaultCollection/Shop/_ssh/shop", "https://contoso.visualstudio.com/DefaultCollection/Shop/_git/shop")]
+    [InlineData("https://builder:s3cret@git.example.com:8443/scm/shop/shop.git", "https://git.example.com:8443/scm/shop/shop")]
+    [InlineData("ssh://git@git.example.com:2222/group/shop.git", "https://git.example.com/group/shop")]
+    [InlineData("deploy:glpat-xyz@git.example.com:group/shop.git", "https://git.example.com/group/shop")]
     public void ToPublicHttps_RemoteForms_ReturnsCleanUrl(string remote, string expected)
     {
         Assert.Equal(expected, RemoteUrl.ToPublicHttps(remote));
