@@ -112,7 +112,13 @@ public static partial class RemoteUrl
         }
 
         (host, path) = AzureDevOps(host.ToLowerInvariant(), path);
-        return $"{scheme}://{host}{path}";
+        var url = $"{scheme}://{host}{path}";
+
+        // A label must hold a URL: a "host" with spaces or other junk (a mistyped remote) gives none.
+        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Authority.Equals(host, StringComparison.OrdinalIgnoreCase)
+            && !path.Any(char.IsWhiteSpace) && !path.Any(char.IsControl)
+            ? url
+            : null;
     }
 
     /// <summary>

@@ -155,7 +155,7 @@ public static class MetadataResolver
 
         log.Warning(
             KnownCodes.CiRevisionMismatch,
-            $"the CI ({ci.Provider}) ran for commit {ciSha} ({ci.ShaVariable}), but the repository's HEAD is {repository.Sha}; the image's revision and sha tag name HEAD, the tree that was built. If the job checks out or fetches another commit on purpose, set SourceRevisionId to HEAD to silence this; otherwise check out the commit the CI ran for.");
+            $"the CI ({ci.Provider}) ran for commit {MessageText.Quote(ciSha)} ({ci.ShaVariable}), but the repository's HEAD is {repository.Sha}; the image's revision and sha tag name HEAD, the tree that was built. If the job checks out or fetches another commit on purpose, set SourceRevisionId to HEAD to silence this; otherwise check out the commit the CI ran for.");
     }
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && a.Equals(b, StringComparison.OrdinalIgnoreCase);

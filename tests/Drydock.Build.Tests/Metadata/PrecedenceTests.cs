@@ -32,7 +32,7 @@ public class PrecedenceTests
         Assert.Equal(["1.1.0", "1.1", "1", "sha-a1b2c3d"], metadata.Tags);
         var warning = Assert.Single(log.Warnings);
         Assert.Equal(KnownCodes.CiRevisionMismatch, warning.Code);
-        Assert.Contains(CiSha, warning.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{CiSha}'", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
