@@ -36,6 +36,7 @@ public static class KnownCodes
     public const string InvalidTestRunTimeout = "DRY2006";
     public const string InvalidLintSeverity = "DRY2007";
     public const string InvalidSizeBudget = "DRY2008";
+    public const string InvalidRegistry = "DRY2009";
 
     /// <summary>A Drydock bug: an exception no code was made for. The task base reports it without a stack trace.</summary>
     public const string UnexpectedFailure = "DRY2099";

@@ -55,6 +55,9 @@ public sealed record PushResult
 
     /// <summary>The test results artifact's digest; null when none was attached.</summary>
     public string? Referrer { get; init; }
+
+    /// <summary>The same image pushed to each <c>DrydockPushRegistry</c>, each verified by digest.</summary>
+    public IReadOnlyList<PushResult> OtherRegistries { get; init; } = [];
 }
 
 /// <summary>
@@ -62,18 +65,33 @@ public sealed record PushResult
 /// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
 /// against the registry's digest, then each tag, then the test results as a referrer.
 /// </summary>
-public sealed class ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
+public sealed class ImagePusher(RegistryOptions options, IBuildLog log)
 {
+    /// <summary>A pusher that uses one credential (or none) for every registry, as tests and single-registry callers want.</summary>
+    public ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
+        : this(options, log) => this.credential = credential;
+
+    private readonly RegistryCredential? credential;
+
     private const string BaseNameKey = "org.opencontainers.image.base.name";
     private const string DirtyKey = "io.drydock.git.dirty";
 
-    public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken)
+    public Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken) =>
+        PushAsync(archive, request, store: null, cancellationToken);
+
+    /// <summary>As <see cref="PushAsync(OciArchive, PushRequest, CancellationToken)"/>, with the login found in <paramref name="store"/> for this registry and repository.</summary>
+    public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(request);
-        var repository = request.Repository;
         var tested = archive.ManifestDescriptor.Digest;
         CheckDirty(archive, request);
+        // From here on the names the registry's API uses: docker.io for any Docker Hub alias, library/x for x there.
+        var endpoint = RegistryEndpoint.Parse(request.Registry);
+        request = request with { Registry = endpoint.Name, Repository = endpoint.Repository(request.Repository) };
+        var repository = request.Repository;
+        var credential = store is null ? this.credential : store.Find(endpoint.Name, repository, cancellationToken);
+        log.Detail($"Drydock: credentials for {endpoint.Name}/{repository}: {credential?.ToString() ?? "none (anonymous)"}");
         var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
         string[] scopes = mountFrom is null
             ? [$"repository:{repository}:pull,push"]
@@ -121,7 +139,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
 
         return new PushResult
         {
-            Registry = request.Registry,
+            Registry = endpoint.Name,
             Repository = repository,
             Digest = tested.ToString(),
             Tags = set,
@@ -180,17 +198,24 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         ArgumentNullException.ThrowIfNull(archive);
         var name = OciJson.GetString(archive.Manifest["annotations"]?[BaseNameKey])
             ?? OciJson.GetString(archive.Config["config"]?["Labels"]?[BaseNameKey]);
-        var prefix = registry + "/";
-        if (name is null || !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        var slash = name?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (name is null || slash <= 0)
         {
             return null;
         }
 
-        var path = name[prefix.Length..];
+        // docker.io, index.docker.io and registry-1.docker.io name one registry.
+        var endpoint = RegistryEndpoint.Parse(registry);
+        if (!endpoint.Names(name[..slash]))
+        {
+            return null;
+        }
+
+        var path = name[(slash + 1)..];
         var at = path.IndexOf('@', StringComparison.Ordinal);
         path = at >= 0 ? path[..at] : path;
         var colon = path.LastIndexOf(':');
-        return colon > path.LastIndexOf('/') ? path[..colon] : path;
+        return endpoint.Repository(colon > path.LastIndexOf('/') ? path[..colon] : path);
     }
 
     /// <summary>DRY6011 for an image built from uncommitted changes, unless the push opted in.</summary>
@@ -246,7 +271,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
                 var unset = tags.Except(set, StringComparer.Ordinal);
                 throw new DrydockException(
                     KnownCodes.TagsPartlyPushed,
-                    $"{request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause: {e.Message}",
+                    $"{request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause ({e.Code}): {e.Message}",
                     e);
             }
         }
