@@ -92,6 +92,14 @@ public sealed class InputFuzz
             Assert.True(url is null || Uri.TryCreate(url, UriKind.Absolute, out _), url);
         }), iter: 3000);
 
+    [Fact]
+    public void PushImage_AnyRegistryAndRepository_TargetsOrCodedError() =>
+        Gen.Select(Text, Text, Text, Text).Sample((registry, repository, extra, extraRepository) => Outcome(() =>
+        {
+            var targets = Drydock.Build.Oci.Registry.PushTarget.List(registry!, repository!, extra is null ? [] : [(extra, extraRepository)]);
+            Assert.All(targets, target => Assert.Equal(target.Registry, Drydock.Build.Oci.Registry.RegistryEndpoint.Parse(target.Registry).Name));
+        }), iter: 3000);
+
     /// <summary>Runs <paramref name="action"/>; only a <see cref="DrydockException"/> with a known code may escape.</summary>
     internal static void Outcome(Action action)
     {
