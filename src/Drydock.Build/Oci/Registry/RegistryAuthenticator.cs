@@ -19,6 +19,8 @@ internal sealed class RegistryAuthenticator(
 
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private AuthChallenge? _challenge;
+    /// <summary>The refresh token the token server last handed back for an identity token (OAuth 2 rotation); null: the credential's own.</summary>
+    private string? _refreshToken;
     private AuthenticationHeaderValue? _header;
     /// <summary>UTC ticks when the token is renewed; read without the lock by parallel uploads, hence a long.</summary>
     private long _renewAt = long.MaxValue;
@@ -128,6 +130,12 @@ internal sealed class RegistryAuthenticator(
             throw Protocol($"its token server answered {(int)response.StatusCode} without a token");
         }
 
+        // A token server may rotate the refresh token (RFC 6749 6): the next exchange uses the new one.
+        if (credential is { IsIdentityToken: true } && OciJson.GetString(body!["refresh_token"]) is { Length: > 0 } rotated)
+        {
+            _refreshToken = rotated;
+        }
+
         var seconds = body!["expires_in"] is JsonValue value && value.TryGetValue<int>(out var s) && s > 0 ? s : 60;
         return (token, TimeSpan.FromSeconds(seconds));
     }
@@ -148,7 +156,7 @@ internal sealed class RegistryAuthenticator(
     private IEnumerable<KeyValuePair<string, string>> OAuthForm(AuthChallenge challenge, RegistryCredential identity)
     {
         yield return new("grant_type", "refresh_token");
-        yield return new("refresh_token", identity.Secret);
+        yield return new("refresh_token", _refreshToken ?? identity.Secret);
         yield return new("client_id", "drydock");
         yield return new("service", challenge.Service ?? registry);
         yield return new("scope", string.Join(' ', Scopes(challenge)));

@@ -157,6 +157,37 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
         Assert.Contains(_proxy.Requests, r => r.Method == "HEAD" && r.Target == redirected.Target && r.Status != 307 && r.Header("Authorization") is not null);
     }
 
+    /// <summary>
+    /// ACR after <c>az acr login</c> and Docker Hub after a browser login keep an identity (refresh) token, not a password:
+    /// it is exchanged with a POST <c>grant_type=refresh_token</c> form, never sent as Basic.
+    /// </summary>
+    [Fact]
+    public async Task Acr_IdentityTokenExchangedByPost_google_go_containerregistry_54()
+    {
+        _proxy.RequireBearer(User, Password);
+        _proxy.Tokens.TokenFields = ["access_token"];
+        var refresh = await RefreshToken();
+        _proxy.Clear();
+
+        var result = await Push(new RegistryCredential(RegistryCredential.IdentityTokenUser, refresh, "~/.docker/config.json (identitytoken)"));
+
+        Assert.True(result.Verified);
+        Assert.NotEmpty(_proxy.TokenRequests);
+        Assert.All(_proxy.TokenRequests, t => Assert.Equal(("POST", "refresh_token", false, 200), (t.Method, t.GrantType, t.BasicAuthPresented, t.Status)));
+        Assert.DoesNotContain(_log.All, line => line.Contains(refresh, StringComparison.Ordinal));
+    }
+
+    /// <summary>A refresh token from the token server, as <c>docker login</c> gets one (<c>offline_token=true</c>).</summary>
+    private async Task<string> RefreshToken()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_proxy.TokenRealm, $"?service={RegistryProxy.Service}&offline_token=true&client_id=test"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        using var response = await http.SendAsync(request);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return (string?)body["refresh_token"] ?? throw new InvalidOperationException($"no refresh token: {body}");
+    }
+
     private static RegistryCredential Credential => new(User, Password, "test");
 
     private static RegistryOptions Options => new() { Retry = new RetryPolicy(3, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5)) };
