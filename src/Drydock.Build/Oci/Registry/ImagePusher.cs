@@ -91,7 +91,7 @@ public sealed class ImagePusher(RegistryOptions options, IBuildLog log)
         request = request with { Registry = endpoint.Name, Repository = endpoint.Repository(request.Repository) };
         var repository = request.Repository;
         var credential = store is null ? this.credential : store.Find(endpoint.Name, repository, cancellationToken);
-        log.Detail($"Drydock: credentials for {endpoint.Name}/{repository}: {credential?.ToString() ?? "none (anonymous)"}");
+        log.Detail($"Drydock: credentials for {endpoint.Name}: {credential?.ToString() ?? "none (anonymous)"}, for {repository}");
         var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
         string[] scopes = mountFrom is null
             ? [$"repository:{repository}:pull,push"]

@@ -94,7 +94,7 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
 
     /// <summary>Docker Hub and Quay answer both fields; a registry may leave out <c>expires_in</c> (then 60 s).</summary>
     [Fact]
-    public async Task TokenWithoutExpiry_IsUsed_containerd_overlaybd_35()
+    public async Task TokenFieldOnlyAndNoExpiry_containerd_overlaybd_35()
     {
         _proxy.RequireBearer(User, Password);
         _proxy.Tokens.TokenFields = ["token"];
@@ -145,7 +145,7 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
 
     /// <summary>A relative redirect (same host) keeps the credentials: only another origin loses them.</summary>
     [Fact]
-    public async Task RelativeRedirectOnTheRegistry_KeepsCredentials_distribution_spec_79()
+    public async Task RelativeRedirectOnTheRegistry_KeepsCredentials_opencontainers_distribution_spec_79()
     {
         _proxy.RequireBearer(User, Password);
         _proxy.When("HEAD", "/blobs/sha256:", ProxyFault.Redirect(307, toStorage: false), times: 1);
@@ -175,6 +175,29 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
         Assert.NotEmpty(_proxy.TokenRequests);
         Assert.All(_proxy.TokenRequests, t => Assert.Equal(("POST", "refresh_token", false, 200), (t.Method, t.GrantType, t.BasicAuthPresented, t.Status)));
         Assert.DoesNotContain(_log.All, line => line.Contains(refresh, StringComparison.Ordinal));
+    }
+
+    /// <summary>A token realm that redirects on its own host is followed with the credentials; one to another host gets none.</summary>
+    [Fact]
+    public async Task TokenRealmRedirects_CredentialsStayOnTheRealmsHost_Azure_azure_sdk_for_js_20957()
+    {
+        _proxy.RequireBearer(User, Password);
+        _proxy.When("GET", "^/token", ProxyFault.Redirect(307, toStorage: false), times: 1);
+
+        var result = await Push(Credential);
+
+        Assert.True(result.Verified);
+        Assert.Single(_proxy.Requests, r => r.Path == "/token" && r.Status == 307);
+        Assert.All(_proxy.TokenRequests, t => Assert.True(t.BasicAuthPresented));
+
+        _proxy.ExpireTokens();
+        _proxy.Clear();
+        _proxy.When("GET", "^/token", ProxyFault.Redirect(307, toStorage: true), times: 100);
+
+        var refused = await Assert.ThrowsAsync<Drydock.Build.Diagnostics.DrydockException>(() => Push(Credential));
+
+        Assert.Equal(Drydock.Build.Diagnostics.KnownCodes.RegistryUnauthorized, refused.Code);
+        Assert.All(_proxy.TokenRequests, t => Assert.False(t.BasicAuthPresented));
     }
 
     /// <summary>A refresh token from the token server, as <c>docker login</c> gets one (<c>offline_token=true</c>).</summary>
