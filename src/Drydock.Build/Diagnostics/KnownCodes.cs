@@ -18,7 +18,7 @@ public static class KnownCodes
     public const string InvalidVersion = "DRY1009";
     public const string CommitTimeOutOfRange = "DRY1010";
 
-    /// <summary>Warning: GitHub's pull request payload is unreadable; the revision is the merge commit.</summary>
+    /// <summary>Warning: GitHub's pull request payload is unreadable; the PR head (and, for pull_request_target, the number) go unrecorded.</summary>
     public const string CiEventUnreadable = "DRY1050";
 
     /// <summary>Warning: the CI says it ran for another commit than the repository's HEAD, the tree that was built.</summary>
