@@ -33,13 +33,17 @@ internal static class GitHubActions
         var pullRequest = GitRef.PullRequest(reference) ?? payload.Number;
         var isPullRequest = pullRequestEvent || pullRequest is not null;
 
+        // A merge queue builds a temporary branch (refs/heads/gh-readonly-queue/<base>/pr-<n>-<sha>) that is
+        // deleted afterwards: no branch tag for it.
+        var mergeQueue = eventName == "merge_group";
+
         return new CiFacts(
             CiProvider.GitHubActions,
             runId,
             repositoryUrl is not null && runId is not null ? $"{repositoryUrl}/actions/runs/{runId}" : null,
             pullRequest,
             sha,
-            isPullRequest ? null : GitRef.Branch(reference),
+            isPullRequest || mergeQueue ? null : GitRef.Branch(reference),
             isPullRequest ? null : GitRef.Tag(reference),
             RemoteUrl.ToPublicHttps(repositoryUrl))
         {

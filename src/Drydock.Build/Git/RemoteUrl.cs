@@ -58,7 +58,7 @@ public static partial class RemoteUrl
         }
 
         authority = authority[(authority.LastIndexOf('@') + 1)..];
-        var host = keepsPort ? authority : WithoutPort(authority);
+        var host = !keepsPort || IsDefaultPort(scheme, authority) ? WithoutPort(authority) : authority;
         return Compose(keepsPort ? scheme : "https", host, path);
     }
 
@@ -147,6 +147,10 @@ public static partial class RemoteUrl
         var azure = host == "dev.azure.com" || host.EndsWith(".visualstudio.com", StringComparison.Ordinal);
         return (host, azure ? path.Replace("/_ssh/", "/_git/", StringComparison.Ordinal) : path);
     }
+
+    /// <summary><c>https://host:443</c> is <c>https://host</c>, as a browser writes it.</summary>
+    private static bool IsDefaultPort(string scheme, string authority) =>
+        (scheme == "https" && authority.EndsWith(":443", StringComparison.Ordinal)) || (scheme == "http" && authority.EndsWith(":80", StringComparison.Ordinal));
 
     private static string WithoutPort(string authority)
     {

@@ -50,6 +50,16 @@ public static class MetadataResolver
         var branch = branchBuild
             ? Pick(log, "branch", (inputs.Branch, "DrydockBranch"), (ci?.Branch, ciSource), (repository?.Branch, Git))
             : Pick(log, "branch", (inputs.Branch, "DrydockBranch"));
+
+        // The CI's branch names the commit the CI ran for. When HEAD is another tree (a job that checked out a pull
+        // request on issue_comment, or fetched something else), the branch's tag would move to bytes that are not
+        // that branch: the tree built gets no branch tag (DRY1051 says why).
+        var branchTag = branch;
+        if (Value(inputs.Branch) is null && Value(inputs.Revision) is null && ci?.Branch is not null && CiRanForAnotherCommit(repository, ci))
+        {
+            log.Detail($"Drydock: no branch tag: HEAD is not the commit the CI ran for on branch {ci.Branch}");
+            branchTag = null;
+        }
         var dirty = repository is { IsDirty: true };
         var created = Created(inputs, repository, log);
 
@@ -61,7 +71,7 @@ public static class MetadataResolver
         }
 
         var pullRequest = ci is { IsPullRequest: true } ? ci.PullRequest : null;
-        var tags = Tags(inputs, version, revision, ci is { IsPullRequest: true } ? null : branch, pullRequest, dirty, log);
+        var tags = Tags(inputs, version, revision, ci is { IsPullRequest: true } ? null : branchTag, pullRequest, dirty, log);
         var source = Pick(
             log,
             "source",
@@ -147,16 +157,22 @@ public static class MetadataResolver
     /// </summary>
     private static void WarnOnCiMismatch(GitFacts? repository, CiFacts? ci, IBuildLog log)
     {
-        if (repository is null || Value(ci?.Sha) is not { } ciSha || Same(ciSha, repository.Sha)
-            || (ci!.IsPullRequest && (Same(ci.PullRequestHeadSha, repository.Sha) || Same(ci.PullRequestMergeSha, repository.Sha))))
+        if (!CiRanForAnotherCommit(repository, ci))
         {
             return;
         }
 
+        var ciSha = ci!.Sha!;
+
         log.Warning(
             KnownCodes.CiRevisionMismatch,
-            $"the CI ({ci.Provider}) ran for commit {MessageText.Quote(ciSha)} ({ci.ShaVariable}), but the repository's HEAD is {repository.Sha}; the image's revision and sha tag name HEAD, the tree that was built. If the job checks out or fetches another commit on purpose, set SourceRevisionId to HEAD to silence this; otherwise check out the commit the CI ran for.");
+            $"the CI ({ci.Provider}) ran for commit {MessageText.Quote(ciSha)} ({ci.ShaVariable}), but the repository's HEAD is {repository!.Sha}; the image's revision and sha tag name HEAD, the tree that was built, and it gets no branch tag. If the job checks out or fetches another commit on purpose, set SourceRevisionId to HEAD to silence this; otherwise check out the commit the CI ran for.");
     }
+
+    /// <summary>HEAD is neither the CI's commit nor, for a pull request, its head or merge commit.</summary>
+    private static bool CiRanForAnotherCommit(GitFacts? repository, CiFacts? ci) =>
+        repository is not null && Value(ci?.Sha) is { } ciSha && !Same(ciSha, repository.Sha)
+        && !(ci!.IsPullRequest && (Same(ci.PullRequestHeadSha, repository.Sha) || Same(ci.PullRequestMergeSha, repository.Sha)));
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && a.Equals(b, StringComparison.OrdinalIgnoreCase);
 

@@ -26,6 +26,7 @@ public sealed class ProviderEvents
     [InlineData("github_pull_request", Head, "sha-2222222;pr-7", "7", Head, Merge, null)]
     [InlineData("github_pull_request_target", Base, "sha-3333333;pr-8", "8", Head, null, null)]
     [InlineData("github_pull_request_target", Head, "sha-2222222;pr-8", "8", Head, null, null)]
+    [InlineData("github_merge_group", Head, "sha-2222222", null, null, null, null)]
     [InlineData("gitlab_branch", Head, "sha-2222222;main", null, null, null, "main")]
     [InlineData("gitlab_tag", Head, "1.2.3;1.2;1;sha-2222222", null, null, null, null)]
     [InlineData("gitlab_merge_request", Head, "sha-2222222;pr-12", "12", Head, null, null)]
@@ -95,11 +96,28 @@ public sealed class ProviderEvents
         var metadata = MetadataResolver.Resolve(new MetadataInputs(), Repository(other), ci, log);
 
         Assert.Equal(other, metadata.Revision);
-        Assert.Contains("sha-4444444", metadata.Tags);
+        Assert.Equal(["sha-4444444", ..(ci.IsPullRequest ? new[] { $"pr-{ci.PullRequest}" } : [])], metadata.Tags);
         var warning = Assert.Single(log.Warnings);
         Assert.Equal(KnownCodes.CiRevisionMismatch, warning.Code);
         Assert.Contains(variable, warning.Message, StringComparison.Ordinal);
         Assert.Contains(other, warning.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A comment-triggered run names the default branch (GITHUB_REF=refs/heads/main, GITHUB_SHA its head); a job that then
+    /// checks out the pull request builds other code, which must not get the tag main.
+    /// </summary>
+    [Fact]
+    public void IssueCommentRunThatCheckedOutAPullRequest_NoBranchTag()
+    {
+        var log = new ListBuildLog();
+        var ci = CiEnvironment.Detect(Fixture("github_issue_comment"), log)!;
+
+        var metadata = MetadataResolver.Resolve(new MetadataInputs(), Repository(Head), ci, log);
+
+        Assert.Equal(["sha-2222222"], metadata.Tags);
+        Assert.Equal(KnownCodes.CiRevisionMismatch, Assert.Single(log.Warnings).Code);
+        Assert.Contains("no branch tag", log.Warnings[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

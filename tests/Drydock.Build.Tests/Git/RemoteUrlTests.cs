@@ -53,6 +53,9 @@ public class RemoteUrlTests
     [InlineData("https://builder:s3cret@git.example.com:8443/scm/shop/shop.git", "https://git.example.com:8443/scm/shop/shop")]
     [InlineData("ssh://git@git.example.com:2222/group/shop.git", "https://git.example.com/group/shop")]
     [InlineData("deploy:glpat-xyz@git.example.com:group/shop.git", "https://git.example.com/group/shop")]
+    [InlineData("https://github.com:443/octo-org/shop.git", "https://github.com/octo-org/shop")]
+    [InlineData("http://git.example.com:80/group/shop.git", "http://git.example.com/group/shop")]
+    [InlineData("https://git.example.com:80/group/shop.git", "https://git.example.com:80/group/shop")]
     public void ToPublicHttps_RemoteForms_ReturnsCleanUrl(string remote, string expected)
     {
         Assert.Equal(expected, RemoteUrl.ToPublicHttps(remote));
