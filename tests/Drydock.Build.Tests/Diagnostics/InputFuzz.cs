@@ -84,6 +84,43 @@ public sealed class InputFuzz
             Assert.All(log.Warnings, warning => AssertCoded(warning.Code, warning.Message));
         }, iter: 3000);
 
+    /// <summary>The task itself, against a real repository: every property a string, every outcome success or one coded error, never DRY2099.</summary>
+    [Fact]
+    public void ComputeImageMetadataTask_AnyProperties_SuccessOrOneCodedError()
+    {
+        using var repository = TempGitRepository.Init();
+        repository.WriteFile("a.txt", "a");
+        repository.Commit("first");
+        Gen.Select(Text.Array[10, 10], Text).Sample((values, label) =>
+        {
+            var engine = new RecordingBuildEngine();
+            var task = new Drydock.Build.Tasks.ComputeImageMetadata
+            {
+                BuildEngine = engine,
+                ProjectDirectory = repository.Path,
+                Repository = values[0],
+                Registry = values[1],
+                Revision = values[2],
+                Branch = values[3],
+                Version = values[4],
+                DefaultVersion = values[5],
+                SourceUrl = values[6],
+                Tags = values[7],
+                Tag = values[8],
+                BaseImage = values[9],
+                ExistingLabels = label is null ? [] : [new Microsoft.Build.Utilities.TaskItem(label.Length == 0 ? "x" : label)],
+            };
+
+            var ok = task.Execute();
+
+            Assert.Equal(ok, engine.Errors.Count == 0);
+            Assert.True(engine.Errors.Count <= 1, string.Join('\n', engine.Lines));
+            Assert.All(engine.Errors, error => AssertCoded(error.Code, error.Message ?? ""));
+            Assert.DoesNotContain(engine.Errors, error => error.Code == KnownCodes.UnexpectedFailure);
+            TaskOutput.AssertCodesPrintedOnce(engine);
+        }, iter: 200, threads: 1);
+    }
+
     [Fact]
     public void RemoteUrl_AnyText_UrlOrNull() =>
         Text.Sample(remote => Outcome(() =>
