@@ -10,8 +10,9 @@ using NuGet.Versioning;
 namespace Drydock.Build.Tasks;
 
 /// <summary>
-/// Pushes the tested archive to <c>ContainerRegistry</c> (see <see cref="ImagePusher"/>), attaches the
-/// test results as a referrer, and leaves what the registry confirmed in <see cref="ResultPath"/> for the report.
+/// Pushes the tested archive to <c>ContainerRegistry</c> and each <c>DrydockPushRegistry</c> (see <see cref="ImagePusher"/>),
+/// each verified by digest, attaches the test results as a referrer, and leaves what the registries confirmed in
+/// <see cref="ResultPath"/> for the report.
 /// </summary>
 public sealed class PushImage : DrydockTask
 {
@@ -24,6 +25,9 @@ public sealed class PushImage : DrydockTask
     [Required]
     public string Repository { get; set; } = "";
 
+    /// <summary><c>DrydockPushRegistry</c> items: <c>Include</c> = <c>host[:port]</c>, optional <c>Repository</c> metadata.</summary>
+    public ITaskItem[] AdditionalRegistries { get; set; } = [];
+
     /// <summary>Semicolon-separated, as <c>ContainerImageTags</c>.</summary>
     public string? Tags { get; set; }
 
@@ -31,6 +35,9 @@ public sealed class PushImage : DrydockTask
     public string? StableVersion { get; set; }
 
     public bool Tested { get; set; }
+
+    /// <summary><c>DrydockPushDirty</c>: push an image built from uncommitted changes (else DRY6011).</summary>
+    public bool PushDirty { get; set; }
 
     public ITaskItem[] TestResults { get; set; } = [];
 
@@ -50,31 +57,39 @@ public sealed class PushImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        var targets = PushTarget.List(Registry, Repository, AdditionalRegistries.Select(item => (item.ItemSpec, (string?)item.GetMetadata("Repository"))));
         var archive = OciArchive.Open(Archive);
         var environment = ProcessEnvironment();
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var credential = new CredentialStore(environment, home).Find(Registry, cancellationToken);
-        log.Detail($"Drydock: credentials for {Registry}: {credential?.ToString() ?? "none (anonymous)"}");
+        var store = new CredentialStore(environment, home);
+        var pusher = new ImagePusher(RegistryOptions.FromEnvironment(environment, home), log);
         var request = new PushRequest
         {
             Registry = Registry,
             Repository = Repository,
             Tags = ImageName.SplitTags(Tags),
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
+            AllowDirty = PushDirty,
             TestResults = Tested ? TestResultsDocument(archive.ManifestDescriptor.Digest) : null,
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },
         };
 
-        var pusher = new ImagePusher(RegistryOptions.FromEnvironment(environment, home), credential, log);
-        var result = pusher.PushAsync(archive, request, cancellationToken).GetAwaiter().GetResult();
+        var results = new List<PushResult>();
+        foreach (var target in targets)
+        {
+            var result = pusher.PushAsync(archive, request with { Registry = target.Registry, Repository = target.Repository }, store, cancellationToken).GetAwaiter().GetResult();
+            results.Add(result);
+            Log.LogMessage(
+                MessageImportance.High,
+                "Drydock: pushed {0}/{1}@{2} ({3}), verified; {4} blobs uploaded, {5} mounted, {6} already there",
+                result.Registry, result.Repository, result.Digest, string.Join(", ", result.Tags), result.BlobsUploaded, result.BlobsMounted, result.BlobsPresent);
+        }
+
+        var report = results[0] with { OtherRegistries = results.Skip(1).ToList() };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
-        File.WriteAllText(ResultPath, JsonSerializer.Serialize(result));
-        PushedDigest = result.Digest;
-        Log.LogMessage(
-            MessageImportance.High,
-            "Drydock: pushed {0}/{1}@{2} ({3}), verified; {4} blobs uploaded, {5} mounted, {6} already there",
-            result.Registry, result.Repository, result.Digest, string.Join(", ", result.Tags), result.BlobsUploaded, result.BlobsMounted, result.BlobsPresent);
+        File.WriteAllText(ResultPath, JsonSerializer.Serialize(report));
+        PushedDigest = report.Digest;
     }
 
     /// <summary>
