@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Drydock.Build.Diagnostics;
 using Drydock.Processes;
 
@@ -44,11 +45,21 @@ public static class ImageTestRunner
     public static TestRunResult Run(string project, ImageTestSettings settings, TestCache cache, IBuildLog log, CancellationToken cancellationToken)
     {
         var name = Path.GetFileNameWithoutExtension(project);
-        var assemblies = Build(project, name, settings, cancellationToken);
-        var key = TestCache.Key(settings.ImageDigest, assemblies, settings.Profile);
+        var built = Build(project, name, settings, cancellationToken);
+        var arguments = TestArguments(project, name, settings);
+        var key = TestCache.Key(new TestRunInputs
+        {
+            ImageDigest = settings.ImageDigest,
+            ImageId = settings.ImageId,
+            Profile = settings.Profile,
+            OutputDirectory = built.OutputDirectory,
+            RunSettings = built.RunSettings,
+            CommandLine = arguments,
+            Tooling = built.Tooling,
+        });
         if (settings.UseCache && cache.Find(key) is { } cached)
         {
-            log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} with these tests and this profile (test cache {key[..12]})");
+            log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} with this test output, run settings, command line, tooling and profile (test cache {key[..12]})");
             return cached;
         }
 
@@ -56,16 +67,11 @@ public static class ImageTestRunner
         var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
         File.Delete(trx);
         var environment = Environment(settings);
-        log.Detail($"Drydock: testing {settings.ImageId} with {name}: {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
+        log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
         try
         {
-            test = ProcessRunner.Run(
-                "dotnet",
-                ["test", project, "--no-build", "-c", settings.Configuration, "-nologo", "--logger", $"trx;LogFileName={name}.trx", "--results-directory", settings.ResultsDirectory],
-                settings.Timeout,
-                cancellationToken,
-                environment: environment);
+            test = ProcessRunner.Run("dotnet", arguments, settings.Timeout, cancellationToken, environment: environment);
         }
         catch (TimeoutException)
         {
@@ -80,7 +86,18 @@ public static class ImageTestRunner
         }
 
         var result = TrxFile.Read(trx, name);
-        if (result.Succeeded && test.Succeeded)
+        if (!test.Succeeded && result.Succeeded)
+        {
+            // A run that failed without a failed test (an aborted or crashed test host, a failed
+            // assembly cleanup) is no pass: the gate must not report one that a fresh run would not give.
+            result = result with
+            {
+                Failed = 1,
+                Failures = [new FailedTest("(test run)", $"dotnet test ended with exit code {test.ExitCode} though no test failed: {Tail(test.StandardOutput + test.StandardError, 5)}")],
+            };
+        }
+
+        if (result.Succeeded)
         {
             cache.Remember(key, result);
         }
@@ -89,23 +106,61 @@ public static class ImageTestRunner
         return result;
     }
 
-    /// <summary>Builds the test project; returns its output assemblies, which key the test cache.</summary>
-    private static string[] Build(string project, string name, ImageTestSettings settings, CancellationToken cancellationToken)
+    /// <summary>The arguments of <c>dotnet test</c>: part of the cache key, since they decide what runs.</summary>
+    internal static string[] TestArguments(string project, string name, ImageTestSettings settings) =>
+        ["test", project, "--no-build", "-c", settings.Configuration, "-nologo", "--logger", $"trx;LogFileName={name}.trx", "--results-directory", settings.ResultsDirectory];
+
+    /// <summary>A built test project: what of it the test run reads.</summary>
+    private sealed record BuiltTestProject(string OutputDirectory, string? RunSettings, string Tooling);
+
+    /// <summary>Builds the test project; returns where its output is, its run settings and the tooling that runs it.</summary>
+    private static BuiltTestProject Build(string project, string name, ImageTestSettings settings, CancellationToken cancellationToken)
     {
         var build = ProcessRunner.Run(
             "dotnet",
-            ["build", project, "-c", settings.Configuration, "-nologo", "-v:q", "-t:Build", "-getProperty:TargetPath"],
+            ["build", project, "-c", settings.Configuration, "-nologo", "-v:q", "-t:Build",
+                "-getProperty:TargetPath", "-getProperty:RunSettingsFilePath", "-getProperty:NETCoreSdkVersion", "-getProperty:NetCoreRoot"],
             BuildTimeout,
             cancellationToken,
             environment: MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null));
-        var targetPath = build.StandardOutput.Trim();
-        if (!build.Succeeded || !File.Exists(targetPath))
+        var properties = build.Succeeded ? Properties(build.StandardOutput) : null;
+        var targetPath = properties?.GetValueOrDefault("TargetPath") ?? "";
+        if (properties is null || !File.Exists(targetPath))
         {
             throw new DrydockException(KnownCodes.TestBuildFailed,
                 $"The test project {name} ({project}) did not build: {Tail(build.StandardOutput + build.StandardError, 5)} Fix it, or publish with -p:DrydockTest=false.");
         }
 
-        return Directory.GetFiles(Path.GetDirectoryName(targetPath)!, "*.dll");
+        var runSettings = properties.GetValueOrDefault("RunSettingsFilePath") is { Length: > 0 } path
+            ? Path.GetFullPath(path, Path.GetDirectoryName(Path.GetFullPath(project))!)
+            : null;
+        return new BuiltTestProject(Path.GetDirectoryName(targetPath)!, runSettings, Tooling(properties));
+    }
+
+    /// <summary>The output of <c>-getProperty</c> with several names: <c>{"Properties": {"Name": "value", …}}</c>.</summary>
+    private static Dictionary<string, string>? Properties(string output)
+    {
+        var start = output.IndexOf('{', StringComparison.Ordinal);
+        try
+        {
+            return start < 0 ? null : JsonSerializer.Deserialize<PropertiesOutput>(output[start..])?.Properties;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record PropertiesOutput(Dictionary<string, string> Properties);
+
+    /// <summary>The SDK version and every installed shared framework (<c>Microsoft.NETCore.App/10.0.1</c>): the test host rolls forward to the newest patch.</summary>
+    private static string Tooling(Dictionary<string, string> properties)
+    {
+        var shared = Path.Combine(properties.GetValueOrDefault("NetCoreRoot") ?? "", "shared");
+        var frameworks = Directory.Exists(shared)
+            ? Directory.GetDirectories(shared).SelectMany(Directory.GetDirectories).Select(path => Path.GetRelativePath(shared, path).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray()
+            : [];
+        return $"sdk {properties.GetValueOrDefault("NETCoreSdkVersion")}; {string.Join(", ", frameworks)}";
     }
 
     private static Dictionary<string, string?> Environment(ImageTestSettings settings)

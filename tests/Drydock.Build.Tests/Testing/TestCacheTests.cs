@@ -11,16 +11,66 @@ public sealed class TestCacheTests
     public void Key_ChangesWithDigestAssemblyAndProfile_NotWithOrder()
     {
         using var temp = new TempDirectory();
-        var a = temp.Write("Tests.dll", "assembly one");
-        var b = temp.Write("Drydock.Testing.dll", "library");
-        var key = TestCache.Key("sha256:1", [a, b], Profile);
+        temp.Write("Tests.dll", "assembly one");
+        temp.Write("Drydock.Testing.dll", "library");
+        var inputs = Inputs(temp.Path);
+        var key = TestCache.Key(inputs);
 
-        Assert.Equal(key, TestCache.Key("sha256:1", [b, a], new Dictionary<string, string>(Profile.Reverse())));
-        Assert.NotEqual(key, TestCache.Key("sha256:2", [a, b], Profile));
-        Assert.NotEqual(key, TestCache.Key("sha256:1", [a, b], new Dictionary<string, string>(Profile) { ["DRYDOCK_TEST_MEMORY"] = "128m" }));
-        File.WriteAllText(a, "assembly two");
-        Assert.NotEqual(key, TestCache.Key("sha256:1", [a, b], Profile));
+        Assert.Equal(key, TestCache.Key(inputs with { Profile = new Dictionary<string, string>(Profile.Reverse()) }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { ImageDigest = "sha256:2" }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { ImageId = "sha256:c2" }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { Profile = new Dictionary<string, string>(Profile) { ["DRYDOCK_TEST_MEMORY"] = "128m" } }));
+        File.WriteAllText(temp.File("Tests.dll"), "assembly two");
+        Assert.NotEqual(key, TestCache.Key(inputs));
     }
+
+    [Fact]
+    public void Key_ChangesWithAnyFileOfTheOutputFolder_ByContentNotTime()
+    {
+        using var temp = new TempDirectory();
+        temp.Write("Tests.dll", "assembly");
+        Directory.CreateDirectory(temp.File("data"));
+        var data = temp.Write("data/expected.txt", "2 passed");
+        var inputs = Inputs(temp.Path);
+        var key = TestCache.Key(inputs);
+
+        File.SetLastWriteTimeUtc(data, DateTime.UtcNow.AddHours(1));
+        Assert.Equal(key, TestCache.Key(inputs));
+
+        File.WriteAllText(data, "3 passed");
+        var changed = TestCache.Key(inputs);
+        Assert.NotEqual(key, changed);
+
+        temp.Write("data/new.json", "{}");
+        Assert.NotEqual(changed, TestCache.Key(inputs));
+    }
+
+    [Fact]
+    public void Key_ChangesWithRunSettingsCommandLineAndTooling()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.File("bin"));
+        temp.Write("bin/Tests.dll", "assembly");
+        var settings = temp.Write("test.runsettings", "<RunSettings />");
+        var inputs = Inputs(temp.File("bin")) with { RunSettings = settings };
+        var key = TestCache.Key(inputs);
+
+        Assert.NotEqual(key, TestCache.Key(inputs with { RunSettings = null }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { CommandLine = [.. inputs.CommandLine, "--filter", "Category=Fast"] }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { Tooling = "sdk 10.0.402; Microsoft.NETCore.App/10.0.2" }));
+        File.WriteAllText(settings, "<RunSettings><RunConfiguration /></RunSettings>");
+        Assert.NotEqual(key, TestCache.Key(inputs));
+    }
+
+    private static TestRunInputs Inputs(string outputDirectory) => new()
+    {
+        ImageDigest = "sha256:1",
+        ImageId = "sha256:c1",
+        Profile = Profile,
+        OutputDirectory = outputDirectory,
+        CommandLine = ["test", "Shop.ImageTests.csproj", "--no-build"],
+        Tooling = "sdk 10.0.401; Microsoft.NETCore.App/10.0.1",
+    };
 
     [Fact]
     public void Find_AfterRemember_SameResultMarkedCached()
