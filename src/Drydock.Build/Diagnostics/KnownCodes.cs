@@ -29,6 +29,7 @@ public static class KnownCodes
     public const string InvalidTestRunTimeout = "DRY2006";
     public const string InvalidLintSeverity = "DRY2007";
     public const string InvalidSizeBudget = "DRY2008";
+    public const string InvalidTestPort = "DRY2009";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
@@ -57,6 +58,7 @@ public static class KnownCodes
     public const string TestResultsMissing = "DRY5003";
     public const string TestRunTimedOut = "DRY5004";
     public const string TestNeedsRuntime = "DRY5005";
+    public const string AmbiguousTestPort = "DRY5006";
 
     // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
     public const string ContainerExited = "DRY5101";

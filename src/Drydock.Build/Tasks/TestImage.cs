@@ -1,7 +1,9 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
 using Drydock.Build.Testing;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace Drydock.Build.Tasks;
 
@@ -15,12 +17,17 @@ public sealed class TestImage : DrydockTask
 {
     private const string RunLabel = "io.drydock.run";
     private const string PidLabel = "io.drydock.pid";
+    private const string PortVariable = "DRYDOCK_TEST_PORT";
 
     [Required]
     public ITaskItem[] Projects { get; set; } = [];
 
     [Required]
     public string ImageId { get; set; } = "";
+
+    /// <summary>The image's OCI archive: its config's ports and environment decide the default test port.</summary>
+    [Required]
+    public string Archive { get; set; } = "";
 
     [Required]
     public string ImageDigest { get; set; } = "";
@@ -45,6 +52,10 @@ public sealed class TestImage : DrydockTask
     /// <summary><c>DrydockTestRunTimeout</c>: minutes, or <c>90s</c> / <c>30m</c>.</summary>
     public string? Timeout { get; set; }
 
+    /// <summary>The profile as the tests got it: <see cref="Profile"/> with <c>DRYDOCK_TEST_PORT</c> resolved (<see cref="TestPort"/>).</summary>
+    [Output]
+    public ITaskItem[] ResolvedProfile { get; private set; } = [];
+
     /// <summary>One item per project: passed, failed, skipped, duration, trx, cached as metadata.</summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -58,6 +69,12 @@ public sealed class TestImage : DrydockTask
                 "ContainerTestProject items are declared but the image was not loaded into podman or docker: install one, or publish with -p:DrydockTest=false.");
         }
 
+        var profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"));
+        var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(Archive).Config);
+        log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
+        profile[PortVariable] = port.Value;
+        ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
+
         var runtime = ContainerRuntime.Detect(Runtime, log, cancellationToken)!;
         runtime.RemoveContainersOfDeadProcesses(PidLabel, cancellationToken);
         var settings = new ImageTestSettings
@@ -67,7 +84,7 @@ public sealed class TestImage : DrydockTask
             Runtime = runtime.Command,
             RunId = Guid.NewGuid().ToString("N"),
             Configuration = Configuration,
-            Profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value")),
+            Profile = profile,
             ResultsDirectory = ResultsDirectory,
             Timeout = timeout,
             UseCache = UseCache,
