@@ -59,6 +59,7 @@ public static class KnownCodes
     public const string TestRunTimedOut = "DRY5004";
     public const string TestNeedsRuntime = "DRY5005";
     public const string AmbiguousTestPort = "DRY5006";
+    public const string TestsCancelled = "DRY5007";
 
     // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
     public const string ContainerExited = "DRY5101";

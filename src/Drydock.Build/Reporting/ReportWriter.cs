@@ -53,7 +53,7 @@ public static class ReportWriter
             Invariant($"| base | `{image.BaseName}`{(image.BaseDigest is null ? "" : $" @ `{image.BaseDigest}`")} |"),
             Invariant($"| revision | `{report.Source.Revision}` |"),
             Invariant($"| version | `{report.Source.Version}` |"),
-            Invariant($"| tested | {(report.Tested ? "yes" : "no")} |"),
+            Invariant($"| tested | {(report.Tested ? "yes" : report.Cancelled ? "no: cancelled while the tests ran" : "no")} |"),
             Invariant($"| pushed | {(report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
             "",
         ];

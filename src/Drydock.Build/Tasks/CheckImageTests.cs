@@ -12,8 +12,17 @@ public sealed class CheckImageTests : DrydockTask
     [Required]
     public string ImageDigest { get; set; } = "";
 
+    /// <summary>The signal that stopped the test run, when one did (<see cref="TestImage.StoppedBy"/>).</summary>
+    public string? StoppedBy { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        if (!string.IsNullOrEmpty(StoppedBy))
+        {
+            throw new DrydockException(KnownCodes.TestsCancelled,
+                $"The image tests of {ImageDigest} were stopped by {StoppedBy} before they finished ({Results.Length} test project(s) done); their processes and containers are gone, the report says cancelled: true, and nothing is pushed. Publish again to test the image.");
+        }
+
         var failed = Results.Select(TestResultItems.FromItem).Where(result => !result.Succeeded).ToArray();
         if (failed.Length > 0)
         {

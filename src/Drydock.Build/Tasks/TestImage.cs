@@ -18,6 +18,7 @@ public sealed class TestImage : DrydockTask
     private const string RunLabel = "io.drydock.run";
     private const string PidLabel = "io.drydock.pid";
     private const string PortVariable = "DRYDOCK_TEST_PORT";
+    private static readonly TimeSpan LateContainerWait = TimeSpan.FromSeconds(1);
 
     [Required]
     public ITaskItem[] Projects { get; set; } = [];
@@ -56,6 +57,14 @@ public sealed class TestImage : DrydockTask
     [Output]
     public ITaskItem[] ResolvedProfile { get; private set; } = [];
 
+    /// <summary>True when every test project ran to its end (or was found in the test cache).</summary>
+    [Output]
+    public bool Tested { get; private set; }
+
+    /// <summary>The signal that stopped the run (<c>SIGTERM</c>, <c>SIGINT</c>), or empty; <see cref="CheckImageTests"/> fails the publish then.</summary>
+    [Output]
+    public string? StoppedBy { get; private set; }
+
     /// <summary>One item per project: passed, failed, skipped, duration, trx, cached as metadata.</summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -91,20 +100,35 @@ public sealed class TestImage : DrydockTask
         };
 
         var results = new List<TestRunResult>();
+        using var signals = StopSignals.Listen();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
             foreach (var project in Projects)
             {
-                results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, cancellationToken));
+                results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token));
             }
+        }
+        catch (OperationCanceledException) when (signals.Received is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by a signal: the results so far go to the gate, which fails the publish after the report.
         }
         finally
         {
-            // Also after a crashed test host or a cancelled build: the run label finds what it left.
+            // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
             var removed = runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
+            if (run.IsCancellationRequested)
+            {
+                // A 'run' client killed mid-way may still create its container a moment later.
+                Thread.Sleep(LateContainerWait);
+                removed += runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
+            }
+
             log.Detail($"Drydock: removed {removed} container(s) left by run {settings.RunId}");
         }
 
+        StoppedBy = signals.Received;
+        Tested = StoppedBy is null;
         Results = results.Select(TestResultItems.ToItem).ToArray();
         foreach (var result in results)
         {

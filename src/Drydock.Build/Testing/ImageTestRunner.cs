@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Drydock.Build.Diagnostics;
 using Drydock.Processes;
@@ -38,6 +39,9 @@ public static class ImageTestRunner
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long after its own session timeout <c>dotnet test</c> may take to abort and exit.</summary>
+    private static readonly TimeSpan TimeoutGrace = TimeSpan.FromMinutes(1);
+
     // The outer build's MSBuild must not leak into the inner dotnet processes.
     private static readonly string[] MSBuildVariables =
         ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE"];
@@ -69,14 +73,21 @@ public static class ImageTestRunner
         var environment = Environment(settings);
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
+        var started = Stopwatch.StartNew();
         try
         {
-            test = ProcessRunner.Run("dotnet", arguments, settings.Timeout, cancellationToken, environment: environment);
+            // dotnet test enforces the bound itself (TestSessionTimeout), so it holds even when this
+            // build is killed; this one is the backstop for a dotnet test that does not stop.
+            test = ProcessRunner.Run("dotnet", arguments, settings.Timeout + TimeoutGrace, cancellationToken, environment: environment);
         }
         catch (TimeoutException)
         {
-            throw new DrydockException(KnownCodes.TestRunTimedOut,
-                $"The image tests of {name} did not finish within {settings.Timeout.TotalSeconds:0} s (DrydockTestRunTimeout) and were stopped, with their containers; look for a test that waits forever, or raise the bound.");
+            throw TimedOut(name, settings);
+        }
+
+        if (!test.Succeeded && started.Elapsed >= settings.Timeout)
+        {
+            throw TimedOut(name, settings);
         }
 
         if (!File.Exists(trx))
@@ -108,7 +119,12 @@ public static class ImageTestRunner
 
     /// <summary>The arguments of <c>dotnet test</c>: part of the cache key, since they decide what runs.</summary>
     internal static string[] TestArguments(string project, string name, ImageTestSettings settings) =>
-        ["test", project, "--no-build", "-c", settings.Configuration, "-nologo", "--logger", $"trx;LogFileName={name}.trx", "--results-directory", settings.ResultsDirectory];
+        ["test", project, "--no-build", "-c", settings.Configuration, "-nologo", "--logger", $"trx;LogFileName={name}.trx", "--results-directory", settings.ResultsDirectory,
+            "--", $"RunConfiguration.TestSessionTimeout={(long)settings.Timeout.TotalMilliseconds}"];
+
+    private static DrydockException TimedOut(string name, ImageTestSettings settings) =>
+        new(KnownCodes.TestRunTimedOut,
+            $"The image tests of {name} did not finish within {settings.Timeout.TotalSeconds:0} s (DrydockTestRunTimeout) and were stopped, with their containers; look for a test that waits forever, or raise the bound.");
 
     /// <summary>A built test project: what of it the test run reads.</summary>
     private sealed record BuiltTestProject(string OutputDirectory, string? RunSettings, string Tooling);
