@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Drydock.Build.Diagnostics;
 using Drydock.Sdk.Tests.Support;
 
 namespace Drydock.Sdk.Tests;
 
 /// <summary>
-/// SIGINT (Ctrl+C) or SIGTERM (a CI runner cancelling a job) while the image's tests run: the publish
+/// SIGINT (Ctrl+C), SIGTERM (a CI runner cancelling a job) or SIGQUIT while the image's tests run: the publish
 /// fails within seconds, leaves no process and no container of its run, and its report says
 /// <c>cancelled: true</c>.
 /// </summary>
@@ -20,6 +21,7 @@ public sealed class ImageTestsCancelled : IDisposable
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]
+    [InlineData("QUIT")]
     public void A_stop_signal_during_the_tests_ends_the_run_and_leaves_a_cancelled_report(string signal)
     {
         _project.AddImageTests("""
@@ -70,6 +72,11 @@ public sealed class ImageTestsCancelled : IDisposable
         var report = _project.Report();
         Assert.True((bool)report["cancelled"]!, report.ToJsonString());
         Assert.False((bool)report["tested"]!);
+        if (signal == "QUIT")
+        {
+            // Neither MSBuild nor the dotnet CLI ends the process on SIGQUIT: the gate fails the publish.
+            Assert.True(output.ToString().Contains($"error {KnownCodes.TestsCancelled}:", StringComparison.Ordinal), output.ToString());
+        }
     }
 
     public void Dispose()

@@ -60,6 +60,10 @@ public static class KnownCodes
     public const string TestNeedsRuntime = "DRY5005";
     public const string AmbiguousTestPort = "DRY5006";
     public const string TestsCancelled = "DRY5007";
+    public const string TestsRequired = "DRY5008";
+
+    /// <summary>Warning: the image is pushed without image tests.</summary>
+    public const string UntestedPush = "DRY5050";
 
     // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
     public const string ContainerExited = "DRY5101";

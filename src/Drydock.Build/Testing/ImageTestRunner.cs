@@ -70,7 +70,16 @@ public static class ImageTestRunner
         Directory.CreateDirectory(settings.ResultsDirectory);
         var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
         File.Delete(trx);
+        // The project's own folder beside its TRX, emptied so the report links only this run's files.
+        var files = FilesDirectory(settings, name);
+        if (Directory.Exists(files))
+        {
+            Directory.Delete(files, recursive: true);
+        }
+
+        Directory.CreateDirectory(files);
         var environment = Environment(settings);
+        environment[ResultsDirectoryVariable] = files;
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
         var started = Stopwatch.StartNew();
@@ -96,7 +105,7 @@ public static class ImageTestRunner
                 $"The image tests of {name} wrote no results (exit code {test.ExitCode}): the test host probably crashed. Its last output: {Tail(test.StandardOutput + test.StandardError, 10)}");
         }
 
-        var result = TrxFile.Read(trx, name);
+        var result = TrxFile.Read(trx, name) with { Files = FilesOf(files) };
         if (!test.Succeeded && result.Succeeded)
         {
             // A run that failed without a failed test (an aborted or crashed test host, a failed
@@ -116,6 +125,17 @@ public static class ImageTestRunner
         log.Detail($"Drydock: {name}: {result.Passed} passed, {result.Failed} failed, {result.Skipped} skipped in {result.DurationSeconds:0.0} s ({trx})");
         return result;
     }
+
+    /// <summary>Where a test project's run writes files for the report (full container logs): <c>&lt;results&gt;/&lt;project&gt;/</c>.</summary>
+    public const string ResultsDirectoryVariable = "DRYDOCK_RESULTS_DIRECTORY";
+
+    internal static string FilesDirectory(ImageTestSettings settings, string name) => Path.Combine(settings.ResultsDirectory, name);
+
+    /// <summary>Every file under <paramref name="directory"/>, absolute, sorted.</summary>
+    internal static string[] FilesOf(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToArray()
+            : [];
 
     /// <summary>The arguments of <c>dotnet test</c>: part of the cache key, since they decide what runs.</summary>
     internal static string[] TestArguments(string project, string name, ImageTestSettings settings) =>

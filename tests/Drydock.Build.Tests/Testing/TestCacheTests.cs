@@ -83,7 +83,7 @@ public sealed class TestCacheTests
         cache.Remember("abc", result);
         var found = cache.Find("abc");
 
-        Assert.Equal(result with { Cached = true }, found! with { Failures = result.Failures });
+        Assert.Equal(result with { Cached = true }, found! with { Failures = result.Failures, Files = result.Files });
         Assert.True(found.Cached);
     }
 }
