@@ -1,27 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
-using Drydock.Build.Diagnostics;
 using Drydock.Sdk.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Drydock.Sdk.Tests;
 
 /// <summary>
-/// SIGINT (Ctrl+C), SIGTERM (a CI runner cancelling a job) or SIGQUIT while the image's tests run: the publish
+/// SIGINT (Ctrl+C) or SIGTERM (a CI runner cancelling a job) while the image's tests run: the publish
 /// fails within seconds, leaves no process and no container of its run, and its report says
 /// <c>cancelled: true</c>.
 /// </summary>
 public sealed class ImageTestsCancelled : IDisposable
 {
     private readonly TestProject _project = TestProject.Create("cancelled", program: TestApps.Web);
+    private readonly ITestOutputHelper _log;
 
-    public ImageTestsCancelled() =>
+    public ImageTestsCancelled(ITestOutputHelper log)
+    {
+        _log = log;
         // Another engine may answer on this machine (docker before 25 cannot load OCI archives): podman, explicitly.
         _project.Environment["LocalRegistry"] = "Podman";
+    }
 
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]
-    [InlineData("QUIT")]
     public void A_stop_signal_during_the_tests_ends_the_run_and_leaves_a_cancelled_report(string signal)
     {
         _project.AddImageTests("""
@@ -63,6 +66,7 @@ public sealed class ImageTestsCancelled : IDisposable
             }
         }
 
+        _log.WriteLine($"SIG{signal}: the publish ended {stopping.Elapsed.TotalSeconds:0.0} s after the signal, exit code {publish.ExitCode}");
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"the publish took {stopping.Elapsed.TotalSeconds:0} s to stop");
         // SIGTERM: the dotnet CLI exits (code 0 without Drydock); Drydock makes it wait for the cleanup and fail.
         Assert.True(publish.ExitCode != 0, $"exit code 0: {output}");
@@ -72,11 +76,6 @@ public sealed class ImageTestsCancelled : IDisposable
         var report = _project.Report();
         Assert.True((bool)report["cancelled"]!, report.ToJsonString());
         Assert.False((bool)report["tested"]!);
-        if (signal == "QUIT")
-        {
-            // Neither MSBuild nor the dotnet CLI ends the process on SIGQUIT: the gate fails the publish.
-            Assert.True(output.ToString().Contains($"error {KnownCodes.TestsCancelled}:", StringComparison.Ordinal), output.ToString());
-        }
     }
 
     public void Dispose()

@@ -32,7 +32,11 @@ public static class ReportWriter
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, json);
+        // Written aside and renamed: a publish that exits mid-write (SIGTERM) leaves the old report
+        // or the new one, never half of one.
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, json);
+        File.Move(temporary, path, overwrite: true);
         return true;
     }
 
