@@ -51,19 +51,19 @@ public static class ImageTestRunner
         var name = Path.GetFileNameWithoutExtension(project);
         var built = Build(project, name, settings, cancellationToken);
         var arguments = TestArguments(project, name, settings);
+        var files = FilesDirectory(settings, name);
+        var environment = Environment(settings, files);
         var key = TestCache.Key(new TestRunInputs
         {
-            ImageDigest = settings.ImageDigest,
-            ImageId = settings.ImageId,
-            Profile = settings.Profile,
+            Environment = environment,
+            CommandLine = arguments,
             OutputDirectory = built.OutputDirectory,
             RunSettings = built.RunSettings,
-            CommandLine = arguments,
             Tooling = built.Tooling,
         });
         if (settings.UseCache && cache.Find(key) is { } cached)
         {
-            log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} with this test output, run settings, command line, tooling and profile (test cache {key[..12]})");
+            log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} with this test output, run settings, command line, environment and tooling (test cache {key[..12]})");
             return cached;
         }
 
@@ -71,15 +71,12 @@ public static class ImageTestRunner
         var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
         File.Delete(trx);
         // The project's own folder beside its TRX, emptied so the report links only this run's files.
-        var files = FilesDirectory(settings, name);
         if (Directory.Exists(files))
         {
             Directory.Delete(files, recursive: true);
         }
 
         Directory.CreateDirectory(files);
-        var environment = Environment(settings);
-        environment[ResultsDirectoryVariable] = files;
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
         var started = Stopwatch.StartNew();
@@ -196,12 +193,15 @@ public static class ImageTestRunner
         var frameworks = Directory.Exists(shared)
             ? Directory.GetDirectories(shared).SelectMany(Directory.GetDirectories).Select(path => Path.GetRelativePath(shared, path).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray()
             : [];
-        return $"sdk {properties.GetValueOrDefault("NETCoreSdkVersion")}; {string.Join(", ", frameworks)}";
+        // The runner's own build: a Drydock that hands the tests something new runs them again.
+        var runner = typeof(ImageTestRunner).Assembly.ManifestModule.ModuleVersionId;
+        return $"sdk {properties.GetValueOrDefault("NETCoreSdkVersion")}; {string.Join(", ", frameworks)}; drydock {runner}";
     }
 
-    private static Dictionary<string, string?> Environment(ImageTestSettings settings)
+    private static Dictionary<string, string?> Environment(ImageTestSettings settings, string filesDirectory)
     {
         var environment = MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null);
+        environment[ResultsDirectoryVariable] = filesDirectory;
         environment["DRYDOCK_IMAGE"] = settings.ImageId;
         environment["DRYDOCK_IMAGE_DIGEST"] = settings.ImageDigest;
         environment["DRYDOCK_RUNTIME"] = settings.Runtime;

@@ -5,20 +5,18 @@ using System.Text.Json;
 namespace Drydock.Build.Testing;
 
 /// <summary>
-/// Everything one test run reads, so everything its outcome may depend on: the image, the profile,
-/// the test project's whole output folder (assemblies, data files copied to output, xunit.runner.json,
-/// the runtimeconfig), its run settings, the <c>dotnet test</c> command line and the .NET tooling.
+/// Everything one test run reads, so everything its outcome may depend on: what the run is handed
+/// (the <c>DRYDOCK_*</c> environment: image id and digest, runtime, profile; the <c>dotnet test</c>
+/// command line), the test project's whole output folder (assemblies, data files copied to output,
+/// xunit.runner.json, the runtimeconfig), its run settings, and the tooling that runs it.
 /// </summary>
 public sealed record TestRunInputs
 {
-    /// <summary>The manifest digest.</summary>
-    public required string ImageDigest { get; init; }
+    /// <summary>The variables the run gets, but the run id (new each publish); null values (removed variables) do not count.</summary>
+    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
 
-    /// <summary>The image id (config digest) the tests start.</summary>
-    public required string ImageId { get; init; }
-
-    /// <summary>The <c>DRYDOCK_TEST_*</c> variables the run gets.</summary>
-    public required IReadOnlyDictionary<string, string> Profile { get; init; }
+    /// <summary>The arguments of <c>dotnet test</c>.</summary>
+    public required IReadOnlyList<string> CommandLine { get; init; }
 
     /// <summary>The test project's output folder (its <c>TargetPath</c>'s folder), read recursively.</summary>
     public required string OutputDirectory { get; init; }
@@ -26,10 +24,7 @@ public sealed record TestRunInputs
     /// <summary>The project's <c>.runsettings</c> (<c>RunSettingsFilePath</c>), when it has one.</summary>
     public string? RunSettings { get; init; }
 
-    /// <summary>The arguments of <c>dotnet test</c>.</summary>
-    public required IReadOnlyList<string> CommandLine { get; init; }
-
-    /// <summary>The SDK version and the installed shared frameworks the test host may roll forward to.</summary>
+    /// <summary>The SDK version, the installed shared frameworks the test host may roll forward to, and this runner's build.</summary>
     public required string Tooling { get; init; }
 }
 
@@ -43,19 +38,20 @@ public sealed class TestCache(string directory)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>New for every publish, so never part of the key.</summary>
+    private const string RunIdVariable = "DRYDOCK_RUN_ID";
+
     /// <returns>64 lowercase hex digits (SHA-256 over a line per input).</returns>
     public static string Key(TestRunInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var text = new StringBuilder()
-            .Append("image ").Append(inputs.ImageDigest).Append(' ').Append(inputs.ImageId).Append('\n')
-            .Append("tooling ").Append(inputs.Tooling).Append('\n');
+        var text = new StringBuilder().Append("tooling ").Append(inputs.Tooling).Append('\n');
         foreach (var argument in inputs.CommandLine)
         {
             text.Append("arg ").Append(argument).Append('\n');
         }
 
-        foreach (var (name, value) in inputs.Profile.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in inputs.Environment.Where(pair => pair.Value is not null && pair.Key != RunIdVariable).OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             text.Append("env ").Append(name).Append('=').Append(value).Append('\n');
         }

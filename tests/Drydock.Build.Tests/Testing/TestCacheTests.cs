@@ -5,10 +5,18 @@ namespace Drydock.Build.Tests.Testing;
 
 public sealed class TestCacheTests
 {
-    private static readonly Dictionary<string, string> Profile = new() { ["DRYDOCK_TEST_CPUS"] = "1", ["DRYDOCK_TEST_MEMORY"] = "256m" };
+    private static readonly Dictionary<string, string?> Environment = new()
+    {
+        ["DRYDOCK_IMAGE"] = "sha256:c1",
+        ["DRYDOCK_IMAGE_DIGEST"] = "sha256:1",
+        ["DRYDOCK_RUNTIME"] = "podman",
+        ["DRYDOCK_RUN_ID"] = "run-1",
+        ["DRYDOCK_TEST_CPUS"] = "1",
+        ["DRYDOCK_TEST_MEMORY"] = "256m",
+    };
 
     [Fact]
-    public void Key_ChangesWithDigestAssemblyAndProfile_NotWithOrder()
+    public void Key_ChangesWithImageRuntimeProfileAndAssemblies_NotWithOrderOrRunId()
     {
         using var temp = new TempDirectory();
         temp.Write("Tests.dll", "assembly one");
@@ -16,10 +24,13 @@ public sealed class TestCacheTests
         var inputs = Inputs(temp.Path);
         var key = TestCache.Key(inputs);
 
-        Assert.Equal(key, TestCache.Key(inputs with { Profile = new Dictionary<string, string>(Profile.Reverse()) }));
-        Assert.NotEqual(key, TestCache.Key(inputs with { ImageDigest = "sha256:2" }));
-        Assert.NotEqual(key, TestCache.Key(inputs with { ImageId = "sha256:c2" }));
-        Assert.NotEqual(key, TestCache.Key(inputs with { Profile = new Dictionary<string, string>(Profile) { ["DRYDOCK_TEST_MEMORY"] = "128m" } }));
+        Assert.Equal(key, TestCache.Key(inputs with { Environment = new Dictionary<string, string?>(Environment.Reverse()) }));
+        Assert.Equal(key, TestCache.Key(With(inputs, "DRYDOCK_RUN_ID", "another-publish")));
+        Assert.Equal(key, TestCache.Key(With(inputs, "MSBuildSDKsPath", null)));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_IMAGE_DIGEST", "sha256:2")));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_IMAGE", "sha256:c2")));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_RUNTIME", "docker")));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_TEST_MEMORY", "128m")));
         File.WriteAllText(temp.File("Tests.dll"), "assembly two");
         Assert.NotEqual(key, TestCache.Key(inputs));
     }
@@ -64,13 +75,14 @@ public sealed class TestCacheTests
 
     private static TestRunInputs Inputs(string outputDirectory) => new()
     {
-        ImageDigest = "sha256:1",
-        ImageId = "sha256:c1",
-        Profile = Profile,
+        Environment = Environment,
         OutputDirectory = outputDirectory,
         CommandLine = ["test", "Shop.ImageTests.csproj", "--no-build"],
         Tooling = "sdk 10.0.401; Microsoft.NETCore.App/10.0.1",
     };
+
+    private static TestRunInputs With(TestRunInputs inputs, string variable, string? value) =>
+        inputs with { Environment = new Dictionary<string, string?>(inputs.Environment) { [variable] = value } };
 
     [Fact]
     public void Find_AfterRemember_SameResultMarkedCached()
