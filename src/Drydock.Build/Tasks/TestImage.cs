@@ -10,8 +10,8 @@ namespace Drydock.Build.Tasks;
 /// <summary>
 /// Runs every <c>ContainerTestProject</c> against the image under the test profile. Failed tests do
 /// not fail this task: the report is written first, then <see cref="CheckImageTests"/> fails the
-/// publish. Every container the tests start is removed at the end, also when the build is cancelled
-/// or a test host crashes.
+/// publish. Every container the tests start is removed at the end, also when the build is cancelled,
+/// the process is told to stop (SIGTERM: see <see cref="StopSignals"/>) or a test host crashes.
 /// </summary>
 public sealed class TestImage : DrydockTask
 {
