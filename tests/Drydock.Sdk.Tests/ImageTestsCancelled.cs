@@ -78,6 +78,71 @@ public sealed class ImageTestsCancelled : IDisposable
         Assert.False((bool)report["tested"]!);
     }
 
+    [Fact]
+    public void A_killed_publish_still_has_its_test_run_bounded_by_DrydockTestRunTimeout()
+    {
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Takes_its_time()
+                {
+                    await using var app = await image.StartAsync();
+                    await Task.Delay(TimeSpan.FromMinutes(5));
+                }
+            """);
+        var output = new System.Text.StringBuilder();
+        using var publish = _project.StartPublish(output, "-p:DrydockTestRunTimeout=30s");
+        string runId;
+        try
+        {
+            var deadline = Stopwatch.StartNew();
+            while (Oci.TestContainersOf(_project.Name).Length == 0)
+            {
+                Assert.False(publish.HasExited, $"the publish ended before its tests started a container: {output}");
+                Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "no test container appeared within 3 minutes");
+                Thread.Sleep(500);
+            }
+
+            runId = RunIdOf(Oci.TestContainersOf(_project.Name)[0]);
+            Assert.NotEmpty(ProcessesOfRun(runId));
+
+            // kill -9: nothing of the publish runs any more, so only dotnet test itself can enforce the bound.
+            publish.Kill();
+            publish.WaitForExit();
+        }
+        finally
+        {
+            if (!publish.HasExited)
+            {
+                publish.Kill(entireProcessTree: true);
+            }
+        }
+
+        try
+        {
+            var ended = Stopwatch.StartNew();
+            while (ProcessesOfRun(runId).Length > 0 && ended.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                Thread.Sleep(1000);
+            }
+
+            _log.WriteLine($"the orphaned test run ended {ended.Elapsed.TotalSeconds:0} s after the publish was killed; containers left: {Oci.Podman("ps", "--all", "--quiet", "--filter", $"label=io.drydock.run={runId}").StandardOutput.Trim().Length > 0}");
+            Assert.Empty(ProcessesOfRun(runId));
+        }
+        finally
+        {
+            foreach (var pid in ProcessesOfRun(runId))
+            {
+                Process.GetProcessById(pid).Kill(entireProcessTree: true);
+            }
+
+            // A test host killed at the session timeout cannot remove its container; the next publish's sweep would.
+            foreach (var container in Oci.Podman("ps", "--all", "--quiet", "--filter", $"label=io.drydock.run={runId}").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Oci.Podman("rm", "--force", container);
+            }
+        }
+    }
+
     public void Dispose()
     {
         Oci.RemoveRepository("cancelled");
