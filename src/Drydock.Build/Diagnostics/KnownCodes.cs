@@ -40,6 +40,7 @@ public static class KnownCodes
 
     /// <summary>A Drydock bug: an exception no code was made for. The task base reports it without a stack trace.</summary>
     public const string UnexpectedFailure = "DRY2099";
+    public const string InvalidTestPort = "DRY2010";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
@@ -68,6 +69,12 @@ public static class KnownCodes
     public const string TestResultsMissing = "DRY5003";
     public const string TestRunTimedOut = "DRY5004";
     public const string TestNeedsRuntime = "DRY5005";
+    public const string AmbiguousTestPort = "DRY5006";
+    public const string TestsCancelled = "DRY5007";
+    public const string TestsRequired = "DRY5008";
+
+    /// <summary>Warning: the image is pushed without image tests.</summary>
+    public const string UntestedPush = "DRY5050";
 
     // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
     public const string ContainerExited = "DRY5101";

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Drydock.Build.Oci.Registry;
 using Drydock.Build.Runtime;
+using Drydock.Build.Testing;
 using Microsoft.Build.Framework;
 using NuGet.Versioning;
 
@@ -70,7 +70,13 @@ public sealed class PushImage : DrydockTask
             Tags = ImageName.SplitTags(Tags),
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
             AllowDirty = PushDirty,
-            TestResults = Tested ? TestResultsDocument(archive.ManifestDescriptor.Digest) : null,
+            // Also untested: the registry then says tested: false, not nothing.
+            TestResults = TestResultsDocument.Create(
+                archive.ManifestDescriptor.Digest.ToString(),
+                Revision,
+                Tested,
+                TestResults.Select(TestResultItems.FromItem).ToArray(),
+                Profile.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"))),
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },
         };
@@ -91,39 +97,6 @@ public sealed class PushImage : DrydockTask
         File.WriteAllText(ResultPath, JsonSerializer.Serialize(report));
         PushedDigest = report.Digest;
     }
-
-    /// <summary>
-    /// What the referrer artifact records: the digest tested, the profile, the counts, the commit. Nothing
-    /// that changes between runs of the same tests (durations, cache hits), so a re-push attaches the same artifact.
-    /// </summary>
-    private byte[] TestResultsDocument(Digest tested)
-    {
-        var results = TestResults.Select(TestResultItems.FromItem).ToList();
-        var document = new JsonObject
-        {
-            ["schemaVersion"] = 1,
-            ["digest"] = tested.ToString(),
-            ["revision"] = Revision,
-            ["passed"] = results.Sum(r => r.Passed),
-            ["failed"] = results.Sum(r => r.Failed),
-            ["skipped"] = results.Sum(r => r.Skipped),
-            ["profile"] = new JsonObject(Profile
-                .Where(item => !string.IsNullOrEmpty(item.GetMetadata("Value")))
-                .Select(item => KeyValuePair.Create(ProfileKey(item.ItemSpec), (JsonNode?)item.GetMetadata("Value")))),
-            ["projects"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-            {
-                ["project"] = r.Project,
-                ["passed"] = r.Passed,
-                ["failed"] = r.Failed,
-                ["skipped"] = r.Skipped,
-            })]),
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(document);
-    }
-
-    /// <summary><c>DRYDOCK_TEST_MEMORY</c> → <c>memory</c>.</summary>
-    private static string ProfileKey(string variable) =>
-        (variable.StartsWith("DRYDOCK_TEST_", StringComparison.Ordinal) ? variable["DRYDOCK_TEST_".Length..] : variable).ToLowerInvariant();
 
     private static Dictionary<string, string?> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
