@@ -38,6 +38,45 @@ public sealed class ImageTestsPort : IDisposable
         Assert.Equal(["5000/tcp"], exposed.Select(pair => pair.Key));
     }
 
+    [Fact]
+    public void An_image_with_two_ports_stops_with_DRY5006_listing_them_until_ContainerTestPort_says_which()
+    {
+        using var project = TestProject.Create("twoports", program: TestApps.Web, items: """
+            <ContainerPort Include="5000" Type="tcp" />
+            <ContainerPort Include="9090" Type="tcp" />
+            <ContainerEnvironmentVariable Include="ASPNETCORE_HTTP_PORTS" Value="5000" />
+            """);
+        project.Environment["LocalRegistry"] = "Podman";
+        project.AddImageTests("""
+                [Fact]
+                public async Task Answers()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+                }
+            """);
+
+        try
+        {
+            var ambiguous = project.Publish();
+
+            Assert.False(ambiguous.Succeeded);
+            Assert.Contains($"error {Drydock.Build.Diagnostics.KnownCodes.AmbiguousTestPort}:", ambiguous.StandardOutput);
+            Assert.Contains("5000/tcp, 9090/tcp", ambiguous.StandardOutput);
+            Assert.Contains("ContainerTestPort", ambiguous.StandardOutput);
+            // The report before the tests (cancelled: true) was replaced by the one of this error.
+            Assert.False((bool)project.Report()["cancelled"]!);
+
+            var chosen = project.Publish("-p:ContainerTestPort=5000");
+
+            Assert.True(chosen.Succeeded, chosen.StandardOutput);
+        }
+        finally
+        {
+            Oci.RemoveRepository("twoports");
+        }
+    }
+
     public void Dispose()
     {
         Oci.RemoveRepository("port5000");
