@@ -174,7 +174,7 @@ public static class ImageNormalizer
     private static long EpochSeconds(DateTimeOffset epoch)
     {
         var seconds = epoch.ToUnixTimeSeconds();
-        return seconds is >= 0 and <= 077777777777
+        return seconds is >= 0 and <= ReproducibleTarWriter.MaxOctalTime
             ? seconds
             : throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "The epoch must lie between 1970 and 2242.");
     }

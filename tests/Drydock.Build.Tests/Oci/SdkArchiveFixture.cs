@@ -55,6 +55,9 @@ internal sealed class SdkArchiveFixture
     /// <summary>Entries written into the app layer after <see cref="AppFiles"/>.</summary>
     public IReadOnlyList<FixtureEntry> AppEntries { get; init; } = [];
 
+    /// <summary>The app layer's uncompressed tar as the test wrote it; when set, <see cref="AppFiles"/> and <see cref="AppEntries"/> are not used.</summary>
+    public byte[]? AppLayerTar { get; init; }
+
     public byte[] BaseLayer => baseLayer ??= Gzip(Tar(DateTimeOffset.UnixEpoch, new Dictionary<string, string>
     {
         ["etc/passwd"] = "root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654::/home/app:/sbin/nologin\n",
@@ -65,7 +68,7 @@ internal sealed class SdkArchiveFixture
 
     public string Write(string path)
     {
-        var appTar = Tar(BuiltAt, AppFiles, addDirectory: true, extra: AppEntries);
+        var appTar = AppLayerTar ?? Tar(BuiltAt, AppFiles, addDirectory: true, extra: AppEntries);
         var appLayer = Gzip(appTar);
         var created = BuiltAt.UtcDateTime.ToString("O");
         var labels = new JsonObject
