@@ -94,9 +94,7 @@ internal sealed class EntrypointAccessRule : ILintRule
     private sealed class Walk(ImageFileSystem files, ProcessUser user)
     {
         /// <summary>Directories no entry names but a deeper path needs: the runtime creates them 0755, root-owned.</summary>
-        private readonly HashSet<string> implicitDirectories = files.Files.Keys
-            .SelectMany(path => path.Split('/').SkipLast(1).Select((_, i) => string.Join('/', path.Split('/').Take(i + 1))))
-            .ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> implicitDirectories = files.Files.Keys.SelectMany(Ancestors).ToHashSet(StringComparer.Ordinal);
 
         /// <summary>Directories this user cannot search, each with what it blocks, in the order met.</summary>
         private readonly List<(ImageFile Directory, string Path, List<string> Blocks)> blocked = [];
@@ -148,7 +146,17 @@ internal sealed class EntrypointAccessRule : ILintRule
                 return;
             }
 
-            if (Lookup(path, what, check: true) is { File: var file } resolved && !user.May(file, mode))
+            if (Lookup(path, what, check: true) is not { File: var file } resolved)
+            {
+                return;
+            }
+
+            if (file.Type == TarEntryType.Directory && mode == Search)
+            {
+                // One finding per directory: a working directory it cannot enter joins what else that directory blocks.
+                Passable(file, resolved.Path, what, path);
+            }
+            else if (!user.May(file, mode))
             {
                 var directory = file.Type == TarEntryType.Directory;
                 var lacks = new[] { (Read, "read (r)"), (Search, directory ? "search (x)" : "execute (x)") }
@@ -252,6 +260,14 @@ internal sealed class EntrypointAccessRule : ILintRule
             $"{user} lacks {lacks} (mode {SetuidFileRule.Octal(file.Mode)}, owner {file.Uid}:{file.Gid}), so the container fails to start with 'permission denied'. "
             + $"Give others that permission ({(file.Type == TarEntryType.Directory ? "chmod 0755 for a directory" : "chmod a+rx")}) in the layer that makes '{path}', or set ContainerUser to a user that has it.",
             file.Where);
+
+        private static IEnumerable<string> Ancestors(string path)
+        {
+            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+            {
+                yield return path[..slash];
+            }
+        }
 
         private static string[] Components(string path) =>
             path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(c => c != ".").ToArray();
