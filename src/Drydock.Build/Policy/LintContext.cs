@@ -8,8 +8,12 @@ public sealed record LintContext
     /// <summary>The publish's <c>Configuration</c>, e.g. <c>Release</c>.</summary>
     public string Configuration { get; init; } = "Release";
 
-    /// <summary>The app's <c>InvariantGlobalization</c>: true means it does not need ICU.</summary>
-    public bool InvariantGlobalization { get; init; }
+    /// <summary>
+    /// The app's <c>InvariantGlobalization</c>: true means it does not need ICU; null when the project leaves
+    /// it unset. A set value goes into runtimeconfig.json, and .NET reads that switch before the image's
+    /// <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c>, which decides only when the switch is absent.
+    /// </summary>
+    public bool? InvariantGlobalization { get; init; }
 
     /// <summary>
     /// The base image reference as the user chose it: <c>ContainerBaseImage</c> as written, or the SDK's

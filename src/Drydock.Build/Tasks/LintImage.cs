@@ -18,7 +18,8 @@ public sealed class LintImage : DrydockTask
 
     public string Configuration { get; set; } = "Release";
 
-    public bool InvariantGlobalization { get; set; }
+    /// <summary><c>InvariantGlobalization</c> as the project sets it: <c>true</c>, <c>false</c>, or empty when unset.</summary>
+    public string? InvariantGlobalization { get; set; }
 
     /// <summary>The base image the build used: the SDK's computed <c>ContainerBaseImage</c>.</summary>
     public string? BaseImage { get; set; }
@@ -56,7 +57,7 @@ public sealed class LintImage : DrydockTask
         var context = new LintContext
         {
             Configuration = Configuration,
-            InvariantGlobalization = InvariantGlobalization,
+            InvariantGlobalization = bool.TryParse(InvariantGlobalization, out var invariant) ? invariant : null,
             BaseImage = string.IsNullOrWhiteSpace(WrittenBaseImage) ? BaseImage : WrittenBaseImage,
             BaseImageIsDefault = string.IsNullOrWhiteSpace(WrittenBaseImage),
             MaxExposedPorts = MaxExposedPorts,
