@@ -4,6 +4,12 @@ using System.Security.Cryptography;
 
 namespace Drydock.Build.Oci;
 
+/// <summary>A layer's uncompressed tar (a temp file, deleted on dispose) and its entries with their data offsets in it.</summary>
+internal sealed record SpooledLayer(FileStream Content, IReadOnlyList<(TarItem Item, long Offset)> Entries) : IDisposable
+{
+    public void Dispose() => Content.Dispose();
+}
+
 /// <summary>The rewritten layer: its compressed bytes (a temp file, deleted on dispose) and its two digests.</summary>
 internal sealed record RewrittenLayer(FileStream Content, Descriptor Descriptor, Digest DiffId) : IDisposable
 {
@@ -29,12 +35,34 @@ internal static class LayerRewriter
 
     public static RewrittenLayer Rewrite(OciArchive archive, Descriptor layer, Digest diffId, long epochSeconds, CancellationToken cancellationToken)
     {
-        // The entries must be reordered, so the uncompressed tar is spooled to a temp file and its entries
-        // read back by offset: memory stays flat for app layers of any size (self-contained apps are 100 MB+).
-        using var spool = CreateTempFile();
-        Decompress(archive, layer, diffId, spool, cancellationToken);
-        var entries = ReadEntries(archive, layer, spool);
+        using var spooled = Spool(archive, layer, diffId, cancellationToken);
+        return Write(spooled, spooled.Entries, layer.MediaType, epochSeconds, cancellationToken);
+    }
 
+    /// <summary>
+    /// The layer's uncompressed tar in a temp file (checked against <paramref name="diffId"/>) and its
+    /// entries by offset: the entries must be reordered, and memory stays flat for app layers of any size
+    /// (self-contained apps are 100 MB+). One spooled layer can be written as several (<see cref="Write"/>).
+    /// </summary>
+    public static SpooledLayer Spool(OciArchive archive, Descriptor layer, Digest diffId, CancellationToken cancellationToken)
+    {
+        var spool = CreateTempFile();
+        try
+        {
+            Decompress(archive, layer, diffId, spool, cancellationToken);
+            return new SpooledLayer(spool, ReadEntries(archive, layer, spool));
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="entries"/> (any of <paramref name="source"/>'s, in any order) as one reproducible gzip layer.</summary>
+    public static RewrittenLayer Write(SpooledLayer source, IEnumerable<(TarItem Item, long Offset)> entries, string mediaType, long epochSeconds, CancellationToken cancellationToken)
+    {
+        var spool = source.Content;
         var output = CreateTempFile();
         try
         {
@@ -52,7 +80,7 @@ internal static class LayerRewriter
             writer.Finish();
             var newDiffId = uncompressed.GetDigest();
             gzip.Dispose(); // writes the gzip trailer
-            var descriptor = new Descriptor(layer.MediaType, compressed.GetDigest(), compressed.BytesWritten);
+            var descriptor = new Descriptor(mediaType, compressed.GetDigest(), compressed.BytesWritten);
             output.Position = 0;
             return new RewrittenLayer(output, descriptor, newDiffId);
         }
