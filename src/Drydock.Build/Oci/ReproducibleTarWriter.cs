@@ -26,7 +26,7 @@ internal sealed record TarItem(
 /// Writes POSIX ustar headers (https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html)
 /// whose bytes depend only on the entry: mtime is the one given, user and group names empty (runtimes
 /// chown by number), uid/gid as given. A pax extended header is added only when the entry needs one: a
-/// name or link target too long for ustar (<c>path</c> / <c>linkpath</c>), a size past 8 GiB or an id past
+/// name or link target too long for ustar or not ASCII (<c>path</c> / <c>linkpath</c>), a size past 8 GiB or an id past
 /// 7 octal digits, or attributes to carry (sorted by key). Written by hand because System.Formats.Tar's
 /// TarWriter always adds an <c>mtime</c> record to pax entries, and layer bytes must not change when it changes.
 /// </summary>
@@ -44,14 +44,15 @@ internal sealed class ReproducibleTarWriter(Stream output, long modificationTime
     {
         var type = item.Type == TarEntryType.V7RegularFile ? TarEntryType.RegularFile : item.Type;
         var records = new List<(string Key, string Value)>();
-        if (!TrySplitName(item.Name, out var prefix, out var name))
+        // ustar fields are bytes that readers decode as they please; a pax record is UTF-8 by definition.
+        if (!Ascii.IsValid(item.Name) || !TrySplitName(item.Name, out var prefix, out var name))
         {
             records.Add(("path", item.Name));
             (prefix, name) = (string.Empty, Truncate(item.Name, NameLength));
         }
 
         var linkName = item.LinkName;
-        if (Encoding.UTF8.GetByteCount(linkName) > NameLength)
+        if (!Ascii.IsValid(linkName) || Encoding.UTF8.GetByteCount(linkName) > NameLength)
         {
             records.Add(("linkpath", linkName));
             linkName = Truncate(linkName, NameLength);

@@ -91,6 +91,18 @@ public sealed class ImageNormalizerTests : IDisposable
     }
 
     [Fact]
+    public void Normalize_NonAsciiName_GetsPaxPathOnly()
+    {
+        var fixture = new SdkArchiveFixture();
+        fixture.AppFiles["app/grüße-日本.txt"] = "ü";
+        var image = ImageNormalizer.Normalize(fixture.Write(temp.File("sdk.tar")), temp.File("out.tar"), Options);
+
+        var entries = NormalizedArchive.ReadTar(SdkArchiveFixture.Decompress(new NormalizedArchive(image.ArchivePath).Layer(1)));
+        var entry = Assert.IsType<PaxTarEntry>(entries.Single(e => e.Name == "app/grüße-日本.txt"));
+        Assert.Equal(["path"], entry.ExtendedAttributes.Keys);
+    }
+
+    [Fact]
     public void Normalize_AppLayer_IsReproducibleGzip()
     {
         var image = ImageNormalizer.Normalize(new SdkArchiveFixture().Write(temp.File("sdk.tar")), temp.File("out.tar"), Options);
