@@ -3,8 +3,11 @@
 # pushes them to the loopback registry under the names the SDK computes, with mcr.microsoft.com
 # replaced by $DRYDOCK_TEST_REGISTRY:
 #   dotnet/runtime-deps, dotnet/runtime, dotnet/aspnet  :  <major.minor>-noble-chiseled[-extra]
-# Like the real ones: no shell, no package manager, user app (uid 1654), the same environment
-# variables; "-extra" adds ICU and tzdata. Idempotent: images already in the registry are kept.
+# Like the real ones (dotnet/dotnet-docker's src/{runtime-deps,runtime,aspnet}/<channel>/noble-chiseled*
+# Dockerfiles): no shell, no package manager, user and group app (1654), "/" 0755, the same environment
+# variables, /usr/share/dotnet with /usr/bin/dotnet linked to it, runtime's ENTRYPOINT/CMD; "-extra"
+# adds ICU and tzdata. tests/Drydock.Sdk.Tests/BaseImagesLikeMicrosofts.cs checks each image against
+# that list. Idempotent: images already in the registry are kept.
 #   --check-only   exit 1 if any image is missing, build nothing
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -74,7 +77,8 @@ make_rootfs() { # flavour family dir
     mkdir -p "$dst/shared/Microsoft.NETCore.App"
     cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dst/"
     cp -a "$runtime_dir" "$dst/shared/Microsoft.NETCore.App/"
-    ln -s ../share/dotnet/dotnet "$root/usr/bin/dotnet"
+    # As dotnet-docker's runtime Dockerfile: an absolute link, /usr/bin/dotnet -> /usr/share/dotnet/dotnet.
+    ln -s /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
   fi
   if [ "$flavour" = aspnet ]; then
     mkdir -p "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App"
@@ -102,7 +106,9 @@ build_image() { # flavour family
                  --change "ENV DOTNET_RUNNING_IN_CONTAINER=true"
                  --change "USER 1654")
   [ "$family" != noble-chiseled-extra ] && changes+=(--change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true")
-  [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version")
+  # runtime (and aspnet, built on it) start `dotnet --info` by default, as Microsoft's do.
+  [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version"
+                                              --change 'ENTRYPOINT ["/usr/bin/dotnet"]' --change 'CMD ["--info"]')
   [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version")
   tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
     | podman import --quiet "${changes[@]}" - "$ref" >/dev/null

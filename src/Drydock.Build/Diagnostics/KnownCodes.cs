@@ -62,6 +62,8 @@ public static class KnownCodes
     public const string NotMinimalBase = "DRY4011";
     public const string UnpinnedBaseImage = "DRY4012";
     public const string OverSizeBudget = "DRY4013";
+    public const string EntrypointNotAccessible = "DRY4014";
+    public const string LargeDebugSymbols = "DRY4015";
 
     // 5xxx image tests
     public const string TestsFailed = "DRY5001";

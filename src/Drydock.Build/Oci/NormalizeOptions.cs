@@ -9,8 +9,12 @@ public sealed record NormalizeOptions
     /// </summary>
     public required DateTimeOffset Epoch { get; init; }
 
-    /// <summary>The tag written as <c>org.opencontainers.image.ref.name</c> in index.json.</summary>
-    public required string RefName { get; init; }
+    /// <summary>
+    /// The image's local names (<c>repository:tag</c>), primary first: index.json's
+    /// <c>org.opencontainers.image.ref.name</c> is the first (podman names the image by it on load),
+    /// manifest.json's <c>RepoTags</c> are all of them (docker tags the image with them on load).
+    /// </summary>
+    public required IReadOnlyList<string> Names { get; init; }
 
     /// <summary>Manifest annotations to set. Written sorted by key, so any dictionary gives the same bytes.</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();

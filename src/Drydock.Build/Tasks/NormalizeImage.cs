@@ -42,8 +42,8 @@ public sealed class NormalizeImage : DrydockTask
         var options = new NormalizeOptions
         {
             Epoch = DateTimeOffset.Parse(Created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-            // The name runtimes give the image on load (podman takes a bare tag for a repository name).
-            RefName = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags))[0],
+            // The names runtimes give the image on load.
+            Names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags)),
             Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),
         };
         var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
