@@ -235,6 +235,35 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
         Assert.Contains(_proxy.TokenRequests, t => t.Status == 200);
     }
 
+    /// <summary>
+    /// Harbor's robot accounts are <c>robot$project+name</c>, Quay's <c>org+name</c>; <c>podman login host/project</c>
+    /// writes a namespaced key. The login is found by the repository's namespace, and the odd user name passes intact.
+    /// </summary>
+    [Theory]
+    [InlineData("robot$drydock-tests+ci")]
+    [InlineData("drydock-tests+deployer")]
+    public async Task Harbor_RobotAccountUnderANamespacedKey_goharbor_harbor_7944(string robot)
+    {
+        _proxy.RequireBearer(robot, Password);
+        using var sandbox = new CredentialSandbox();
+        sandbox.PodmanAuth($$"""
+            {"auths":{
+              "{{_proxy.Host}}": {"auth":"{{CredentialSandbox.Auth("someone-else", "wrong")}}"},
+              "{{_proxy.Host}}/drydock-tests": {"auth":"{{CredentialSandbox.Auth(robot, Password)}}"}
+            } }
+            """);
+
+        var result = await new ImagePusher(Options, _log).PushAsync(
+            _archive,
+            new PushRequest { Registry = _proxy.Host, Repository = _repository, Tags = ["1.0.0"] },
+            new CredentialStore(sandbox.Environment, sandbox.Home),
+            CancellationToken.None);
+
+        Assert.True(result.Verified);
+        Assert.All(_proxy.TokenRequests, t => Assert.Equal(200, t.Status));
+        Assert.Contains(_log.Details, line => line.Contains($"credentials for {_proxy.Host}: {robot} (from ", StringComparison.Ordinal));
+    }
+
     /// <summary>A refresh token from the token server, as <c>docker login</c> gets one (<c>offline_token=true</c>).</summary>
     private async Task<string> RefreshToken()
     {
