@@ -47,9 +47,12 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
 
     protected abstract void Execute(IBuildLog log, CancellationToken cancellationToken);
 
-    /// <summary>One line naming the task and the exception's type; its text is quoted, as it may hold anything.</summary>
+    /// <summary>
+    /// One line naming the task and the exception's type; its text is quoted (it may hold anything) and scrubbed of
+    /// what could be a credential (user info and queries of URLs: a signed storage URL carries its signature there).
+    /// </summary>
     internal static string UnexpectedMessage(string task, Exception e) =>
-        $"Drydock's {task} task failed unexpectedly ({e.GetType().Name}: {MessageText.Quote(e.Message)}). This is a bug in Drydock: report it with the output of a -v:d build, which holds the stack trace.";
+        $"Drydock's {task} task failed unexpectedly ({e.GetType().Name}: {MessageText.Quote(Git.RemoteUrl.Scrub(e.Message))}). This is a bug in Drydock: report it with the output of a -v:d build, which holds the stack trace.";
 
     private sealed class TaskBuildLog(TaskLoggingHelper log, string projectFile) : IBuildLog
     {

@@ -73,6 +73,17 @@ public sealed partial class TaskOutput
         AssertCodesPrintedOnce(engine);
     }
 
+    [Fact]
+    public void UnexpectedMessage_NamesTheTypeAndHidesCredentials()
+    {
+        var message = DrydockTask.UnexpectedMessage("PushImage", new InvalidOperationException("GET https://user:s3cret@storage.example/blob?X-Amz-Signature=abc123 failed\nagain"));
+
+        Assert.StartsWith("Drydock's PushImage task failed unexpectedly (InvalidOperationException: ", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc123", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
     /// <summary>No output line shows a code twice (<c>error DRY2002: DRY2002: …</c>).</summary>
     internal static void AssertCodesPrintedOnce(RecordingBuildEngine engine) =>
         Assert.DoesNotContain(engine.Lines, line => DoubleCode().IsMatch(line));

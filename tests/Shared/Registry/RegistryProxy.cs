@@ -90,7 +90,13 @@ internal sealed class RegistryProxy : IAsyncDisposable
     public const string Service = "drydock-test";
 
     /// <summary>The bearer challenge's realm, the proxy's own token endpoint.</summary>
-    public Uri TokenRealm => new(BaseUri, "token");
+    public Uri TokenRealm => RealmOnStorageHost ? new Uri($"http://{StorageHost}/token") : new(BaseUri, "token");
+
+    /// <summary>
+    /// The bearer challenge names a realm on another host (<see cref="StorageHost"/>), as Docker Hub (auth.docker.io)
+    /// and GitLab (the GitLab host's <c>/jwt/auth</c> for <c>registry.</c>) do. Set before <see cref="RequireBearer"/>.
+    /// </summary>
+    public bool RealmOnStorageHost { get; set; }
 
     /// <summary>How long a token stays good in bearer mode; <see cref="ExpireTokens"/> ends them early.</summary>
     public TimeSpan TokenLifetime
@@ -182,6 +188,12 @@ internal sealed class RegistryProxy : IAsyncDisposable
     /// are logged with their headers, so a test can see whether credentials followed.
     /// </summary>
     public string StorageHost => $"localhost:{BaseUri.Port}";
+
+    /// <summary>
+    /// Upload <c>Location</c>s outside <c>/v2/</c>, under this prefix (Google Artifact Registry answers
+    /// <c>/artifacts-uploads/namespaces/…</c>); requests there are forwarded to the upload they stand for.
+    /// </summary>
+    public string? UploadPathPrefix { get; set; }
 
     /// <summary>Upstream <c>Location</c>s are given as path and query only (GHCR, Harbor), not absolute (distribution).</summary>
     public bool RelativeLocations { get; set; }
@@ -368,7 +380,8 @@ internal sealed class RegistryProxy : IAsyncDisposable
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         timer.CancelAfter(UpstreamTimeout);
-        using var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(Upstream, head.Target));
+        var target = UploadPathPrefix is { } prefix && head.Target.StartsWith(prefix, StringComparison.Ordinal) ? head.Target[prefix.Length..] : head.Target;
+        using var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(Upstream, target));
         if (head.HasBody || head.ContentLength == 0)
         {
             request.Content = new StreamContent(body);
@@ -455,9 +468,18 @@ internal sealed class RegistryProxy : IAsyncDisposable
     private string RewriteLocation(string location)
     {
         var upstream = Upstream.GetLeftPart(UriPartial.Authority);
-        return !location.StartsWith(upstream, StringComparison.OrdinalIgnoreCase) ? location
-            : RelativeLocations ? location[upstream.Length..]
-            : BaseUri.GetLeftPart(UriPartial.Authority) + location[upstream.Length..];
+        if (!location.StartsWith(upstream, StringComparison.OrdinalIgnoreCase))
+        {
+            return location;
+        }
+
+        var path = location[upstream.Length..];
+        if (UploadPathPrefix is not null && path.Contains("/blobs/uploads/", StringComparison.Ordinal))
+        {
+            path = UploadPathPrefix + path;
+        }
+
+        return RelativeLocations ? path : BaseUri.GetLeftPart(UriPartial.Authority) + path;
     }
 
     private static async Task CopyBodyAsync(Stream content, ProxyConnection connection, bool chunked, CancellationToken cancellationToken)

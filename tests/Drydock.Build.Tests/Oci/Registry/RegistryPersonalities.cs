@@ -79,6 +79,23 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
         Assert.Equal(Tested, await RegistryDigest("1.0.0"));
     }
 
+    /// <summary>Google Artifact Registry: upload Locations on another path than /v2/, used as given, with the registry's token.</summary>
+    [Fact]
+    public async Task ArtifactRegistry_UploadLocationOutsideV2_oras_project_rust_oci_client_175()
+    {
+        _proxy.RequireBearer(User, Password);
+        _proxy.UploadPathPrefix = "/artifacts-uploads/namespaces/project/repositories/repo/uploads";
+
+        var result = await Push(Credential);
+
+        Assert.True(result.Verified);
+        var uploads = _proxy.Requests.Where(r => r.Method == "PUT" && r.Path.StartsWith("/artifacts-uploads/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(uploads);
+        Assert.All(uploads, r => Assert.Equal(201, r.Status));
+        Assert.All(uploads, r => Assert.NotNull(r.Header("Authorization")));
+        Assert.Equal(Tested, await RegistryDigest("1.0.0"));
+    }
+
     /// <summary>ACR: the token server answers <c>access_token</c> only (OAuth 2 style), without <c>token</c>.</summary>
     [Fact]
     public async Task Acr_TokenOnlyInAccessToken_google_go_containerregistry_54()
@@ -198,6 +215,53 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
 
         Assert.Equal(Drydock.Build.Diagnostics.KnownCodes.RegistryUnauthorized, refused.Code);
         Assert.All(_proxy.TokenRequests, t => Assert.False(t.BasicAuthPresented));
+    }
+
+    /// <summary>
+    /// GitLab and Docker Hub: the realm is another host (gitlab.example.com/jwt/auth for registry.gitlab.example.com).
+    /// The registry's own login goes to the realm the challenge names; nothing is looked up for the realm's host.
+    /// </summary>
+    [Fact]
+    public async Task GitLab_RealmOnAnotherHost_GetsTheRegistrysLogin_dotnet_sdk_container_builds_284()
+    {
+        _proxy.RealmOnStorageHost = true;
+        _proxy.RequireBearer(User, Password);
+
+        var result = await Push(Credential);
+
+        Assert.True(result.Verified);
+        Assert.Contains(_proxy.Requests, r => r.Path == "/token" && string.Equals(r.Header("Host"), _proxy.StorageHost, StringComparison.OrdinalIgnoreCase));
+        Assert.All(_proxy.TokenRequests, t => Assert.True(t.BasicAuthPresented));
+        Assert.Contains(_proxy.TokenRequests, t => t.Status == 200);
+    }
+
+    /// <summary>
+    /// Harbor's robot accounts are <c>robot$project+name</c>, Quay's <c>org+name</c>; <c>podman login host/project</c>
+    /// writes a namespaced key. The login is found by the repository's namespace, and the odd user name passes intact.
+    /// </summary>
+    [Theory]
+    [InlineData("robot$drydock-tests+ci")]
+    [InlineData("drydock-tests+deployer")]
+    public async Task Harbor_RobotAccountUnderANamespacedKey_goharbor_harbor_7944(string robot)
+    {
+        _proxy.RequireBearer(robot, Password);
+        using var sandbox = new CredentialSandbox();
+        sandbox.PodmanAuth($$"""
+            {"auths":{
+              "{{_proxy.Host}}": {"auth":"{{CredentialSandbox.Auth("someone-else", "wrong")}}"},
+              "{{_proxy.Host}}/drydock-tests": {"auth":"{{CredentialSandbox.Auth(robot, Password)}}"}
+            } }
+            """);
+
+        var result = await new ImagePusher(Options, _log).PushAsync(
+            _archive,
+            new PushRequest { Registry = _proxy.Host, Repository = _repository, Tags = ["1.0.0"] },
+            new CredentialStore(sandbox.Environment, sandbox.Home),
+            CancellationToken.None);
+
+        Assert.True(result.Verified);
+        Assert.All(_proxy.TokenRequests, t => Assert.Equal(200, t.Status));
+        Assert.Contains(_log.Details, line => line.Contains($"credentials for {_proxy.Host}: {robot} (from ", StringComparison.Ordinal));
     }
 
     /// <summary>A refresh token from the token server, as <c>docker login</c> gets one (<c>offline_token=true</c>).</summary>
