@@ -1,6 +1,7 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Runtime;
 using Drydock.Build.Testing;
+using Drydock.Runtime;
 using Microsoft.Build.Framework;
 
 namespace Drydock.Build.Tasks;
@@ -13,9 +14,6 @@ namespace Drydock.Build.Tasks;
 /// </summary>
 public sealed class TestImage : DrydockTask
 {
-    private const string RunLabel = "io.drydock.run";
-    private const string PidLabel = "io.drydock.pid";
-
     [Required]
     public ITaskItem[] Projects { get; set; } = [];
 
@@ -31,7 +29,7 @@ public sealed class TestImage : DrydockTask
     [Required]
     public string Configuration { get; set; } = "";
 
-    /// <summary>The profile: items named after the <c>DRYDOCK_TEST_*</c> variables, metadata <c>Value</c>; empty values are left out.</summary>
+    /// <summary>The profile: items named after the <c>ContainerTest*</c> properties, metadata <c>Value</c>; empty values are left out.</summary>
     public ITaskItem[] Profile { get; set; } = [];
 
     [Required]
@@ -58,16 +56,16 @@ public sealed class TestImage : DrydockTask
                 "ContainerTestProject items are declared but the image was not loaded into podman or docker: install one, or publish with -p:DrydockTest=false.");
         }
 
-        var runtime = ContainerRuntime.Detect(Runtime, log, cancellationToken)!;
-        runtime.RemoveContainersOfDeadProcesses(PidLabel, cancellationToken);
+        var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
+        Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
         var settings = new ImageTestSettings
         {
             ImageId = ImageId,
             ImageDigest = ImageDigest,
-            Runtime = runtime.Command,
+            Runtime = engine.Command,
             RunId = Guid.NewGuid().ToString("N"),
             Configuration = Configuration,
-            Profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value")),
+            Profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value")))),
             ResultsDirectory = ResultsDirectory,
             Timeout = timeout,
             UseCache = UseCache,
@@ -84,8 +82,7 @@ public sealed class TestImage : DrydockTask
         finally
         {
             // Also after a crashed test host or a cancelled build: the run label finds what it left.
-            var removed = runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
-            log.Detail($"Drydock: removed {removed} container(s) left by run {settings.RunId}");
+            Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" left by run {settings.RunId}");
         }
 
         Results = results.Select(TestResultItems.ToItem).ToArray();
@@ -93,6 +90,19 @@ public sealed class TestImage : DrydockTask
         {
             Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1} passed, {2} failed, {3} skipped{4}",
                 result.Project, result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
+        }
+    }
+
+    /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>
+    private static void Sweep(Func<Task<int>> remove, IBuildLog log, string what = " of ended test hosts")
+    {
+        try
+        {
+            log.Detail($"Drydock: removed {remove().GetAwaiter().GetResult()} container(s){what}");
+        }
+        catch (ContainerEngineException e)
+        {
+            log.Detail($"Drydock: could not remove containers{what}: {e.Message}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Processes;
+using Drydock.Runtime;
 
 namespace Drydock.Build.Testing;
 
@@ -14,7 +15,7 @@ public sealed record ImageTestSettings
 
     public required string Runtime { get; init; }
 
-    /// <summary>Labels every container of this publish (<c>io.drydock.run</c>), so all can be removed at the end.</summary>
+    /// <summary>Labels every container of this publish (<see cref="RunLabels.Run"/>), so all can be removed at the end.</summary>
     public required string RunId { get; init; }
 
     public required string Configuration { get; init; }
@@ -27,6 +28,20 @@ public sealed record ImageTestSettings
     public required TimeSpan Timeout { get; init; }
 
     public bool UseCache { get; init; } = true;
+
+    /// <summary>
+    /// The <c>DRYDOCK_TEST_*</c> variables of the profile properties that are set (<c>ContainerTestCpus</c>
+    /// → <c>DRYDOCK_TEST_CPUS</c>); Drydock.Testing validates their values.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ProfileVariables(IEnumerable<(string Property, string Value)> properties) =>
+        properties
+            .Where(property => property.Value.Trim().Length > 0)
+            .ToDictionary(
+                property => DrydockVariables.ProfileByProperty.TryGetValue(property.Property, out var variable)
+                    ? variable
+                    : throw new ArgumentException($"'{property.Property}' is no test profile property.", nameof(properties)),
+                property => property.Value.Trim(),
+                StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -111,10 +126,10 @@ public static class ImageTestRunner
     private static Dictionary<string, string?> Environment(ImageTestSettings settings)
     {
         var environment = MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null);
-        environment["DRYDOCK_IMAGE"] = settings.ImageId;
-        environment["DRYDOCK_IMAGE_DIGEST"] = settings.ImageDigest;
-        environment["DRYDOCK_RUNTIME"] = settings.Runtime;
-        environment["DRYDOCK_RUN_ID"] = settings.RunId;
+        environment[DrydockVariables.Image] = settings.ImageId;
+        environment[DrydockVariables.ImageDigest] = settings.ImageDigest;
+        environment[DrydockVariables.Runtime] = settings.Runtime;
+        environment[DrydockVariables.RunId] = settings.RunId;
         foreach (var (variable, value) in settings.Profile)
         {
             environment[variable] = value;
