@@ -30,7 +30,8 @@ internal sealed class ContainerProcess
 
     /// <summary>
     /// The process <paramref name="pid"/> when it is visible here and belongs to the container
-    /// <paramref name="containerId"/> (its cgroup path or its <c>HOSTNAME</c> names the container), else null.
+    /// <paramref name="containerId"/> (its cgroup path names the container, or it is the init of a
+    /// nested pid namespace), else null.
     /// </summary>
     public static ContainerProcess? TryFind(int pid, string containerId)
     {
@@ -48,9 +49,12 @@ internal sealed class ContainerProcess
                 return new ContainerProcess(proc);
             }
 
-            // Rootless podman on cgroup v1 has no cgroup of its own; both engines set HOSTNAME to the short id.
-            var environment = File.ReadAllText(Path.Join(proc, "environ")).Split('\0');
-            return environment.Contains($"HOSTNAME={containerId[..12]}") ? new ContainerProcess(proc) : null;
+            // Rootless podman on cgroup v1 has no cgroup of its own. Readable by anyone: the process is the
+            // init (pid 1) of a pid namespace below ours, as a container's main process is; a pid the engine
+            // reported from another kernel (Docker Desktop's VM) is, at most by chance, not that.
+            var nspid = File.ReadLines(Path.Join(proc, "status")).FirstOrDefault(line => line.StartsWith("NSpid:", StringComparison.Ordinal))?
+                .Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            return nspid is { Length: >= 3 } && nspid[^1] == "1" ? new ContainerProcess(proc) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -13,9 +13,10 @@ public sealed class RuntimeFailure(TestImages images)
         // A name in the loopback registry that does not exist: the engine fails at once, no network needed.
         await using var image = ImageUnderTest.For(images.Options(engine) with { Image = "localhost:5000/drydock-tests/no-such-image:1" });
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => image.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => image.StartAsync());
 
         Assert.StartsWith($"DRY5105: '{engine} run' failed", error.Message, StringComparison.Ordinal);
         Assert.Contains("no-such-image", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Trying to pull", error.Message, StringComparison.Ordinal);
     }
 }

@@ -176,7 +176,7 @@ internal sealed class ContainerEngine
         // docker exits 1 for an id that is already gone ("No such container"); podman does not. Gone is what was asked.
         if (!result.Succeeded && !Lines(result.StandardError).All(line => line.Contains("no such container", StringComparison.OrdinalIgnoreCase)))
         {
-            throw Failure($"'{Command} rm' failed: {result.FirstErrorLine}");
+            throw Failure($"'{Command} rm' failed: {ErrorLine(result)}");
         }
     }
 
@@ -207,7 +207,7 @@ internal sealed class ContainerEngine
     private async Task<ProcessResult> CheckedAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var result = await RunAsync(arguments, timeout, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? result : throw Failure($"'{Command} {arguments[0]}' failed (exit code {result.ExitCode}): {result.FirstErrorLine}");
+        return result.Succeeded ? result : throw Failure($"'{Command} {arguments[0]}' failed (exit code {result.ExitCode}): {ErrorLine(result)}");
     }
 
     private async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
@@ -224,6 +224,13 @@ internal sealed class ContainerEngine
 
     private ContainerEngineException Failure(string message) =>
         new(FailureCode is null ? message : $"{FailureCode}: {message}");
+
+    /// <summary>The engine's error line: podman prints progress first ("Trying to pull …"), then "Error: …".</summary>
+    private static string ErrorLine(ProcessResult result)
+    {
+        var lines = Lines(result.StandardError);
+        return lines.FirstOrDefault(line => line.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault() ?? "";
+    }
 
     private static string Hex(string id) => id.Trim().Replace("sha256:", "", StringComparison.Ordinal);
 
