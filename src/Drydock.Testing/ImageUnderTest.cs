@@ -19,6 +19,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan SocketPollInterval = TimeSpan.FromMilliseconds(10);
 
     // Inspecting costs a runtime call (tens of milliseconds); the TCP probe costs nothing.
     private static readonly TimeSpan InspectInterval = TimeSpan.FromMilliseconds(250);
@@ -206,7 +207,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                         $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {NotReadyReason(profile, process is null ? null : seen)}", state).ConfigureAwait(false);
                 }
 
-                await Task.Delay(Min(backoff, profile.Timeout - elapsed), cancellationToken).ConfigureAwait(false);
+                // The container's sockets cost a file read: polled often. A probe over the network backs off.
+                await Task.Delay(Min(process is null ? backoff : SocketPollInterval, profile.Timeout - elapsed), cancellationToken).ConfigureAwait(false);
                 backoff = Min(backoff * 2, MaxBackoff);
             }
         }

@@ -43,7 +43,7 @@ internal static class Settings
 
         if (Get(DrydockVariables.Memory) is { } memory)
         {
-            profile = profile with { Memory = ParseMemory(memory) is > 0 ? memory : throw Invalid(DrydockVariables.Memory, memory, MemoryHint) };
+            profile = profile with { Memory = Sizes.Parse(memory) is > 0 ? memory : throw Invalid(DrydockVariables.Memory, memory, MemoryHint) };
         }
 
         if (Get(DrydockVariables.PidsLimit) is { } pids)
@@ -105,9 +105,6 @@ internal static class Settings
 
     public static InvalidOperationException Invalid(string name, object? value, string hint) =>
         new($"{ImageTestCodes.InvalidSetting}: {name} is '{value}'; {hint}");
-
-    /// <summary>A memory amount in the one size syntax (<see cref="Sizes"/>); null when malformed.</summary>
-    public static long? ParseMemory(string text) => Sizes.Parse(text);
 
     /// <summary><c>50ms</c> or <c>50ms+-10ms</c> (also <c>50ms±10ms</c>); null when malformed.</summary>
     public static (TimeSpan Latency, TimeSpan Jitter)? ParseLatency(string text)

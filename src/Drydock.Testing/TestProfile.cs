@@ -34,13 +34,13 @@ public sealed record TestProfile
     public string? ReadyPath { get; init; }
 
     /// <summary>Memory as bytes: what the engine is given (<c>--memory</c>), so docker and podman read no unit differently.</summary>
-    public long MemoryBytes => Settings.ParseMemory(Memory) ?? throw Settings.Invalid(nameof(Memory), Memory, Settings.MemoryHint);
+    public long MemoryBytes => Drydock.Values.Sizes.Parse(Memory) ?? throw Settings.Invalid(nameof(Memory), Memory, Settings.MemoryHint);
 
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     internal void Validate()
     {
         Check(Cpus > 0 && double.IsFinite(Cpus), nameof(Cpus), Cpus, Settings.CpusHint);
-        Check(Settings.ParseMemory(Memory) is > 0, nameof(Memory), Memory, Settings.MemoryHint);
+        Check(Drydock.Values.Sizes.Parse(Memory) is > 0, nameof(Memory), Memory, Settings.MemoryHint);
         Check(PidsLimit is null or > 0, nameof(PidsLimit), PidsLimit, Settings.PidsHint);
         Check(Latency >= TimeSpan.Zero && Jitter >= TimeSpan.Zero && Jitter <= Latency, nameof(Latency), $"{Latency}±{Jitter}", Settings.LatencyHint);
         Check(Timeout > TimeSpan.Zero, nameof(Timeout), Timeout, Settings.TimeoutHint);
