@@ -34,7 +34,7 @@ public sealed class PushImage : DrydockTask
 
     public ITaskItem[] TestResults { get; set; } = [];
 
-    /// <summary>The test profile (<c>DRYDOCK_TEST_*</c> items with a Value), recorded in the referrer.</summary>
+    /// <summary>The test profile (<c>ContainerTest*</c> items with a Value), recorded in the referrer under the variables' short names (<c>memory</c>).</summary>
     public ITaskItem[] Profile { get; set; } = [];
 
     public string? Revision { get; set; }
@@ -106,9 +106,12 @@ public sealed class PushImage : DrydockTask
         return JsonSerializer.SerializeToUtf8Bytes(document);
     }
 
-    /// <summary><c>DRYDOCK_TEST_MEMORY</c> → <c>memory</c>.</summary>
-    private static string ProfileKey(string variable) =>
-        (variable.StartsWith("DRYDOCK_TEST_", StringComparison.Ordinal) ? variable["DRYDOCK_TEST_".Length..] : variable).ToLowerInvariant();
+    /// <summary><c>ContainerTestMemory</c> (its variable <c>DRYDOCK_TEST_MEMORY</c>) → <c>memory</c>, <c>ContainerTestPidsLimit</c> → <c>pids_limit</c>.</summary>
+    private static string ProfileKey(string property)
+    {
+        var variable = Drydock.Runtime.DrydockVariables.ProfileByProperty.TryGetValue(property, out var name) ? name : property;
+        return (variable.StartsWith("DRYDOCK_TEST_", StringComparison.Ordinal) ? variable["DRYDOCK_TEST_".Length..] : variable).ToLowerInvariant();
+    }
 
     private static Dictionary<string, string?> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
