@@ -85,7 +85,8 @@ public sealed class ImageTestsFail : IDisposable
                 }
             """);
 
-        var publish = _project.Publish("-p:ContainerTestTimeout=3s");
+        // The image exposes no port; the project says its app should listen on 8080.
+        var publish = _project.Publish("-p:ContainerTestTimeout=3s", "-p:ContainerTestPort=8080");
 
         Assert.False(publish.Succeeded);
         Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);

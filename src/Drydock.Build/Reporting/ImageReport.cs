@@ -19,6 +19,12 @@ public sealed record ImageReport
     /// <summary>True when the image's tests ran (or passed before, see <see cref="Tests"/>'s Cached) in this publish.</summary>
     public bool Tested { get; init; }
 
+    /// <summary>
+    /// True when the publish was stopped (SIGINT, SIGTERM, a killed build) while the image tests ran:
+    /// <see cref="Tests"/> then holds only what finished, and nothing was pushed.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
     public IReadOnlyList<TestRunResult> Tests { get; init; } = [];
 
     /// <summary>The lint's findings, with the severity they were reported at.</summary>

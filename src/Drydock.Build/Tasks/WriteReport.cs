@@ -39,6 +39,12 @@ public sealed class WriteReport : DrydockTask
 
     public bool Tested { get; set; }
 
+    /// <summary>True for the report written before the tests start: it stays when the publish is stopped while they run.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>The signal that stopped the tests (<see cref="TestImage.StoppedBy"/>): the report says cancelled too.</summary>
+    public string? StoppedBy { get; set; }
+
     /// <summary>What <see cref="LintImage"/> found, when it ran.</summary>
     public string? FindingsPath { get; set; }
 
@@ -51,6 +57,7 @@ public sealed class WriteReport : DrydockTask
         {
             Runtime = string.IsNullOrEmpty(Runtime) ? null : Runtime,
             Tested = Tested,
+            Cancelled = Cancelled || !string.IsNullOrEmpty(StoppedBy),
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
             Findings = File.Exists(FindingsPath) ? JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(FindingsPath))! : [],
             Push = File.Exists(PushResultPath) ? JsonSerializer.Deserialize<PushResult>(File.ReadAllText(PushResultPath)) : null,

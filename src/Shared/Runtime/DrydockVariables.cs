@@ -18,6 +18,9 @@ internal static class DrydockVariables
     /// <summary>The <see cref="RunLabels.Run"/> value for every container of the run.</summary>
     public const string RunId = "DRYDOCK_RUN_ID";
 
+    /// <summary>A folder for the files a test run leaves beside its TRX (full container logs, dumps); the report links them.</summary>
+    public const string ResultsDirectory = "DRYDOCK_RESULTS_DIRECTORY";
+
     public const string Cpus = "DRYDOCK_TEST_CPUS";
     public const string Memory = "DRYDOCK_TEST_MEMORY";
     public const string PidsLimit = "DRYDOCK_TEST_PIDS_LIMIT";
@@ -27,19 +30,9 @@ internal static class DrydockVariables
     public const string Port = "DRYDOCK_TEST_PORT";
     public const string ReadyPath = "DRYDOCK_TEST_READY_PATH";
 
-    /// <summary>
-    /// The test profile's variables by the <c>ContainerTest*</c> property each comes from
-    /// (<c>ContainerTestCpus</c> → <c>DRYDOCK_TEST_CPUS</c>), so the targets name only the properties.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> ProfileByProperty = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The test profile's variables, one per <c>ContainerTest*</c> property (the targets name their items after them).</summary>
+    public static readonly IReadOnlySet<string> Profile = new HashSet<string>(StringComparer.Ordinal)
     {
-        ["ContainerTestCpus"] = Cpus,
-        ["ContainerTestMemory"] = Memory,
-        ["ContainerTestPidsLimit"] = PidsLimit,
-        ["ContainerTestReadOnly"] = ReadOnly,
-        ["ContainerTestLatency"] = Latency,
-        ["ContainerTestTimeout"] = Timeout,
-        ["ContainerTestPort"] = Port,
-        ["ContainerTestReadyPath"] = ReadyPath,
+        Cpus, Memory, PidsLimit, ReadOnly, Latency, Timeout, Port, ReadyPath,
     };
 }
