@@ -36,6 +36,7 @@ internal sealed class ContainerEngine
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RemovalPollInterval = TimeSpan.FromMilliseconds(200);
 
     private ContainerEngine(string command, string? failureCode) => (Command, FailureCode) = (command, failureCode);
 
@@ -172,11 +173,38 @@ internal sealed class ContainerEngine
         }
 
         var result = await RunAsync(["rm", "--force", .. ids], LongTimeout, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return;
+        }
 
         // docker exits 1 for an id that is already gone ("No such container"); podman does not. Gone is what was asked.
-        if (!result.Succeeded && !Lines(result.StandardError).All(line => line.Contains("no such container", StringComparison.OrdinalIgnoreCase)))
+        // docker also refuses one whose removal another client started ("removal of container … is already in
+        // progress", e.g. a test host's exit cleanup): the daemon finishes it, so wait until it is gone.
+        var errors = Lines(result.StandardError);
+        var inProgress = errors.Where(line => line.Contains("already in progress", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (!errors.All(line => line.Contains("no such container", StringComparison.OrdinalIgnoreCase) || inProgress.Contains(line)))
         {
             throw Failure($"'{Command} rm' failed: {ErrorLine(result)}");
+        }
+
+        // The others are gone already, so waiting for all of them waits for those.
+        var pending = inProgress.Count > 0 ? ids.ToList() : [];
+        var waited = Stopwatch.StartNew();
+        while (pending.Count > 0)
+        {
+            var left = await RunAsync(["ps", "--all", "--quiet", "--no-trunc", .. pending.SelectMany(id => new[] { "--filter", $"id={id}" })], ShortTimeout, cancellationToken).ConfigureAwait(false);
+            if (left.Succeeded && Lines(left.StandardOutput).Count == 0)
+            {
+                return;
+            }
+
+            if (waited.Elapsed > LongTimeout)
+            {
+                throw Failure($"'{Command} rm': the removal of {string.Join(", ", pending)} did not end within {LongTimeout.TotalMinutes:0} minutes");
+            }
+
+            await Task.Delay(RemovalPollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
