@@ -3,7 +3,7 @@
 # is already in place it prints one line.
 #   1. podman, runc, skopeo, docker-registry, Docker Engine, htpasswd (apt, as root) when missing
 #   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
-#   3. a Docker Engine on the default socket, unless one already answers there
+#   3. a Docker Engine on the default socket, unless one already answers there; a rootless podman user
 #   4. podman's Docker-compatible API on $DRYDOCK_PODMAN_SOCKET (for Testcontainers)
 #   5. offline .NET base images built from the host's .NET install, pushed to that registry
 #   6. offline postgres and redis images built from Debian's packages, pushed to that registry
@@ -86,6 +86,23 @@ start_docker() {
   exit 1
 }
 
+# Rootless podman for the readiness tests (tests/Drydock.Testing.Tests/RootlessPodman.cs): a user with
+# subordinate ids, uidmap and slirp4netns, and /dev/net/tun usable by users (0666, Debian's default;
+# these VMs ship it 0600 and slirp4netns then fails with "open(/dev/net/tun): Permission denied").
+# On this kernel's cgroup v1, rootless podman ignores every resource limit and has no stats.
+rootless_user=drydock-rootless
+setup_rootless() {
+  [ "$(id -u)" = 0 ] || return 0
+  if ! command -v slirp4netns >/dev/null || ! command -v newuidmap >/dev/null; then
+    say "installing uidmap slirp4netns (rootless podman)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends uidmap slirp4netns >/dev/null
+  fi
+  id "$rootless_user" >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin "$rootless_user"
+  grep -q "^$rootless_user:" /etc/subuid || echo "$rootless_user:100000:65536" >> /etc/subuid
+  grep -q "^$rootless_user:" /etc/subgid || echo "$rootless_user:100000:65536" >> /etc/subgid
+  [ "$(stat -c %a /dev/net/tun)" = 666 ] || chmod 0666 /dev/net/tun
+}
+
 # Podman's Docker-compatible API, for Testcontainers in image tests (DOCKER_HOST=unix://$DRYDOCK_PODMAN_SOCKET).
 # It reads the project's CONTAINERS_CONF, and a registries.conf that lets it pull the loopback
 # registry's images over plain HTTP, as the CLI does with --tls-verify=false. Both stay next to the
@@ -115,6 +132,7 @@ start_podman_api() {
 install_packages
 start_registry
 start_docker
+setup_rootless
 start_podman_api
 "$DRYDOCK_ROOT/eng/base-images.sh"
 "$DRYDOCK_ROOT/eng/service-images.sh"

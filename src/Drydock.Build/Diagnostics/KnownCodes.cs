@@ -78,12 +78,12 @@ public static class KnownCodes
     /// <summary>Warning: the image is pushed without image tests.</summary>
     public const string UntestedPush = "DRY5050";
 
-    // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
-    public const string ContainerExited = "DRY5101";
-    public const string ContainerNotReady = "DRY5102";
-    public const string InvalidTestSetting = "DRY5103";
-    public const string NoImageToTest = "DRY5104";
-    public const string TestRuntimeFailed = "DRY5105";
+    // 51xx: raised inside the test run by Drydock.Testing, quoted by DRY5001; declared once, in src/Shared/Runtime/ImageTestCodes.cs.
+    public const string ContainerExited = Drydock.Runtime.ImageTestCodes.ContainerExited;
+    public const string ContainerNotReady = Drydock.Runtime.ImageTestCodes.NotReady;
+    public const string InvalidTestSetting = Drydock.Runtime.ImageTestCodes.InvalidSetting;
+    public const string NoImageToTest = Drydock.Runtime.ImageTestCodes.NoImage;
+    public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";

@@ -2,6 +2,7 @@ using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
 using Drydock.Build.Testing;
+using Drydock.Runtime;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -15,9 +16,7 @@ namespace Drydock.Build.Tasks;
 /// </summary>
 public sealed class TestImage : DrydockTask
 {
-    private const string RunLabel = "io.drydock.run";
-    private const string PidLabel = "io.drydock.pid";
-    private const string PortVariable = "DRYDOCK_TEST_PORT";
+    private const string PortVariable = DrydockVariables.Port;
     private static readonly TimeSpan LateContainerWait = TimeSpan.FromSeconds(1);
 
     [Required]
@@ -33,7 +32,7 @@ public sealed class TestImage : DrydockTask
     [Required]
     public string ImageDigest { get; set; } = "";
 
-    /// <summary>The runtime the image was loaded into: podman or docker.</summary>
+    /// <summary>The engine the image was loaded into: docker or podman.</summary>
     public string? Runtime { get; set; }
 
     [Required]
@@ -75,22 +74,22 @@ public sealed class TestImage : DrydockTask
         if (string.IsNullOrEmpty(Runtime))
         {
             throw new DrydockException(KnownCodes.TestNeedsRuntime,
-                "ContainerTestProject items are declared but the image was not loaded into podman or docker: install one, or publish with -p:DrydockTest=false.");
+                "ContainerTestProject items are declared but the image was not loaded into docker or podman: install or start one, or publish with -p:DrydockTest=false.");
         }
 
-        var profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"));
+        var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
         var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(Archive).Config);
         log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
         profile[PortVariable] = port.Value;
         ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
 
-        var runtime = ContainerRuntime.Detect(Runtime, log, cancellationToken)!;
-        runtime.RemoveContainersOfDeadProcesses(PidLabel, cancellationToken);
+        var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
+        Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
         var settings = new ImageTestSettings
         {
             ImageId = ImageId,
             ImageDigest = ImageDigest,
-            Runtime = runtime.Command,
+            Runtime = engine.Command,
             RunId = Guid.NewGuid().ToString("N"),
             Configuration = Configuration,
             Profile = profile,
@@ -116,15 +115,13 @@ public sealed class TestImage : DrydockTask
         finally
         {
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
-            var removed = runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
+            Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" left by run {settings.RunId}");
             if (run.IsCancellationRequested)
             {
                 // A 'run' client killed mid-way may still create its container a moment later.
                 Thread.Sleep(LateContainerWait);
-                removed += runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
+                Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" created late by run {settings.RunId}");
             }
-
-            log.Detail($"Drydock: removed {removed} container(s) left by run {settings.RunId}");
         }
 
         StoppedBy = signals.Received;
@@ -134,6 +131,19 @@ public sealed class TestImage : DrydockTask
         {
             Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1} passed, {2} failed, {3} skipped{4}",
                 result.Project, result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
+        }
+    }
+
+    /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>
+    private static void Sweep(Func<Task<int>> remove, IBuildLog log, string what = " of ended test hosts")
+    {
+        try
+        {
+            log.Detail($"Drydock: removed {remove().GetAwaiter().GetResult()} container(s){what}");
+        }
+        catch (ContainerEngineException e)
+        {
+            log.Detail($"Drydock: could not remove containers{what}: {e.Message}");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Drydock.Build.Diagnostics;
 using Drydock.Processes;
+using Drydock.Runtime;
 
 namespace Drydock.Build.Testing;
 
@@ -16,7 +17,7 @@ public sealed record ImageTestSettings
 
     public required string Runtime { get; init; }
 
-    /// <summary>Labels every container of this publish (<c>io.drydock.run</c>), so all can be removed at the end.</summary>
+    /// <summary>Labels every container of this publish (<see cref="RunLabels.Run"/>), so all can be removed at the end.</summary>
     public required string RunId { get; init; }
 
     public required string Configuration { get; init; }
@@ -29,6 +30,20 @@ public sealed record ImageTestSettings
     public required TimeSpan Timeout { get; init; }
 
     public bool UseCache { get; init; } = true;
+
+    /// <summary>
+    /// The profile's <c>DRYDOCK_TEST_*</c> variables that have a value (trimmed); a name outside
+    /// <see cref="DrydockVariables.Profile"/> is a bug in the targets. Drydock.Testing validates the values.
+    /// </summary>
+    public static Dictionary<string, string> ProfileVariables(IEnumerable<(string Variable, string Value)> items) =>
+        items
+            .Where(item => item.Value.Trim().Length > 0)
+            .ToDictionary(
+                item => DrydockVariables.Profile.Contains(item.Variable)
+                    ? item.Variable
+                    : throw new ArgumentException($"'{item.Variable}' is no test profile variable.", nameof(items)),
+                item => item.Value.Trim(),
+                StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -124,7 +139,7 @@ public static class ImageTestRunner
     }
 
     /// <summary>Where a test project's run writes files for the report (full container logs): <c>&lt;results&gt;/&lt;project&gt;/</c>.</summary>
-    public const string ResultsDirectoryVariable = "DRYDOCK_RESULTS_DIRECTORY";
+    public const string ResultsDirectoryVariable = DrydockVariables.ResultsDirectory;
 
     internal static string FilesDirectory(ImageTestSettings settings, string name) => Path.Combine(settings.ResultsDirectory, name);
 
@@ -202,10 +217,10 @@ public static class ImageTestRunner
     {
         var environment = MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null);
         environment[ResultsDirectoryVariable] = filesDirectory;
-        environment["DRYDOCK_IMAGE"] = settings.ImageId;
-        environment["DRYDOCK_IMAGE_DIGEST"] = settings.ImageDigest;
-        environment["DRYDOCK_RUNTIME"] = settings.Runtime;
-        environment["DRYDOCK_RUN_ID"] = settings.RunId;
+        environment[DrydockVariables.Image] = settings.ImageId;
+        environment[DrydockVariables.ImageDigest] = settings.ImageDigest;
+        environment[DrydockVariables.Runtime] = settings.Runtime;
+        environment[DrydockVariables.RunId] = settings.RunId;
         foreach (var (variable, value) in settings.Profile)
         {
             environment[variable] = value;
