@@ -30,6 +30,9 @@ public static class KnownCodes
     public const string InvalidLintSeverity = "DRY2007";
     public const string InvalidSizeBudget = "DRY2008";
 
+    // 202x: what the SDK is asked to build (image format, platforms).
+    public const string UnsupportedImageFormat = "DRY2020";
+
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
     public const string ImageArchiveInvalid = "DRY3002";
