@@ -32,6 +32,7 @@ public static class KnownCodes
 
     // 202x: what the SDK is asked to build (image format, platforms).
     public const string UnsupportedImageFormat = "DRY2020";
+    public const string PlatformNotRestored = "DRY2021";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";

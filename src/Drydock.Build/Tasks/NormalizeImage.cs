@@ -37,6 +37,15 @@ public sealed class NormalizeImage : DrydockTask
     /// <summary>Manifest annotations: item = key, metadata <c>Value</c>.</summary>
     public ITaskItem[] Annotations { get; set; } = [];
 
+    /// <summary>
+    /// The project's <c>ContainerLabel</c> items (key, metadata <c>Value</c>): put into a multi-platform
+    /// image's configs exactly, since the SDK's per-RID builds cut values at <c>:</c> (<see cref="ConfigOverrides"/>).
+    /// </summary>
+    public ITaskItem[] Labels { get; set; } = [];
+
+    /// <summary>The project's <c>ContainerEnvironmentVariable</c> items, for the same reason.</summary>
+    public ITaskItem[] Environment { get; set; } = [];
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var options = new NormalizeOptions
@@ -46,15 +55,41 @@ public sealed class NormalizeImage : DrydockTask
             RefName = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags))[0],
             Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),
         };
-        var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
-        log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+        if (OciArchive.ReadIndex(SdkArchive) is not null)
+        {
+            var index = ImageIndexNormalizer.Normalize(
+                SdkArchive,
+                Archive,
+                options with { Labels = ToDictionary(Labels), Environment = ToDictionary(Environment) },
+                log,
+                cancellationToken);
+            log.Detail($"Drydock: normalized image index {index.Index.Digest} ({string.Join(", ", index.Platforms.Select(p => $"{p.Platform} {p.Image.ManifestDigest}"))}) in {index.ArchivePath}");
+        }
+        else
+        {
+            var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
+            log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+        }
+
         if (!string.IsNullOrWhiteSpace(RequestedArchive))
         {
             var copy = RequestedArchivePath(RequestedArchive, Repository);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(copy))!);
-            File.Copy(image.ArchivePath, copy, overwrite: true);
+            File.Copy(Archive, copy, overwrite: true);
             Log.LogMessage(MessageImportance.High, "Drydock: image archive copied to {0} (ContainerArchiveOutputPath)", copy);
         }
+    }
+
+    // Later items win, as the SDK's own ContainerLabel handling does.
+    private static Dictionary<string, string> ToDictionary(ITaskItem[] items)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            result[item.ItemSpec] = item.GetMetadata("Value");
+        }
+
+        return result;
     }
 
     /// <summary>As the SDK reads <c>ContainerArchiveOutputPath</c>: a folder (existing, or ending in a separator) or a file.</summary>
