@@ -50,7 +50,9 @@ public sealed class PushImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
-        var archive = OciArchive.Open(Archive);
+        // A multi-platform image is pushed as its index (tested digest = the index's).
+        var index = OciArchive.ReadIndex(Archive)?.Index;
+        var tested = index?.Digest ?? OciArchive.Open(Archive).ManifestDescriptor.Digest;
         var environment = ProcessEnvironment();
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var credential = new CredentialStore(environment, home).Find(Registry, cancellationToken);
@@ -61,13 +63,15 @@ public sealed class PushImage : DrydockTask
             Repository = Repository,
             Tags = ImageName.SplitTags(Tags),
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
-            TestResults = Tested ? TestResultsDocument(archive.ManifestDescriptor.Digest) : null,
+            TestResults = Tested ? TestResultsDocument(tested) : null,
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },
         };
 
         var pusher = new ImagePusher(RegistryOptions.FromEnvironment(environment, home), credential, log);
-        var result = pusher.PushAsync(archive, request, cancellationToken).GetAwaiter().GetResult();
+        var result = (index is null
+            ? pusher.PushAsync(OciArchive.Open(Archive), request, cancellationToken)
+            : pusher.PushIndexAsync(Archive, request, cancellationToken)).GetAwaiter().GetResult();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
         File.WriteAllText(ResultPath, JsonSerializer.Serialize(result));
         PushedDigest = result.Digest;

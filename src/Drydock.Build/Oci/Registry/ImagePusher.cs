@@ -49,6 +49,9 @@ public sealed record PushResult
 
     /// <summary>The test results artifact's digest; null when none was attached.</summary>
     public string? Referrer { get; init; }
+
+    /// <summary>For a multi-platform image: each platform's manifest digest, as the registry confirmed it (the index is <see cref="Digest"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Manifests { get; init; }
 }
 
 /// <summary>
@@ -56,7 +59,7 @@ public sealed record PushResult
 /// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
 /// against the registry's digest, then each tag, then the test results as a referrer.
 /// </summary>
-public sealed class ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
+public sealed partial class ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
 {
     private const string BaseNameKey = "org.opencontainers.image.base.name";
 
