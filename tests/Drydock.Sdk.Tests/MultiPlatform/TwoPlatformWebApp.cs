@@ -14,8 +14,8 @@ public sealed class TwoPlatformWebApp : IDisposable
     private readonly TestProject _project = TestProject.Create(
         "twoweb",
         properties: $"<ContainerRepository>{Repository}</ContainerRepository><ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>",
-        // Port 80 is privileged: a lint warning (DRY4009) on every platform.
-        items: """<ContainerPort Include="80" />""");
+        // More ports than DrydockMaxExposedPorts (2): a lint warning (DRY4008) on every platform.
+        items: """<ContainerPort Include="8081" /><ContainerPort Include="8082" /><ContainerPort Include="8083" />""");
 
     [Fact]
     public void Every_platform_is_linted_and_the_host_image_is_tested()
@@ -32,8 +32,8 @@ public sealed class TwoPlatformWebApp : IDisposable
         var publish = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:LocalRegistry=Podman");
 
         Assert.True(publish.Succeeded, publish.StandardOutput + publish.StandardError);
-        Assert.Contains("warning DRY4009: linux/amd64: ", publish.StandardOutput);
-        Assert.Contains("warning DRY4009: linux/arm64: ", publish.StandardOutput);
+        Assert.Contains("warning DRY4008: linux/amd64: ", publish.StandardOutput);
+        Assert.Contains("warning DRY4008: linux/arm64: ", publish.StandardOutput);
         var report = _project.Report();
         Assert.Equal(2, report["image"]!["platforms"]!.AsArray().Count);
         Assert.Contains(report["findings"]!.AsArray(), f => ((string)f!["message"]!).StartsWith("linux/arm64: ", StringComparison.Ordinal));
