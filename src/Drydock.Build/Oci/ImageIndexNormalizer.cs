@@ -25,7 +25,8 @@ public static class ImageIndexNormalizer
     public static string PlatformArchivePath(string indexArchive, Platform platform) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(indexArchive))!, $"{Path.GetFileNameWithoutExtension(indexArchive)}.{platform.FileName}.tar");
 
-    public static NormalizedIndex Normalize(string sdkArchive, string outputArchive, NormalizeOptions options, IBuildLog? log = null, CancellationToken cancellationToken = default)
+    /// <param name="prepare">Applied to each platform's image before it is normalized (the layer split); returns it or a replacement.</param>
+    public static NormalizedIndex Normalize(string sdkArchive, string outputArchive, NormalizeOptions options, Func<OciArchive, Platform, OciArchive>? prepare = null, IBuildLog? log = null, CancellationToken cancellationToken = default)
     {
         log ??= NullBuildLog.Instance;
         var (_, manifests) = OciArchive.ReadIndex(sdkArchive)
@@ -46,7 +47,7 @@ public static class ImageIndexNormalizer
                 throw OciArchive.Invalid(sdkArchive, $"the index lists two images for {platform}");
             }
 
-            var image = ImageNormalizer.Normalize(archive, PlatformArchivePath(outputArchive, platform), options, log, cancellationToken);
+            var image = ImageNormalizer.Normalize(prepare?.Invoke(archive, platform) ?? archive, PlatformArchivePath(outputArchive, platform), options, log, cancellationToken);
             log.Detail($"Drydock: {platform}: manifest {image.ManifestDigest}, config {image.ConfigDigest}");
             platforms.Add(new PlatformImage(platform, image));
         }
