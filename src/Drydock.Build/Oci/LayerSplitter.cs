@@ -72,16 +72,24 @@ public static class LayerSplitter
         }
 
         var layers = used.Select(_ => new LayerOutput()).ToList();
+        RewrittenLayer? dependencies = null;
         try
         {
             WriteLayers(spool, assignment, used, layers, cancellationToken);
             var descriptors = layers.Select(l => new Descriptor(appLayer.MediaType, l.Digest!, l.Size)).ToList();
+            if (used[0] == 0)
+            {
+                dependencies = RewriteDependencies(layers[0], descriptors[0], intermediateArchive + ".deps.tar", cancellationToken);
+                descriptors[0] = dependencies.Descriptor;
+                layers[0].DiffId = dependencies.DiffId;
+            }
+
             for (var i = 0; i < used.Count; i++)
             {
                 log.Detail($"Drydock: layer '{plan.Layers[used[i]]}': {assignment.Count(a => a.Value.Contains(used[i]))} entries, {descriptors[i].Size} bytes");
             }
 
-            var config = OciJson.Serialize(SplitConfig(source.Config, layers.Select(l => l.DiffId!).ToList(), used.Select(i => plan.Layers[i]).ToList()));
+            var config = OciJson.Serialize(SplitConfig(source.Config, layers.Select(l => l.DiffId!).ToList(), used.Select(i => plan.Layers[i]).ToList(), dependencies is not null));
             var configDescriptor = source.ConfigDescriptor with { Digest = Digest.Of(config), Size = config.Length };
             var manifestJson = (JsonObject)source.Manifest.DeepClone();
             var layerArray = (JsonArray)manifestJson["layers"]!;
@@ -107,7 +115,7 @@ public static class LayerSplitter
 
             for (var i = 0; i < layers.Count; i++)
             {
-                var content = layers[i].Content;
+                var content = i == 0 && dependencies is not null ? dependencies.Content : layers[i].Content;
                 ImageNormalizer.AddBlob(blobs, descriptors[i], () => new BoundedReadStream(content, 0, content.Length, ownsInner: false));
             }
 
@@ -123,51 +131,39 @@ public static class LayerSplitter
                 }),
             });
             ImageNormalizer.WriteArchive(intermediateArchive, blobs, index, 0, cancellationToken);
-            var split = OciArchive.Open(intermediateArchive);
-            return used[0] == 0 ? FixDependencies(split, source.Layers.Count - 1, intermediateArchive, cancellationToken) : split;
+            return OciArchive.Open(intermediateArchive);
         }
         finally
         {
             layers.ForEach(l => l.Content.Dispose());
+            dependencies?.Dispose();
         }
     }
 
-    /// <summary>The dependencies layer (at <paramref name="position"/>) rewritten with <see cref="DependenciesEpoch"/> and authored by Drydock, so the normalizer keeps it.</summary>
-    private static OciArchive FixDependencies(OciArchive split, int position, string intermediateArchive, CancellationToken cancellationToken)
+    /// <summary>
+    /// The dependencies layer rewritten with <see cref="DependenciesEpoch"/> by the normalizer's own
+    /// <see cref="LayerRewriter"/>, which reads layers from an archive: a small one holding just this
+    /// layer is written for it (not the base layers).
+    /// </summary>
+    private static RewrittenLayer RewriteDependencies(LayerOutput layer, Descriptor descriptor, string scratchArchive, CancellationToken cancellationToken)
     {
-        using var rewritten = LayerRewriter.Rewrite(split, split.Layers[position], split.DiffIds[position], DependenciesEpoch, cancellationToken);
-        var config = (JsonObject)split.Config.DeepClone();
-        ((JsonArray)((JsonObject)config["rootfs"]!)["diff_ids"]!)[position] = rewritten.DiffId.ToString();
-        if (config["history"] is JsonArray history)
+        var config = OciJson.Serialize(new JsonObject
         {
-            var entry = history.OfType<JsonObject>().First(h => OciJson.GetString(h["comment"]) == $"Drydock layer: {LayerPlan.DependenciesLayer}");
-            entry["author"] = OwnAuthor;
-        }
-
-        var configBytes = OciJson.Serialize(config);
-        var configDescriptor = split.ConfigDescriptor with { Digest = Digest.Of(configBytes), Size = configBytes.Length };
-        var manifestJson = (JsonObject)split.Manifest.DeepClone();
-        var layer = (JsonObject)((JsonArray)manifestJson["layers"]!)[position]!;
-        layer["digest"] = rewritten.Descriptor.Digest.ToString();
-        layer["size"] = rewritten.Descriptor.Size;
-        ((JsonObject)manifestJson["config"]!)["digest"] = configDescriptor.Digest.ToString();
-        ((JsonObject)manifestJson["config"]!)["size"] = configDescriptor.Size;
-        var manifest = OciJson.Serialize(manifestJson);
-        var manifestDescriptor = split.ManifestDescriptor with { Digest = Digest.Of(manifest), Size = manifest.Length };
-
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(layer.DiffId!.ToString()) },
+        });
+        var configDescriptor = new Descriptor(OciMediaTypes.ImageConfig, Digest.Of(config), config.Length);
+        var manifest = OciJson.Serialize(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciMediaTypes.ImageManifest,
+            ["config"] = new JsonObject { ["mediaType"] = configDescriptor.MediaType, ["digest"] = configDescriptor.Digest.ToString(), ["size"] = configDescriptor.Size },
+            ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = descriptor.MediaType, ["digest"] = descriptor.Digest.ToString(), ["size"] = descriptor.Size }),
+        });
+        var manifestDescriptor = new Descriptor(OciMediaTypes.ImageManifest, Digest.Of(manifest), manifest.Length);
         var blobs = new SortedDictionary<string, (long Size, Func<Stream> Open)>(StringComparer.Ordinal);
-        ImageNormalizer.AddBlob(blobs, configDescriptor, () => new MemoryStream(configBytes, writable: false));
+        ImageNormalizer.AddBlob(blobs, configDescriptor, () => new MemoryStream(config, writable: false));
         ImageNormalizer.AddBlob(blobs, manifestDescriptor, () => new MemoryStream(manifest, writable: false));
-        ImageNormalizer.AddBlob(blobs, rewritten.Descriptor, () => new BoundedReadStream(rewritten.Content, 0, rewritten.Descriptor.Size, ownsInner: false));
-        for (var i = 0; i < split.Layers.Count; i++)
-        {
-            var blob = split.Layers[i];
-            if (i != position)
-            {
-                ImageNormalizer.AddBlob(blobs, blob, () => split.OpenBlob(blob.Digest));
-            }
-        }
-
+        ImageNormalizer.AddBlob(blobs, descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Content.Length, ownsInner: false));
         var index = OciJson.Serialize(new JsonObject
         {
             ["schemaVersion"] = 2,
@@ -179,9 +175,15 @@ public static class LayerSplitter
                 ["size"] = manifestDescriptor.Size,
             }),
         });
-        var fixedArchive = intermediateArchive + ".deps.tar";
-        ImageNormalizer.WriteArchive(fixedArchive, blobs, index, 0, cancellationToken);
-        return OciArchive.Open(fixedArchive);
+        ImageNormalizer.WriteArchive(scratchArchive, blobs, index, 0, cancellationToken);
+        try
+        {
+            return LayerRewriter.Rewrite(OciArchive.Open(scratchArchive), descriptor, layer.DiffId, DependenciesEpoch, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(scratchArchive);
+        }
     }
 
     private sealed class LayerOutput
@@ -283,7 +285,7 @@ public static class LayerSplitter
     }
 
     /// <summary>diff_ids and history: the app layer's entries become one per new layer, named in the history comment.</summary>
-    private static JsonObject SplitConfig(JsonObject original, List<Digest> diffIds, List<string> names)
+    private static JsonObject SplitConfig(JsonObject original, List<Digest> diffIds, List<string> names, bool ownDependencies)
     {
         var config = (JsonObject)original.DeepClone();
         var ids = (JsonArray)((JsonObject)config["rootfs"]!)["diff_ids"]!;
@@ -297,6 +299,12 @@ public static class LayerSplitter
             {
                 var entry = (JsonObject)last.h!.DeepClone();
                 entry["comment"] = $"Drydock layer: {names[i]}";
+                if (i == 0 && ownDependencies)
+                {
+                    // Not the SDK's: the normalizer keeps it as it is (already rewritten with DependenciesEpoch).
+                    entry["author"] = OwnAuthor;
+                }
+
                 history.Insert(last.i + i, entry);
             }
         }
