@@ -42,6 +42,10 @@ public static class KnownCodes
     public const string UnexpectedFailure = "DRY2099";
     public const string InvalidTestPort = "DRY2010";
 
+    // 202x: what the SDK is asked to build (image format, platforms).
+    public const string UnsupportedImageFormat = "DRY2020";
+    public const string PlatformNotRestored = "DRY2021";
+
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
     public const string ImageArchiveInvalid = "DRY3002";

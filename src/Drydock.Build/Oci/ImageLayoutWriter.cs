@@ -39,18 +39,31 @@ internal static class ImageLayoutWriter
         long epochSeconds,
         CancellationToken cancellationToken)
     {
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            ["index.json"] = OciJson.Serialize(CreateIndex(manifest, config, names[0])),
+            ["manifest.json"] = OciJson.Serialize(CreateDockerManifest(configDescriptor, layers, names)),
+        };
+        return WriteTar(outputArchive, blobs, files, epochSeconds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a plain OCI layout with the given <c>index.json</c> (an image index of several platforms, or an
+    /// intermediate image nobody loads), with the same guarantees as <see cref="Write(string, Descriptor, JsonObject, Descriptor, IReadOnlyList{Descriptor}, IEnumerable{LayoutBlob}, IReadOnlyList{string}, long, CancellationToken)"/>.
+    /// No <c>manifest.json</c>: docker-archive cannot describe an index.
+    /// </summary>
+    public static bool WriteLayout(string outputArchive, IEnumerable<LayoutBlob> blobs, byte[] index, long epochSeconds, CancellationToken cancellationToken) =>
+        WriteTar(outputArchive, blobs, new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { ["index.json"] = index }, epochSeconds, cancellationToken);
+
+    private static bool WriteTar(string outputArchive, IEnumerable<LayoutBlob> blobs, SortedDictionary<string, byte[]> files, long epochSeconds, CancellationToken cancellationToken)
+    {
         var sortedBlobs = new SortedDictionary<string, LayoutBlob>(StringComparer.Ordinal);
         foreach (var blob in blobs)
         {
             sortedBlobs.TryAdd(BlobDirectory + blob.Descriptor.Digest.Hex, blob);
         }
 
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
-        {
-            ["index.json"] = OciJson.Serialize(CreateIndex(manifest, config, names[0])),
-            ["manifest.json"] = OciJson.Serialize(CreateDockerManifest(configDescriptor, layers, names)),
-            ["oci-layout"] = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray(),
-        };
+        files["oci-layout"] = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputArchive))!;
         Directory.CreateDirectory(directory);

@@ -26,6 +26,15 @@ public static class ImageNormalizer
         string outputArchive,
         NormalizeOptions options,
         IBuildLog? log = null,
+        CancellationToken cancellationToken = default) =>
+        Normalize(OciArchive.Open(sdkArchive), outputArchive, options, log, cancellationToken);
+
+    /// <summary>As above, for one image of an archive (one platform of a multi-platform layout: <see cref="ImageIndexNormalizer"/>).</summary>
+    public static NormalizedImage Normalize(
+        OciArchive archive,
+        string outputArchive,
+        NormalizeOptions options,
+        IBuildLog? log = null,
         CancellationToken cancellationToken = default)
     {
         log ??= NullBuildLog.Instance;
@@ -35,7 +44,7 @@ public static class ImageNormalizer
         }
 
         var epochSeconds = EpochSeconds(options.Epoch);
-        var archive = OciArchive.Open(sdkArchive);
+        var sdkArchive = archive.Path;
         var appLayerCount = CountAppLayers(archive.Config, archive.Layers.Count)
             ?? throw OciArchive.Invalid(sdkArchive, $"cannot tell the app layers from the base layers: the config's history has no usable '{SdkHistoryAuthor}' entries for its {archive.Layers.Count} layers");
         log.Detail($"Drydock: normalizing '{sdkArchive}': {archive.Layers.Count} layers, the last {appLayerCount} added by the SDK; epoch={FormatEpoch(epochSeconds)}");
@@ -57,7 +66,7 @@ public static class ImageNormalizer
             }
 
             var layers = archive.Layers.Take(firstAppLayer).Concat(rewritten.Select(r => r.Descriptor)).ToList();
-            var config = OciJson.Serialize(NormalizeConfig(archive.Config, rewritten, epochSeconds));
+            var config = OciJson.Serialize(NormalizeConfig(ConfigOverrides.Apply(archive.Config, options), rewritten, epochSeconds));
             var configDescriptor = archive.ConfigDescriptor with { Digest = Digest.Of(config), Size = config.Length };
             var manifest = OciJson.Serialize(NormalizeManifest(archive.Manifest, configDescriptor, layers, options.Annotations));
             var manifestDescriptor = new Descriptor(OciMediaTypes.ImageManifest, Digest.Of(manifest), manifest.Length);
@@ -171,7 +180,7 @@ public static class ImageNormalizer
     }
 
     /// <summary>Whole seconds since 1970: tar stores 11 octal digits, so the epoch must lie in 1970..2242.</summary>
-    private static long EpochSeconds(DateTimeOffset epoch)
+    internal static long EpochSeconds(DateTimeOffset epoch)
     {
         var seconds = epoch.ToUnixTimeSeconds();
         return seconds is >= 0 and <= ReproducibleTarWriter.MaxOctalTime

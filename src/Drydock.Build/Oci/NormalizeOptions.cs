@@ -18,6 +18,15 @@ public sealed record NormalizeOptions
 
     /// <summary>Manifest annotations to set. Written sorted by key, so any dictionary gives the same bytes.</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Config labels to set to exactly these values (<see cref="ConfigOverrides"/>); others are kept. Empty:
+    /// the config's labels as the SDK wrote them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Config environment variables to set to exactly these values; others are kept.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>The normalized archive and the facts later stages (load, lint, push, report) need from it.</summary>

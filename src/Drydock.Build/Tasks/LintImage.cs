@@ -52,6 +52,9 @@ public sealed class LintImage : DrydockTask
 
     public string? CacheDirectory { get; set; }
 
+    /// <summary>One platform of a multi-platform image (<c>linux/arm64</c>): every finding names it.</summary>
+    public string? Platform { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var context = new LintContext
@@ -69,6 +72,10 @@ public sealed class LintImage : DrydockTask
             TreatWarningsAsErrors,
             SeverityOverrides.Codes(WarningsNotAsErrors));
         var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), policy);
+        if (!string.IsNullOrEmpty(Platform))
+        {
+            findings = findings.Select(finding => finding with { Message = $"{Platform}: {finding.Message}" }).ToList();
+        }
 
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
         File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));

@@ -58,7 +58,10 @@ public sealed class PushImage : DrydockTask
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var targets = PushTarget.List(Registry, Repository, AdditionalRegistries.Select(item => (item.ItemSpec, (string?)item.GetMetadata("Repository"))));
-        var archive = OciArchive.Open(Archive);
+        // A multi-platform image is pushed as its index (tested digest = the index's).
+        var index = OciArchive.ReadIndex(Archive)?.Index;
+        var single = index is null ? OciArchive.Open(Archive) : null;
+        var tested = index?.Digest ?? single!.ManifestDescriptor.Digest;
         var environment = ProcessEnvironment();
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var store = new CredentialStore(environment, home);
@@ -72,7 +75,7 @@ public sealed class PushImage : DrydockTask
             AllowDirty = PushDirty,
             // Also untested: the registry then says tested: false, not nothing.
             TestResults = TestResultsDocument.Create(
-                archive.ManifestDescriptor.Digest.ToString(),
+                tested.ToString(),
                 Revision,
                 Tested,
                 TestResults.Select(TestResultItems.FromItem).ToArray(),
@@ -84,7 +87,10 @@ public sealed class PushImage : DrydockTask
         var results = new List<PushResult>();
         foreach (var target in targets)
         {
-            var result = pusher.PushAsync(archive, request with { Registry = target.Registry, Repository = target.Repository }, store, cancellationToken).GetAwaiter().GetResult();
+            var targetRequest = request with { Registry = target.Registry, Repository = target.Repository };
+            var result = (single is null
+                ? pusher.PushIndexAsync(Archive, targetRequest, store, cancellationToken)
+                : pusher.PushAsync(single, targetRequest, store, cancellationToken)).GetAwaiter().GetResult();
             results.Add(result);
             Log.LogMessage(
                 MessageImportance.High,

@@ -58,6 +58,9 @@ public sealed record PushResult
 
     /// <summary>The same image pushed to each <c>DrydockPushRegistry</c>, each verified by digest.</summary>
     public IReadOnlyList<PushResult> OtherRegistries { get; init; } = [];
+
+    /// <summary>For a multi-platform image: each platform's manifest digest, as the registry confirmed it (the index is <see cref="Digest"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Manifests { get; init; }
 }
 
 /// <summary>
@@ -65,7 +68,7 @@ public sealed record PushResult
 /// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
 /// against the registry's digest, then each tag, then the test results as a referrer.
 /// </summary>
-public sealed class ImagePusher(RegistryOptions options, IBuildLog log)
+public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 {
     /// <summary>A pusher that uses one credential (or none) for every registry, as tests and single-registry callers want.</summary>
     public ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
