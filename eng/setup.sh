@@ -129,7 +129,19 @@ start_podman_api() {
   exit 1
 }
 
+# Drydock's scripts use eng/containers.conf through CONTAINERS_CONF; a user's own project on this machine
+# reads the system file. Where there is none, install the same settings there (never over a user's own):
+# without them every podman run fails here ("error setting rlimit type 7: operation not permitted").
+install_podman_conf() {
+  [ -e /etc/containers/containers.conf ] && return 0
+  [ "$(id -u)" = 0 ] || return 0
+  mkdir -p /etc/containers
+  cp "$DRYDOCK_ROOT/eng/containers.conf" /etc/containers/containers.conf
+  say "installed /etc/containers/containers.conf (podman's limits and runtime for this machine)"
+}
+
 install_packages
+install_podman_conf
 start_registry
 start_docker
 setup_rootless

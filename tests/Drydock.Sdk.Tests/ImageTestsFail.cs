@@ -34,7 +34,8 @@ public sealed class ImageTestsFail : IDisposable
         var publish = _project.Publish();
 
         Assert.False(publish.Succeeded);
-        Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
+        // The error points at the user's project, not at Drydock's targets in the package cache.
+        Assert.Contains($"{Path.Combine(_project.ProjectDirectory, _project.Name)}.csproj : error {KnownCodes.TestsFailed}:", publish.StandardOutput);
         Assert.Contains("ImageTests.Greets_in_french", publish.StandardOutput);
         Assert.DoesNotContain("ImageTests.Answers:", publish.StandardOutput);
         var tests = _project.Report()["tests"]![0]!;

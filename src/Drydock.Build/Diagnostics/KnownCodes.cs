@@ -101,6 +101,7 @@ public static class KnownCodes
     public const string CredentialConfigInvalid = "DRY6009";
     public const string RegistryProtocolError = "DRY6010";
     public const string DirtyPushRefused = "DRY6011";
+    public const string ImmutableTagMoved = "DRY6012";
 
     /// <summary>Warning: the test-result referrer could not be attached; the image itself is pushed.</summary>
     public const string ReferrerNotAttached = "DRY6050";

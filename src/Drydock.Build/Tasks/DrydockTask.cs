@@ -17,17 +17,25 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
 {
     private readonly CancellationTokenSource _cancellation = new();
 
+    /// <summary>
+    /// The project the diagnostics point at (<c>$(MSBuildProjectFullPath)</c>), so an IDE's error list opens the
+    /// user's project rather than Drydock's targets in the package cache. Empty: the file that calls the task.
+    /// </summary>
+    public string? ProjectFile { get; set; }
+
+    protected string DiagnosticFile => string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile;
+
     public void Cancel() => _cancellation.Cancel();
 
     public sealed override bool Execute()
     {
         try
         {
-            Execute(new TaskBuildLog(Log, BuildEngine.ProjectFileOfTaskNode), _cancellation.Token);
+            Execute(new TaskBuildLog(Log, DiagnosticFile), _cancellation.Token);
         }
         catch (DrydockException e)
         {
-            Log.LogError(null, e.Code, null, KnownCodes.HelpLink(e.Code), BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, e.Message);
+            Log.LogError(null, e.Code, null, KnownCodes.HelpLink(e.Code), DiagnosticFile, 0, 0, 0, 0, e.Message);
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
@@ -39,7 +47,7 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
 #pragma warning restore CA1031
         {
             Log.LogMessage(MessageImportance.Low, "Drydock: {0} failed unexpectedly: {1}", GetType().Name, e);
-            Log.LogError(null, KnownCodes.UnexpectedFailure, null, KnownCodes.HelpLink(KnownCodes.UnexpectedFailure), BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, UnexpectedMessage(GetType().Name, e));
+            Log.LogError(null, KnownCodes.UnexpectedFailure, null, KnownCodes.HelpLink(KnownCodes.UnexpectedFailure), DiagnosticFile, 0, 0, 0, 0, UnexpectedMessage(GetType().Name, e));
         }
 
         return !Log.HasLoggedErrors;

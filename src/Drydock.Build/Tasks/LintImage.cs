@@ -27,9 +27,6 @@ public sealed class LintImage : DrydockTask
     /// <summary><c>ContainerBaseImage</c> as the project or command line wrote it (captured before the SDK fills it in); empty when not written.</summary>
     public string? WrittenBaseImage { get; set; }
 
-    /// <summary>The project the findings are about (<c>MSBuildProjectFullPath</c>): where warnings and errors point.</summary>
-    public string? ProjectFile { get; set; }
-
     public int MaxExposedPorts { get; set; } = 2;
 
     /// <summary><c>ContainerImageSizeBudget</c>: bytes, or <c>200MB</c> / <c>200MiB</c>.</summary>
@@ -80,17 +77,16 @@ public sealed class LintImage : DrydockTask
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
         File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));
         log.Detail($"Drydock: lint base={context.BaseImage} ({(context.BaseImageIsDefault ? "the SDK's default" : "ContainerBaseImage")}); found {findings.Count} finding(s); SARIF in {SarifPath}");
-        var file = string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile;
         foreach (var finding in findings)
         {
             var text = finding.Location is null ? finding.Message : $"{finding.Message} [{finding.Location}]";
             switch (finding.DefaultSeverity)
             {
                 case Severity.Error:
-                    Log.LogError(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), file, 0, 0, 0, 0, text);
+                    Log.LogError(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), DiagnosticFile, 0, 0, 0, 0, text);
                     break;
                 case Severity.Warning:
-                    Log.LogWarning(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), file, 0, 0, 0, 0, text);
+                    Log.LogWarning(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), DiagnosticFile, 0, 0, 0, 0, text);
                     break;
                 default:
                     Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1}", finding.Code, text);

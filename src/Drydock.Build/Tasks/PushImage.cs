@@ -39,6 +39,9 @@ public sealed class PushImage : DrydockTask
     /// <summary><c>DrydockPushDirty</c>: push an image built from uncommitted changes (else DRY6011).</summary>
     public bool PushDirty { get; set; }
 
+    /// <summary><c>DrydockMoveImmutableTags</c>: let a commit or exact-version tag move to other bytes (else DRY6012).</summary>
+    public bool MoveImmutableTags { get; set; }
+
     public ITaskItem[] TestResults { get; set; } = [];
 
     /// <summary>The test profile (<c>DRYDOCK_TEST_*</c> items with a Value), recorded in the referrer.</summary>
@@ -73,6 +76,7 @@ public sealed class PushImage : DrydockTask
             Tags = ImageName.SplitTags(Tags),
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
             AllowDirty = PushDirty,
+            AllowImmutableTagMove = MoveImmutableTags,
             // Also untested: the registry then says tested: false, not nothing.
             TestResults = TestResultsDocument.Create(
                 tested.ToString(),

@@ -26,6 +26,12 @@ public sealed record PushRequest
     /// </summary>
     public bool AllowDirty { get; init; }
 
+    /// <summary>
+    /// <c>DrydockMoveImmutableTags</c>: let a tag that names one build (<see cref="ImmutableTags"/>) move to other
+    /// bytes. Without it such a move stops with DRY6012 before any tag is set.
+    /// </summary>
+    public bool AllowImmutableTagMove { get; init; }
+
     /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 }
@@ -256,9 +262,34 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         KnownCodes.PushedDigestMismatch,
         $"{request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
 
+    /// <summary>
+    /// A tag that names one build — a commit's <c>sha-…</c>, an exact version — must not silently move to other bytes
+    /// (another RID, base, SDK or build setting of the same commit): the registry's tag is checked before any tag is set.
+    /// </summary>
+    private static async Task CheckImmutableTagsAsync(RegistryClient client, PushRequest request, Digest tested, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        if (request.AllowImmutableTagMove)
+        {
+            return;
+        }
+
+        foreach (var tag in tags.Where(ImmutableTags.Names))
+        {
+            var current = await client.HeadManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
+            if (current is not null && current.Digest != tested)
+            {
+                throw new DrydockException(
+                    KnownCodes.ImmutableTagMoved,
+                    $"{request.Registry}/{request.Repository}:{tag} already names {current.Digest}, and this build is {tested}: the same commit or version built to other bytes (another runtime identifier, base image, SDK, Drydock or build setting). No tag was set. " +
+                    "Publish a new commit or version, push under other tags (ContainerImageTags), or set DrydockMoveImmutableTags=true to move it on purpose.");
+            }
+        }
+    }
+
     private async Task<IReadOnlyList<string>> PushTagsAsync(
         RegistryClient client, PushRequest request, Digest tested, byte[] manifest, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
+        await CheckImmutableTagsAsync(client, request, tested, tags, cancellationToken).ConfigureAwait(false);
         var set = new List<string>();
         foreach (var tag in tags)
         {
