@@ -21,8 +21,14 @@ public sealed record ImageOptions
     public TestProfile Profile { get; init; } = new();
 
     /// <summary>
+    /// Where a failed start or run writes the container's whole log (<c>&lt;image&gt;-&lt;short id&gt;.log</c>):
+    /// <c>DRYDOCK_RESULTS_DIRECTORY</c>, the folder next to the TRX whose files the publish's report links; null writes none.
+    /// </summary>
+    public string? ResultsDirectory { get; init; }
+
+    /// <summary>
     /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_RUNTIME</c>,
-    /// <c>DRYDOCK_RUN_ID</c> and the profile's <c>DRYDOCK_TEST_*</c> variables.
+    /// <c>DRYDOCK_RUN_ID</c>, <c>DRYDOCK_RESULTS_DIRECTORY</c> and the profile's <c>DRYDOCK_TEST_*</c> variables.
     /// </summary>
     /// <exception cref="InvalidOperationException">DRYDOCK_IMAGE is missing or a variable has a bad value; the message names it.</exception>
     public static ImageOptions FromEnvironment() => Settings.Read(Environment.GetEnvironmentVariable);
