@@ -397,7 +397,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     {
         var logs = (await engine.FullLogsAsync(id, CancellationToken.None).ConfigureAwait(false)).Merged;
         var file = LogExcerpt.Write(Options.ResultsDirectory, Options.Image, id, logs);
-        return new ContainerStartException(code, Options.Image, id, reason, state, LogExcerpt.Of(logs), file);
+        var tested = Options.Origin is { } origin ? $" (Tested: the {origin}.)" : "";
+        return new ContainerStartException(code, Options.Image, id, reason + tested, state, LogExcerpt.Of(logs), file);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -23,8 +23,28 @@ internal static class Settings
     public const string ReadyPathHint = "set an absolute HTTP path such as /health.";
     public const string RuntimeHint = "set docker or podman, or leave it empty to detect (docker if an engine answers, else podman, as the SDK does).";
 
-    public static ImageOptions Read(Func<string, string?> variable)
+    /// <summary>
+    /// The options from <paramref name="variable"/>; with no <c>DRYDOCK_IMAGE</c>, from the last publish's
+    /// <c>obj/drydock-image.json</c> above <paramref name="baseDirectory"/> (its image, runtime and profile;
+    /// variables that are set still win), else DRY5104 with the publish command.
+    /// </summary>
+    public static ImageOptions Read(Func<string, string?> variable, string? baseDirectory = null)
     {
+        string? origin = null;
+        if (variable(DrydockVariables.Image) is not { Length: > 0 } && baseDirectory is not null)
+        {
+            var (published, path) = LastPublish.Find(baseDirectory) ?? throw LastPublish.NotFound(baseDirectory);
+            origin = LastPublish.Describe(published, path);
+            var own = variable;
+            var recorded = new Dictionary<string, string>(published.Profile, StringComparer.Ordinal)
+            {
+                [DrydockVariables.Image] = published.Image,
+                [DrydockVariables.ImageDigest] = published.ImageDigest,
+                [DrydockVariables.Runtime] = published.Runtime,
+            };
+            variable = name => own(name) is { Length: > 0 } value ? value : recorded.GetValueOrDefault(name);
+        }
+
         string? Get(string name) => variable(name) is { Length: > 0 } value ? value.Trim() : null;
 
         var image = Get(DrydockVariables.Image) ?? throw new InvalidOperationException(
@@ -113,6 +133,7 @@ internal static class Settings
             Runtime = runtime,
             RunId = Get(DrydockVariables.RunId) ?? ImageOptions.ProcessRunId,
             ResultsDirectory = Get(DrydockVariables.ResultsDirectory),
+            Origin = origin,
             Profile = profile,
         };
     }
