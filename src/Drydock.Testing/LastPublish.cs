@@ -68,7 +68,10 @@ internal static class LastPublish
         }
     }
 
-    /// <summary>An app project in the repository (the nearest folder above with <c>.git</c>) whose <c>ContainerTestProject</c> names <paramref name="testProject"/>.</summary>
+    /// <summary>
+    /// An app project in the repository (the nearest folder above with <c>.git</c>) whose <c>ContainerTestProject</c>
+    /// names <paramref name="testProject"/>: in the project file, or in a <c>Directory.Build.props/targets</c> beside it.
+    /// </summary>
     private static string? FindApp(FileInfo testProject)
     {
         var root = testProject.Directory;
@@ -84,8 +87,9 @@ internal static class LastPublish
         }
 
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        foreach (var file in Directory.EnumerateFiles(root.FullName, "*.csproj", options)
-            .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" or ".git"))
+        foreach (var file in Directory.EnumerateFiles(root.FullName, "*", options)
+            .Where(file => Path.GetExtension(file) is ".csproj" or ".props" or ".targets"
+                && !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" or ".git"))
             .Take(MaxProjectFiles))
         {
             string text;
@@ -100,7 +104,11 @@ internal static class LastPublish
 
             if (text.Contains("ContainerTestProject", StringComparison.Ordinal) && text.Contains(testProject.Name, StringComparison.OrdinalIgnoreCase))
             {
-                return file;
+                var app = file.EndsWith(".csproj", StringComparison.Ordinal) ? file : Directory.GetFiles(Path.GetDirectoryName(file)!, "*.csproj") is [var only] ? only : null;
+                if (app is not null)
+                {
+                    return app;
+                }
             }
         }
 

@@ -78,6 +78,19 @@ public sealed class FromTheIde(TestImages images) : IDisposable
         Assert.Contains($"run 'dotnet publish {App} -c Release'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NoPublish_AppListsItInDirectoryBuildTargets_CommandNamesTheApp()
+    {
+        CreateRepository();
+        File.WriteAllText(App, "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(App)!, "Directory.Build.targets"),
+            "<Project><ItemGroup><ContainerTestProject Include=\"../../tests/Shop.ImageTests/Shop.ImageTests.csproj\" /></ItemGroup></Project>");
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings.Read(_ => null, TestOutput));
+
+        Assert.Contains($"run 'dotnet publish {App} -c Release'", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_repository))
