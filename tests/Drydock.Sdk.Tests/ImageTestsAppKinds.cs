@@ -75,6 +75,43 @@ public sealed class ImageTestsAppKinds : IDisposable
         Assert.Contains($"built from commit {_project.Git("rev-parse", "HEAD")[..12]}", ide.StandardOutput + ide.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_worker_is_ready_by_its_log_line_under_strict_read_only_from_the_profile_properties()
+    {
+        using var worker = TestProject.Create("workerapp", sdk: "Microsoft.NET.Sdk", program: """
+            Console.WriteLine("info: workerapp.Worker[0]");
+            Thread.Sleep(1000);
+            Console.WriteLine("      Worker running at: " + DateTimeOffset.UtcNow.ToString("O"));
+            Thread.Sleep(Timeout.Infinite);
+            """);
+        worker.Environment["LocalRegistry"] = "Podman";
+        worker.AddImageTests("""
+                [Fact]
+                public async Task Ready_once_it_logged()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Contains("Worker running at:", await app.GetLogsAsync());
+                    Assert.True((await app.GetStateAsync()).Running);
+                    Assert.Null(app.Profile.Port);
+                    Assert.False(app.Profile.Tmpfs);
+                }
+            """);
+
+        try
+        {
+            var publish = worker.Publish("-p:ContainerTestPort=none", "-p:DrydockTestReadyLogPattern=Worker running at:", "-p:DrydockTestTmpfs=false", "-v:d");
+
+            Assert.True(publish.Succeeded, publish.StandardOutput);
+            Assert.Equal(1, (int)worker.Report()["tests"]![0]!["passed"]!);
+            Assert.Contains("DRYDOCK_TEST_READY_LOG_PATTERN=Worker running at:", publish.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("DRYDOCK_TEST_TMPFS=false", publish.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Oci.RemoveRepository("workerapp");
+        }
+    }
+
     public void Dispose()
     {
         Oci.RemoveRepository("consoleapp");
