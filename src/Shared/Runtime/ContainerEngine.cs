@@ -150,7 +150,8 @@ internal sealed class ContainerEngine
     /// </summary>
     public async Task<ContainerLogs> FullLogsAsync(string id, CancellationToken cancellationToken)
     {
-        var result = await CheckedAsync(["logs", "--timestamps", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        // Unchecked, as LogsAsync: a failure message must not lose its cause to a log the engine cannot read.
+        var result = await RunAsync(["logs", "--timestamps", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
         var output = Stamped(result.StandardOutput);
         var error = Stamped(result.StandardError);
         // Stable: a line of stdout and one of stderr with the same stamp keep stdout first.
