@@ -24,6 +24,12 @@ public sealed class ContainerOptions
 
     public string? ReadyPath { get; set; }
 
+    public string? ReadyLogPattern { get; set; }
+
+    public bool? ReadyWhenStarted { get; set; }
+
+    public bool? Tmpfs { get; set; }
+
     /// <summary>Passed to the container with <c>--env</c>; they win over the image's own variables.</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -38,5 +44,8 @@ public sealed class ContainerOptions
         Timeout = Timeout ?? profile.Timeout,
         Port = Port ?? profile.Port,
         ReadyPath = ReadyPath ?? profile.ReadyPath,
+        ReadyLogPattern = ReadyLogPattern ?? profile.ReadyLogPattern,
+        ReadyWhenStarted = ReadyWhenStarted ?? profile.ReadyWhenStarted,
+        Tmpfs = Tmpfs ?? profile.Tmpfs,
     };
 }

@@ -1,8 +1,10 @@
 namespace Drydock.Testing;
 
 /// <summary>
-/// The container exited, was OOM-killed, or did not become ready in time. The container has been removed;
-/// its exit code, OOM state and last log lines are kept here and in the message.
+/// The container exited, was OOM-killed, or did not become ready in time (or, from
+/// <see cref="ImageUnderTest.RunToExitAsync"/>, outlived its run timeout). The container has been removed;
+/// its exit code, OOM state and the first and last lines of its log are kept here and in the message, and
+/// the whole log in <see cref="LogFile"/> when the options name a results folder.
 /// </summary>
 public sealed class ContainerStartException : Exception
 {
@@ -20,9 +22,10 @@ public sealed class ContainerStartException : Exception
     {
     }
 
-    internal ContainerStartException(string code, string image, string containerId, string reason, ContainerState state, string logs)
-        : base(Describe(code, image, containerId, reason, state, logs))
+    internal ContainerStartException(string code, string image, string containerId, string reason, ContainerState state, string logs, string? logFile = null)
+        : base(Describe(code, image, containerId, reason, state, logs, logFile))
     {
+        LogFile = logFile;
         Code = code;
         Image = image;
         ContainerId = containerId;
@@ -31,7 +34,7 @@ public sealed class ContainerStartException : Exception
         Logs = logs;
     }
 
-    /// <summary><c>DRY5101</c> (exited before ready) or <c>DRY5102</c> (not ready in time).</summary>
+    /// <summary><c>DRY5101</c> (exited before ready), <c>DRY5102</c> (not ready in time) or <c>DRY5106</c> (a run outlived its timeout).</summary>
     public string Code { get; } = "";
 
     public string Image { get; } = "";
@@ -43,16 +46,24 @@ public sealed class ContainerStartException : Exception
 
     public bool OomKilled { get; }
 
-    /// <summary>The container's last log lines, standard output and error.</summary>
+    /// <summary>
+    /// The container's log, standard output and error in the order written: all of it up to
+    /// <see cref="LogExcerpt.Head"/> + <see cref="LogExcerpt.Tail"/> lines, else the first and the last lines
+    /// around a <c>… N lines …</c> marker (the cause of a crash is usually printed first, the stack after it).
+    /// </summary>
     public string Logs { get; } = "";
 
-    private static string Describe(string code, string image, string containerId, string reason, ContainerState state, string logs)
+    /// <summary>The whole log, written to the options' results folder (<c>DRYDOCK_RESULTS_DIRECTORY</c>); null when none was set.</summary>
+    public string? LogFile { get; }
+
+    private static string Describe(string code, string image, string containerId, string reason, ContainerState state, string logs, string? logFile)
     {
         var exitCode = state.Running ? "none (still running)" : state.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var tail = string.IsNullOrWhiteSpace(logs) ? "  (no output)" : string.Join('\n', logs.TrimEnd().Split('\n').Select(line => "  " + line));
+        var lines = string.IsNullOrWhiteSpace(logs) ? "  (no output)" : string.Join('\n', logs.TrimEnd().Split('\n').Select(line => "  " + line));
         return $"{code}: {reason}\n" +
             $"Image: {image}\nContainer: {containerId[..Math.Min(12, containerId.Length)]}\n" +
             $"Exit code: {exitCode}\nOOMKilled: {(state.OomKilled ? "true" : "false")}\n" +
-            $"Last log lines:\n{tail}";
+            (logFile is null ? "" : $"Whole log: {logFile}\n") +
+            $"Log:\n{lines}";
     }
 }

@@ -21,9 +21,37 @@ public sealed record ImageOptions
     public TestProfile Profile { get; init; } = new();
 
     /// <summary>
-    /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_RUNTIME</c>,
-    /// <c>DRYDOCK_RUN_ID</c> and the profile's <c>DRYDOCK_TEST_*</c> variables.
+    /// Where a failed start or run writes the container's whole log (<c>&lt;image&gt;-&lt;short id&gt;.log</c>):
+    /// <c>DRYDOCK_RESULTS_DIRECTORY</c>, the folder next to the TRX whose files the publish's report links; null writes none.
     /// </summary>
-    /// <exception cref="InvalidOperationException">DRYDOCK_IMAGE is missing or a variable has a bad value; the message names it.</exception>
-    public static ImageOptions FromEnvironment() => Settings.Read(Environment.GetEnvironmentVariable);
+    public string? ResultsDirectory { get; init; }
+
+    /// <summary>
+    /// Where the image came from when no <c>DRYDOCK_IMAGE</c> named it: the last publish's
+    /// <c>obj/drydock-image.json</c>, its commit, and whether the app's repository has moved on since. Printed
+    /// once by <see cref="FromEnvironment"/> and repeated in every failure's message; null otherwise.
+    /// </summary>
+    public string? Origin { get; init; }
+
+    /// <summary>
+    /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_RUNTIME</c>,
+    /// <c>DRYDOCK_RUN_ID</c>, <c>DRYDOCK_RESULTS_DIRECTORY</c> and the profile's <c>DRYDOCK_TEST_*</c> variables.
+    /// </summary>
+    /// <remarks>
+    /// With no <c>DRYDOCK_IMAGE</c> (Test Explorer, a bare <c>dotnet test</c>): the image the app's last publish
+    /// tested this test project against, with its runtime and profile, from the <c>obj/drydock-image.json</c>
+    /// that publish wrote into the test project (found above the test assembly); <see cref="Origin"/> says
+    /// which image and commit, and whether the repository has moved on.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">DRY5104: no image and no publish found, with the publish command; DRY5103: a variable has a bad value, named.</exception>
+    public static ImageOptions FromEnvironment()
+    {
+        var options = Settings.Read(Environment.GetEnvironmentVariable, AppContext.BaseDirectory);
+        if (options.Origin is { } origin)
+        {
+            Console.Error.WriteLine($"Drydock.Testing: testing the {origin}");
+        }
+
+        return options;
+    }
 }

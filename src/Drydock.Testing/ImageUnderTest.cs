@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 using Drydock.Runtime;
 
@@ -23,7 +24,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
     // Inspecting costs a runtime call (tens of milliseconds); the TCP probe costs nothing.
     private static readonly TimeSpan InspectInterval = TimeSpan.FromMilliseconds(250);
-    private const int FailureLogLines = 20;
+    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ReadyLogMatchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Lazy<ContainerEngine> _engine;
     private readonly ConcurrentDictionary<RunningContainer, byte> _started = new();
@@ -56,25 +58,34 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Starts a container with the profile (and the test's <paramref name="configure"/> overrides) and
-    /// returns once the app itself is ready on <see cref="TestProfile.Port"/>, never on the say-so of a
-    /// port forwarder: when <see cref="TestProfile.ReadyPath"/> is set, that path answers 2xx; otherwise
-    /// the app listens on the port in the container (its sockets, read from the host's
-    /// <c>/proc/&lt;pid&gt;/net/tcp{,6}</c>) and a connect through the published port reaches it, or, where
-    /// the host cannot see the container (Docker Desktop, a remote engine), <c>GET /</c> gets any HTTP
-    /// response or the image's health check says healthy.
+    /// returns once the app itself is ready, never on the say-so of a port forwarder. Readiness is, first
+    /// that applies: <see cref="TestProfile.ReadyLogPattern"/>, a line of its output matches;
+    /// <see cref="TestProfile.ReadyWhenStarted"/>, it runs (a worker); <see cref="TestProfile.ReadyPath"/>,
+    /// that path answers 2xx on <see cref="TestProfile.Port"/>; else the app listens on the port in the
+    /// container (its sockets, read from the host's <c>/proc/&lt;pid&gt;/net/tcp{,6}</c>) and a connect through
+    /// the published port reaches it, or, where the host cannot see the container (Docker Desktop, a remote
+    /// engine), <c>GET /</c> gets any HTTP response or the image's health check says healthy.
     /// </summary>
     /// <exception cref="ContainerStartException">DRY5101: it exited or was OOM-killed first, with its exit code; DRY5102: not ready within
-    /// the profile's timeout, naming the port waited on and the ports the app listens on. It has been removed.</exception>
-    /// <exception cref="InvalidOperationException">DRY5105: no engine answers, or it could not create the container.</exception>
+    /// the profile's timeout, naming the port or the log pattern waited on (and the ports the app listens on). It has been removed.</exception>
+    /// <exception cref="InvalidOperationException">DRY5103: the profile has no port (<c>ContainerTestPort</c> none) and no other readiness;
+    /// DRY5105: no engine answers, or it could not create the container.</exception>
     public async Task<RunningContainer> StartAsync(Action<ContainerOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new ContainerOptions();
         configure?.Invoke(options);
         var profile = options.ApplyTo(Options.Profile);
         profile.Validate();
+        if (profile.Port is null && profile.ReadyLogPattern is null && !profile.ReadyWhenStarted)
+        {
+            throw new InvalidOperationException(
+                $"{ImageTestCodes.InvalidSetting}: '{Options.Image}' is tested with no port ({DrydockVariables.Port}=none: ContainerTestPort is none, or the image exposes no port), " +
+                "so StartAsync has nothing to wait for. Set ContainerTestPort to the port the app listens on; or choose another readiness: a line of its output " +
+                "(ReadyLogPattern, DrydockTestReadyLogPattern) or ReadyWhenStarted for a worker; for a console app or a job, use RunToExitAsync.");
+        }
 
         var engine = _engine.Value;
-        var id = await engine.RunAsync(RunArguments(profile, options.Environment), Options.Image, cancellationToken).ConfigureAwait(false);
+        var id = await engine.RunAsync(RunArguments(engine, profile, options.Environment, publish: true), Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
         try
@@ -99,6 +110,64 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the image to completion, as a console app or a job runs: with <paramref name="args"/> after the
+    /// image (the entrypoint's arguments; none keeps the image's own command), under the profile's limits
+    /// (CPU, memory, pids, read-only root) and the test's <paramref name="configure"/> overrides and
+    /// environment. No port is published and nothing is waited for but the exit. The container is removed.
+    /// </summary>
+    /// <param name="args">Arguments for the app; empty for the image's own <c>CMD</c>.</param>
+    /// <param name="timeout">The bound on the run, from the start; past it the container is killed.</param>
+    /// <param name="configure">The test's overrides of the profile, and environment variables for the app.</param>
+    /// <param name="cancellationToken">Stops waiting; the container is removed.</param>
+    /// <returns>Exit code, the whole stdout and stderr (apart and merged), OOM state and duration.</returns>
+    /// <exception cref="ContainerStartException">DRY5106: it still ran after <paramref name="timeout"/>; it has been killed and removed, its log kept.</exception>
+    /// <exception cref="InvalidOperationException">DRY5105: no engine answers, or it could not create the container.</exception>
+    public async Task<ContainerExit> RunToExitAsync(IEnumerable<string> args, TimeSpan timeout, Action<ContainerOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var options = new ContainerOptions();
+        configure?.Invoke(options);
+        var profile = options.ApplyTo(Options.Profile);
+        profile.Validate();
+
+        var engine = _engine.Value;
+        var id = await engine.RunAsync(RunArguments(engine, profile, options.Environment, publish: false), Options.Image, cancellationToken, [.. args]).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        ExitCleanup.Track(engine, id);
+        try
+        {
+            while (true)
+            {
+                var facts = await engine.InspectAsync(id, 0, cancellationToken).ConfigureAwait(false);
+                if (!facts.Running && facts.Status != "created")
+                {
+                    var duration = Stopwatch.GetElapsedTime(started);
+                    var oomKilled = facts.OomKilled || await KernelLog.ReportsOomKillAsync(id, facts.ExitCode, cancellationToken).ConfigureAwait(false);
+                    var logs = await engine.FullLogsAsync(id, cancellationToken).ConfigureAwait(false);
+                    return new ContainerExit(id, facts.ExitCode, logs.StandardOutput, logs.StandardError, logs.Merged, oomKilled, duration);
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (elapsed >= timeout)
+                {
+                    var state = new ContainerState(facts.Status, true, 0, false);
+                    throw await FailAsync(engine, id, ImageTestCodes.RunTimedOut,
+                        $"the container of '{Options.Image}' still ran after {timeout.TotalSeconds:0.###} s, the run's timeout; it has been killed. " +
+                        "If the job needs longer, raise the timeout given to RunToExitAsync; if it waits for input or a service, give it what it waits for.", state).ConfigureAwait(false);
+                }
+
+                await Task.Delay(Min(ExitPollInterval, timeout - elapsed), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await engine.RemoveAsync([id], CancellationToken.None).ConfigureAwait(false);
+            ExitCleanup.Untrack(id);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var container in _started.Keys)
@@ -116,7 +185,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private List<string> RunArguments(TestProfile profile, IDictionary<string, string> environment)
+    private List<string> RunArguments(ContainerEngine engine, TestProfile profile, IDictionary<string, string> environment, bool publish)
     {
         var memory = profile.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
@@ -129,9 +198,13 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
             "--memory-swap", memory,
             // Removal stops with SIGTERM first; an app that ignores it is killed after 2 s, not the default 10 s.
             "--stop-timeout", "2",
-            // Ephemeral host port on loopback only: tests run in parallel and nothing else should reach them.
-            "--publish", $"127.0.0.1::{profile.Port.ToString(CultureInfo.InvariantCulture)}",
         ];
+        if (publish && profile.Port is { } port)
+        {
+            // Ephemeral host port on loopback only: tests run in parallel and nothing else should reach them.
+            arguments.AddRange(["--publish", $"127.0.0.1::{port.ToString(CultureInfo.InvariantCulture)}"]);
+        }
+
         if (profile.PidsLimit is { } pids)
         {
             arguments.AddRange(["--pids-limit", pids.ToString(CultureInfo.InvariantCulture)]);
@@ -139,7 +212,10 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
         if (profile.ReadOnly)
         {
-            arguments.AddRange(["--read-only", "--tmpfs", "/tmp"]);
+            arguments.Add("--read-only");
+            arguments.AddRange(profile.Tmpfs ? ["--tmpfs", "/tmp"]
+                // podman mounts tmpfs on /tmp, /var/tmp, /run, /dev, /dev/shm for --read-only unless told not to; docker mounts none.
+                : engine.Command == "podman" ? ["--read-only-tmpfs=false"] : []);
         }
 
         foreach (var (name, value) in environment)
@@ -155,7 +231,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// profile's timeout passes (DRY5102). A connect to the published port alone proves nothing: docker-proxy
     /// and rootlessport accept it while nothing listens inside.
     /// </summary>
-    private async Task<(IPEndPoint Published, CgroupMonitor? Monitor)> WaitUntilReadyAsync(
+    private async Task<(IPEndPoint? Published, CgroupMonitor? Monitor)> WaitUntilReadyAsync(
         ContainerEngine engine, string id, TestProfile profile, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -166,15 +242,18 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         string? health = null;
         var seen = (IReadOnlyList<ListeningSocket>)[];
         long lastInspect = 0;
+        var logMatched = false;
+        var pattern = profile.ReadyLogPattern is { } text ? new Regex(text, RegexOptions.Multiline, ReadyLogMatchTimeout) : null;
         using var http = new HttpClient { Timeout = ProbeTimeout };
         try
         {
             while (true)
             {
-                if (published is null || Stopwatch.GetElapsedTime(lastInspect) >= InspectInterval)
+                // Without a port to probe, the engine is all there is to ask: at its cadence.
+                if ((published is null && profile.Port is not null) || Stopwatch.GetElapsedTime(lastInspect) >= InspectInterval)
                 {
                     lastInspect = Stopwatch.GetTimestamp();
-                    var facts = await engine.InspectAsync(id, profile.Port, cancellationToken).ConfigureAwait(false);
+                    var facts = await engine.InspectAsync(id, profile.Port ?? 0, cancellationToken).ConfigureAwait(false);
                     if (!facts.Running)
                     {
                         var oomKilled = facts.OomKilled || monitor?.SawOomKill == true
@@ -188,9 +267,22 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                     monitor ??= process is not null ? CgroupMonitor.TryStart(facts.Pid) : null;
                     published ??= facts.HostPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
                     health = facts.Health;
+                    if (pattern is not null)
+                    {
+                        var logs = await engine.FullLogsAsync(id, cancellationToken).ConfigureAwait(false);
+                        logMatched = pattern.IsMatch(logs.Merged);
+                    }
                 }
 
-                if (published is not null)
+                if (pattern is not null || profile.ReadyWhenStarted)
+                {
+                    // Ready by the log or by running at all: the port, if any, is only published.
+                    if (logMatched || (pattern is null && lastInspect != 0))
+                    {
+                        return (published, monitor);
+                    }
+                }
+                else if (published is not null)
                 {
                     seen = process?.ListeningSockets() ?? seen;
                     if (await IsReadyAsync(http, published, profile, process is null ? null : seen, health, cancellationToken).ConfigureAwait(false))
@@ -281,7 +373,13 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// <summary>What was waited for, and what the app listens on instead when the host can see it.</summary>
     private static string NotReadyReason(TestProfile profile, IReadOnlyList<ListeningSocket>? sockets)
     {
-        var port = profile.Port.ToString(CultureInfo.InvariantCulture);
+        if (profile.ReadyLogPattern is { } pattern)
+        {
+            return $"no line of its output matched the ready log pattern '{pattern}' (ReadyLogPattern, {DrydockVariables.ReadyLogPattern}). " +
+                "Make the pattern match the line the app prints once ready (see the log below), or raise ContainerTestTimeout for a slow start.";
+        }
+
+        var port = (profile.Port ?? 0).ToString(CultureInfo.InvariantCulture);
         var waited = profile.ReadyPath is { } path
             ? $"waited on port {port} for a 2xx answer to GET {path}"
             : $"waited on port {port} for the app to listen and answer";
@@ -294,10 +392,13 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         return $"{waited}{found}. Make the app listen on port {port} on all interfaces (ASPNETCORE_HTTP_PORTS, ContainerPort) or set ContainerTestPort to the port it uses; for a slow start, raise ContainerTestTimeout.";
     }
 
+    /// <summary>The failure, with the head and tail of the whole log (the cause is usually early), and the whole log written to the results folder.</summary>
     private async Task<ContainerStartException> FailAsync(ContainerEngine engine, string id, string code, string reason, ContainerState state)
     {
-        var logs = await engine.LogsAsync(id, FailureLogLines, CancellationToken.None).ConfigureAwait(false);
-        return new ContainerStartException(code, Options.Image, id, reason, state, logs);
+        var logs = (await engine.FullLogsAsync(id, CancellationToken.None).ConfigureAwait(false)).Merged;
+        var file = LogExcerpt.Write(Options.ResultsDirectory, Options.Image, id, logs);
+        var tested = Options.Origin is { } origin ? $" (Tested: the {origin}.)" : "";
+        return new ContainerStartException(code, Options.Image, id, reason + tested, state, LogExcerpt.Of(logs), file);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -21,16 +21,18 @@ public sealed partial class RunningContainer : IAsyncDisposable
     private readonly LatencyProxy? _proxy;
     private int _disposed;
 
-    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint published, CgroupMonitor? monitor)
+    private readonly IPEndPoint? _endpoint;
+
+    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint? published, CgroupMonitor? monitor)
     {
         (_runtime, Id, Image, Profile, _monitor) = (runtime, id, image, profile, monitor);
-        if (profile.Latency > TimeSpan.Zero)
+        if (profile.Latency > TimeSpan.Zero && published is not null)
         {
             _proxy = LatencyProxy.Start(published, profile.Latency, profile.Jitter);
         }
 
-        Endpoint = _proxy?.Endpoint ?? published;
-        Http = new HttpClient { BaseAddress = new Uri($"http://{Endpoint}/") };
+        _endpoint = _proxy?.Endpoint ?? published;
+        Http = _endpoint is null ? new HttpClient() : new HttpClient { BaseAddress = new Uri($"http://{_endpoint}/") };
     }
 
     /// <summary>The full container id.</summary>
@@ -42,9 +44,11 @@ public sealed partial class RunningContainer : IAsyncDisposable
     public TestProfile Profile { get; }
 
     /// <summary>Where the app answers on the host: the published port, or the latency proxy in front of it.</summary>
-    public IPEndPoint Endpoint { get; }
+    /// <exception cref="InvalidOperationException">DRY5103: the profile has no port (<c>ContainerTestPort</c> none), so none is published.</exception>
+    public IPEndPoint Endpoint => _endpoint ?? throw new InvalidOperationException(
+        $"{ImageTestCodes.InvalidSetting}: the container of '{Image}' was started with no port ({DrydockVariables.Port}=none), so it has no endpoint; set ContainerTestPort to the port the app listens on.");
 
-    /// <summary>A client for <see cref="Endpoint"/> (through the latency proxy when the profile has latency).</summary>
+    /// <summary>A client for <see cref="Endpoint"/> (through the latency proxy when the profile has latency); without a port, one with no base address.</summary>
     public HttpClient Http { get; }
 
     /// <summary>The container's last <paramref name="tail"/> log lines (standard output and error).</summary>
@@ -54,7 +58,7 @@ public sealed partial class RunningContainer : IAsyncDisposable
     /// <summary>Whether it still runs, and if not, its exit code and whether it was OOM-killed.</summary>
     public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
     {
-        var facts = await _runtime.InspectAsync(Id, Profile.Port, cancellationToken).ConfigureAwait(false);
+        var facts = await _runtime.InspectAsync(Id, Profile.Port ?? 0, cancellationToken).ConfigureAwait(false);
         var oomKilled = facts.OomKilled || (!facts.Running && (_monitor?.SawOomKill == true
             || await KernelLog.ReportsOomKillAsync(Id, facts.ExitCode, cancellationToken).ConfigureAwait(false)));
         return new ContainerState(facts.Status, facts.Running, facts.ExitCode, oomKilled);

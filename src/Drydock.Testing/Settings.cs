@@ -17,12 +17,34 @@ internal static class Settings
     public const string ReadOnlyHint = "set true or false.";
     public const string LatencyHint = "set " + Durations.Syntax + ", or 50ms+-10ms for uniform jitter (jitter at most the latency).";
     public const string TimeoutHint = "set a duration greater than 0: " + Durations.Syntax + ".";
-    public const string PortHint = "set the container port the app listens on, 1 to 65535.";
+    public const string PortHint = "set the container port the app listens on, 1 to 65535, or none for an app that listens on none.";
+    public const string ReadyLogPatternHint = "set a .NET regular expression that a line of the app's output matches once it is ready, such as 'Application started'.";
+    public const string TmpfsHint = "set true (a writable tmpfs at /tmp) or false (strict: nothing writable).";
     public const string ReadyPathHint = "set an absolute HTTP path such as /health.";
     public const string RuntimeHint = "set docker or podman, or leave it empty to detect (docker if an engine answers, else podman, as the SDK does).";
 
-    public static ImageOptions Read(Func<string, string?> variable)
+    /// <summary>
+    /// The options from <paramref name="variable"/>; with no <c>DRYDOCK_IMAGE</c>, from the last publish's
+    /// <c>obj/drydock-image.json</c> above <paramref name="baseDirectory"/> (its image, runtime and profile;
+    /// variables that are set still win), else DRY5104 with the publish command.
+    /// </summary>
+    public static ImageOptions Read(Func<string, string?> variable, string? baseDirectory = null)
     {
+        string? origin = null;
+        if (variable(DrydockVariables.Image) is not { Length: > 0 } && baseDirectory is not null)
+        {
+            var (published, path) = LastPublish.Find(baseDirectory) ?? throw LastPublish.NotFound(baseDirectory);
+            origin = LastPublish.Describe(published, path);
+            var own = variable;
+            var recorded = new Dictionary<string, string>(published.Profile, StringComparer.Ordinal)
+            {
+                [DrydockVariables.Image] = published.Image,
+                [DrydockVariables.ImageDigest] = published.ImageDigest,
+                [DrydockVariables.Runtime] = published.Runtime,
+            };
+            variable = name => own(name) is { Length: > 0 } value ? value : recorded.GetValueOrDefault(name);
+        }
+
         string? Get(string name) => variable(name) is { Length: > 0 } value ? value.Trim() : null;
 
         var image = Get(DrydockVariables.Image) ?? throw new InvalidOperationException(
@@ -76,7 +98,8 @@ internal static class Settings
         {
             profile = profile with
             {
-                Port = int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 65535
+                Port = port.Equals("none", StringComparison.OrdinalIgnoreCase) ? null
+                    : int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 65535
                     ? value
                     : throw Invalid(DrydockVariables.Port, port, PortHint),
             };
@@ -85,6 +108,16 @@ internal static class Settings
         if (Get(DrydockVariables.ReadyPath) is { } readyPath)
         {
             profile = profile with { ReadyPath = readyPath.StartsWith('/') ? readyPath : throw Invalid(DrydockVariables.ReadyPath, readyPath, ReadyPathHint) };
+        }
+
+        if (Get(DrydockVariables.ReadyLogPattern) is { } pattern)
+        {
+            profile = profile with { ReadyLogPattern = IsPattern(pattern) ? pattern : throw Invalid(DrydockVariables.ReadyLogPattern, pattern, ReadyLogPatternHint) };
+        }
+
+        if (Get(DrydockVariables.Tmpfs) is { } tmpfs)
+        {
+            profile = profile with { Tmpfs = bool.TryParse(tmpfs, out var value) ? value : throw Invalid(DrydockVariables.Tmpfs, tmpfs, TmpfsHint) };
         }
 
         var runtime = Get(DrydockVariables.Runtime)?.ToLowerInvariant();
@@ -99,12 +132,28 @@ internal static class Settings
             ImageDigest = Get(DrydockVariables.ImageDigest),
             Runtime = runtime,
             RunId = Get(DrydockVariables.RunId) ?? ImageOptions.ProcessRunId,
+            ResultsDirectory = Get(DrydockVariables.ResultsDirectory),
+            Origin = origin,
             Profile = profile,
         };
     }
 
     public static InvalidOperationException Invalid(string name, object? value, string hint) =>
         new($"{ImageTestCodes.InvalidSetting}: {name} is '{value}'; {hint}");
+
+    /// <summary>Whether <paramref name="pattern"/> is a .NET regular expression.</summary>
+    public static bool IsPattern(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return pattern.Length > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     /// <summary><c>50ms</c> or <c>50ms+-10ms</c> (also <c>50ms±10ms</c>); null when malformed.</summary>
     public static (TimeSpan Latency, TimeSpan Jitter)? ParseLatency(string text)

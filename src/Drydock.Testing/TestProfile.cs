@@ -15,8 +15,16 @@ public sealed record TestProfile
     /// <summary>Maximum number of processes/threads (<c>--pids-limit</c>); null leaves the runtime's default.</summary>
     public int? PidsLimit { get; init; }
 
-    /// <summary>Read-only root file system, with a writable tmpfs at <c>/tmp</c>.</summary>
+    /// <summary>Read-only root file system, with a writable tmpfs at <c>/tmp</c> unless <see cref="Tmpfs"/> is false.</summary>
     public bool ReadOnly { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="ReadOnly"/>: a writable tmpfs at <c>/tmp</c> (the default). False is strict: nothing is
+    /// writable (podman's own tmpfs mounts are turned off too, <c>--read-only-tmpfs=false</c>), as in a pod whose
+    /// <c>readOnlyRootFilesystem</c> has no <c>emptyDir</c>; it catches an app that writes to <c>/tmp</c>
+    /// (ASP.NET Core data protection keys, the runtime's diagnostics IPC socket).
+    /// </summary>
+    public bool Tmpfs { get; init; } = true;
 
     /// <summary>Delay added to data in each direction by a TCP proxy in front of the container.</summary>
     public TimeSpan Latency { get; init; }
@@ -27,11 +35,26 @@ public sealed record TestProfile
     /// <summary>The bound on readiness: within it the app must listen on <see cref="Port"/> and answer (see <see cref="ImageUnderTest.StartAsync"/>).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The container port the app listens on (the chiseled ASP.NET images use 8080).</summary>
-    public int Port { get; init; } = 8080;
+    /// <summary>
+    /// The container port the app listens on (the chiseled ASP.NET images use 8080), published on loopback;
+    /// null for an app that listens on none (<c>DRYDOCK_TEST_PORT=none</c>: a console app, a job, a worker),
+    /// which <see cref="ImageUnderTest.RunToExitAsync"/> runs, and <see cref="ImageUnderTest.StartAsync"/>
+    /// starts only with <see cref="ReadyLogPattern"/> or <see cref="ReadyWhenStarted"/>.
+    /// </summary>
+    public int? Port { get; init; } = 8080;
 
     /// <summary>When set, readiness needs a 2xx answer to <c>GET</c> this path (without it, any HTTP answer, or for a non-HTTP app its listening socket).</summary>
     public string? ReadyPath { get; init; }
+
+    /// <summary>
+    /// When set, the app is ready once a line of its output (stdout or stderr) matches this regular expression
+    /// (.NET syntax, e.g. <c>Application started</c> or <c>Listening on port \d+</c>), whatever it listens on.
+    /// Wins over the port and <see cref="ReadyPath"/>.
+    /// </summary>
+    public string? ReadyLogPattern { get; init; }
+
+    /// <summary>Ready as soon as the container runs: for a worker that listens on no port and logs nothing to wait for.</summary>
+    public bool ReadyWhenStarted { get; init; }
 
     /// <summary>Memory as bytes: what the engine is given (<c>--memory</c>), so docker and podman read no unit differently.</summary>
     public long MemoryBytes => Drydock.Values.Sizes.Parse(Memory) ?? throw Settings.Invalid(nameof(Memory), Memory, Settings.MemoryHint);
@@ -44,8 +67,9 @@ public sealed record TestProfile
         Check(PidsLimit is null or > 0, nameof(PidsLimit), PidsLimit, Settings.PidsHint);
         Check(Latency >= TimeSpan.Zero && Jitter >= TimeSpan.Zero && Jitter <= Latency, nameof(Latency), $"{Latency}±{Jitter}", Settings.LatencyHint);
         Check(Timeout > TimeSpan.Zero, nameof(Timeout), Timeout, Settings.TimeoutHint);
-        Check(Port is > 0 and <= 65535, nameof(Port), Port, Settings.PortHint);
+        Check(Port is null or (> 0 and <= 65535), nameof(Port), Port, Settings.PortHint);
         Check(ReadyPath is null || ReadyPath.StartsWith('/'), nameof(ReadyPath), ReadyPath, Settings.ReadyPathHint);
+        Check(ReadyLogPattern is null || Settings.IsPattern(ReadyLogPattern), nameof(ReadyLogPattern), ReadyLogPattern, Settings.ReadyLogPatternHint);
     }
 
     private static void Check(bool valid, string name, object? value, string hint)

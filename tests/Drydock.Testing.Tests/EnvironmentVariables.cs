@@ -40,6 +40,18 @@ public sealed class EnvironmentVariables
         Assert.Equal(1L << 30, options.Profile.MemoryBytes);
     }
 
+    [Fact]
+    public void Read_PortNoneLogPatternTmpfsAndResults_SetTheProfile()
+    {
+        var options = Read(("DRYDOCK_IMAGE", "app"), ("DRYDOCK_TEST_PORT", "none"), ("DRYDOCK_TEST_READY_LOG_PATTERN", "^Worker running"),
+            ("DRYDOCK_TEST_TMPFS", "false"), ("DRYDOCK_RESULTS_DIRECTORY", "/tmp/results/app"));
+
+        Assert.Null(options.Profile.Port);
+        Assert.Equal("^Worker running", options.Profile.ReadyLogPattern);
+        Assert.False(options.Profile.Tmpfs);
+        Assert.Equal("/tmp/results/app", options.ResultsDirectory);
+    }
+
     [Theory]
     [InlineData("DRYDOCK_TEST_CPUS", "one")]
     [InlineData("DRYDOCK_TEST_CPUS", "0")]
@@ -51,6 +63,8 @@ public sealed class EnvironmentVariables
     [InlineData("DRYDOCK_TEST_TIMEOUT", "0")]
     [InlineData("DRYDOCK_TEST_PORT", "70000")]
     [InlineData("DRYDOCK_TEST_READY_PATH", "health")]
+    [InlineData("DRYDOCK_TEST_READY_LOG_PATTERN", "Worker (running")]
+    [InlineData("DRYDOCK_TEST_TMPFS", "no")]
     [InlineData("DRYDOCK_RUNTIME", "containerd")]
     public void Read_BadValue_NamesTheVariable(string name, string value)
     {

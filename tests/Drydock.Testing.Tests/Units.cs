@@ -46,3 +46,38 @@ public sealed class Units
     [InlineData("99999999999g")]
     public void Sizes_Parse_RejectsMalformed(string text) => Assert.Null(Sizes.Parse(text));
 }
+
+/// <summary>What a failure keeps of a long log: the head, where the cause usually is, and the tail.</summary>
+public sealed class LogExcerpts
+{
+    [Fact]
+    public void Of_ShortLog_KeptWhole()
+    {
+        var log = string.Concat(Enumerable.Range(1, 60).Select(line => $"line {line}\n"));
+
+        Assert.Equal(log, LogExcerpt.Of(log));
+    }
+
+    [Fact]
+    public void Of_LongLog_FirstTwentyMarkerLastForty()
+    {
+        var log = string.Concat(Enumerable.Range(1, 100).Select(line => $"line {line}\n"));
+
+        var lines = LogExcerpt.Of(log).TrimEnd('\n').Split('\n');
+
+        Assert.Equal(61, lines.Length);
+        Assert.Equal("line 1", lines[0]);
+        Assert.Equal("line 20", lines[19]);
+        Assert.Equal("… 40 lines …", lines[20]);
+        Assert.Equal("line 61", lines[21]);
+        Assert.Equal("line 100", lines[^1]);
+    }
+
+    [Theory]
+    [InlineData("localhost:5000/shop/api:sha-1", "api")]
+    [InlineData("drydock-testing/testapp:abc", "testapp")]
+    [InlineData("shop/api@sha256:0123", "api")]
+    [InlineData("sha256:0123456789abcdef0123", "image-0123456789ab")]
+    public void FileName_ImageName(string image, string expected) =>
+        Assert.Equal(expected, LogExcerpt.FileName(image));
+}

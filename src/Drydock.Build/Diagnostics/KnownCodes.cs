@@ -88,6 +88,7 @@ public static class KnownCodes
     public const string InvalidTestSetting = Drydock.Runtime.ImageTestCodes.InvalidSetting;
     public const string NoImageToTest = Drydock.Runtime.ImageTestCodes.NoImage;
     public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
+    public const string ContainerRunTimedOut = Drydock.Runtime.ImageTestCodes.RunTimedOut;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";

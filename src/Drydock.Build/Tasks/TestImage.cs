@@ -49,6 +49,15 @@ public sealed class TestImage : DrydockTask
 
     public bool UseCache { get; set; } = true;
 
+    /// <summary>The app project (full path): named in each test project's <c>obj/drydock-image.json</c>, for runs from an IDE.</summary>
+    public string? AppProject { get; set; }
+
+    /// <summary>The git commit the image was built from.</summary>
+    public string? Revision { get; set; }
+
+    /// <summary>The publish's <c>drydock.json</c>.</summary>
+    public string? ReportPath { get; set; }
+
     /// <summary><c>DrydockTestRunTimeout</c>: minutes, or <c>90s</c> / <c>30m</c>.</summary>
     public string? Timeout { get; set; }
 
@@ -103,8 +112,10 @@ public sealed class TestImage : DrydockTask
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
+            var published = new PublishedImage(ImageId, ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile);
             foreach (var project in Projects)
             {
+                PublishedImageFile.Write(project.GetMetadata("FullPath"), published, log);
                 results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token));
             }
         }

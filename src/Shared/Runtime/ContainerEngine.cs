@@ -16,6 +16,9 @@ namespace Drydock.Runtime;
 /// <param name="Health">The image's own health check, when it has one: <c>starting</c>, <c>healthy</c>, <c>unhealthy</c>.</param>
 internal sealed record ContainerFacts(string Status, bool Running, int ExitCode, bool OomKilled, int Pid, int? HostPort, string? Health);
 
+/// <summary>A container's whole log: standard output, standard error, and both merged in the order written; each line ends with <c>\n</c>.</summary>
+internal sealed record ContainerLogs(string StandardOutput, string StandardError, string Merged);
+
 /// <summary>An engine command failed. The message names the command and the engine's first error line.</summary>
 internal sealed class ContainerEngineException(string message) : InvalidOperationException(message);
 
@@ -95,10 +98,10 @@ internal sealed class ContainerEngine
         return inspect.Succeeded && ids.Count == names.Count ? ids : null;
     }
 
-    /// <summary><c>run -d</c>; returns the full container id.</summary>
-    public async Task<string> RunAsync(IReadOnlyList<string> arguments, string image, CancellationToken cancellationToken)
+    /// <summary><c>run -d</c>; <paramref name="command"/>, when given, goes after the image (the entrypoint's arguments). Returns the full container id.</summary>
+    public async Task<string> RunAsync(IReadOnlyList<string> arguments, string image, CancellationToken cancellationToken, IReadOnlyList<string>? command = null)
     {
-        var result = await CheckedAsync(["run", "-d", .. arguments, image], LongTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await CheckedAsync(["run", "-d", .. arguments, image, .. command ?? []], LongTimeout, cancellationToken).ConfigureAwait(false);
         return Lines(result.StandardOutput).LastOrDefault() is { Length: > 0 } id
             ? id
             : throw Failure($"'{Command} run' of image '{image}' printed no container id");
@@ -138,6 +141,47 @@ internal sealed class ContainerEngine
     {
         var result = await RunAsync(["logs", "--tail", tail.ToString(CultureInfo.InvariantCulture), id], ShortTimeout, cancellationToken).ConfigureAwait(false);
         return result.StandardOutput + result.StandardError;
+    }
+
+    /// <summary>
+    /// The whole log, standard output and error apart, and both in the order they were written: the CLI
+    /// prints the container's stdout to its stdout and stderr to its stderr, and <c>--timestamps</c>
+    /// (RFC 3339 with nanoseconds, on both engines) lets the two be merged back into one sequence.
+    /// </summary>
+    public async Task<ContainerLogs> FullLogsAsync(string id, CancellationToken cancellationToken)
+    {
+        // Unchecked, as LogsAsync: a failure message must not lose its cause to a log the engine cannot read.
+        var result = await RunAsync(["logs", "--timestamps", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        var output = Stamped(result.StandardOutput);
+        var error = Stamped(result.StandardError);
+        // Stable: a line of stdout and one of stderr with the same stamp keep stdout first.
+        var merged = output.Concat(error).OrderBy(line => line.At).Select(line => line.Text);
+        return new ContainerLogs(Join(output.Select(line => line.Text)), Join(error.Select(line => line.Text)), Join(merged));
+
+        static string Join(IEnumerable<string> lines) => string.Concat(lines.Select(line => line + "\n"));
+    }
+
+    /// <summary><c>2026-11-29T09:52:26.123456789Z text</c> per line; a line without a stamp (a wrapped one) takes the one before.</summary>
+    private static List<(DateTimeOffset At, string Text)> Stamped(string text)
+    {
+        var lines = new List<(DateTimeOffset, string)>();
+        var last = DateTimeOffset.MinValue;
+        foreach (var line in text.Split('\n'))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            var stamp = space > 0 ? line[..space] : line;
+            if (DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                last = at;
+                lines.Add((at, space > 0 ? line[(space + 1)..] : ""));
+            }
+            else if (line.Length > 0)
+            {
+                lines.Add((last, line));
+            }
+        }
+
+        return lines;
     }
 
     /// <summary><c>stats --no-stream --format json</c>; empty when the engine has none (a stopped container, rootless cgroup v1).</summary>

@@ -29,10 +29,12 @@ internal static class DrydockVariables
     public const string Timeout = "DRYDOCK_TEST_TIMEOUT";
     public const string Port = "DRYDOCK_TEST_PORT";
     public const string ReadyPath = "DRYDOCK_TEST_READY_PATH";
+    public const string ReadyLogPattern = "DRYDOCK_TEST_READY_LOG_PATTERN";
+    public const string Tmpfs = "DRYDOCK_TEST_TMPFS";
 
-    /// <summary>The test profile's variables, one per <c>ContainerTest*</c> property (the targets name their items after them).</summary>
+    /// <summary>The test profile's variables, one per <c>ContainerTest*</c> or <c>DrydockTest*</c> profile property (the targets name their items after them).</summary>
     public static readonly IReadOnlySet<string> Profile = new HashSet<string>(StringComparer.Ordinal)
     {
-        Cpus, Memory, PidsLimit, ReadOnly, Latency, Timeout, Port, ReadyPath,
+        Cpus, Memory, PidsLimit, ReadOnly, Latency, Timeout, Port, ReadyPath, ReadyLogPattern, Tmpfs,
     };
 }

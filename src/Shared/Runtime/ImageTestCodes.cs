@@ -20,4 +20,7 @@ internal static class ImageTestCodes
 
     /// <summary>No container engine answers, or it could not create or inspect the container.</summary>
     public const string RuntimeFailed = "DRY5105";
+
+    /// <summary>A console app or job run with RunToExitAsync outlived its timeout; it was killed and removed.</summary>
+    public const string RunTimedOut = "DRY5106";
 }

@@ -1,6 +1,35 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-// TESTAPP_MODE picks a failure to act out, so one image serves every scenario.
+// The shapes of dotnet-docker's samples, picked by the first argument or TESTAPP_MODE, so one image serves every scenario.
+switch (args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("TESTAPP_MODE"))
+{
+    case "dotnetapp":
+        // A console app: prints, says something on stderr, exits with the code asked for (0 by default).
+        Console.WriteLine($"Hello, {(args.Length > 1 ? args[1] : ".NET")}!");
+        Console.WriteLine($"Cores: {Environment.ProcessorCount}");
+        Console.Error.WriteLine("dotnetapp: a line on stderr");
+        Console.WriteLine("dotnetapp: done");
+        return args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    case "globalapp":
+        // As globalapp on a base without ICU: the cause first, then a long stack (here 80 frames deep).
+        Console.Error.WriteLine("Process terminated. Couldn't find a valid ICU package installed on the system. Please install libicu using your package manager and try again.");
+        Deep(80);
+        return 0;
+    case "worker":
+        // A worker: listens on nothing, logs once its first round of work is done.
+        Console.WriteLine("worker: starting");
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        for (var round = 0; round < 600; round++)
+        {
+            Console.WriteLine($"Worker running at: {DateTimeOffset.UtcNow:O}");
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+        }
+
+        return 0;
+}
+
+// TESTAPP_MODE picks a failure to act out.
 switch (Environment.GetEnvironmentVariable("TESTAPP_MODE"))
 {
     case "crash":
@@ -53,3 +82,16 @@ app.MapGet("/alloc", (int mb) =>
 });
 app.Run();
 return 0;
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static void Deep(int depth)
+{
+    if (depth == 0)
+    {
+        throw new TypeInitializationException("System.Globalization.CultureInfo", null);
+    }
+
+    Deep(depth - 1);
+    // Not a tail call: every level keeps its frame, as a real deep stack does.
+    Console.Out.Flush();
+}

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Drydock.Runtime;
+
+/// <summary>
+/// The image a publish last tested a test project against, left in that test project's
+/// <c>obj/drydock-image.json</c> (linked source: Drydock.Build writes it before each test run, Drydock.Testing
+/// reads it when no <c>DRYDOCK_IMAGE</c> is set, as in Test Explorer or a bare <c>dotnet test</c>). obj/
+/// because it is the project's own, never committed, and found from the test assembly by walking up.
+/// </summary>
+/// <param name="Image">The image id (config digest) the publish tested: exactly those bytes.</param>
+/// <param name="ImageDigest">The manifest digest, for messages.</param>
+/// <param name="Runtime"><c>docker</c> or <c>podman</c>: where the image was loaded.</param>
+/// <param name="Revision">The git commit the image was built from (full hash), or empty.</param>
+/// <param name="App">The app project's full path.</param>
+/// <param name="Configuration">The publish's configuration (<c>Release</c>).</param>
+/// <param name="Report">The publish's <c>drydock.json</c>.</param>
+/// <param name="Profile">The resolved profile, as the <c>DRYDOCK_TEST_*</c> variables the publish set.</param>
+internal sealed record PublishedImage(
+    string Image, string ImageDigest, string Runtime, string Revision, string App, string Configuration, string Report, IReadOnlyDictionary<string, string> Profile)
+{
+    /// <summary>The file's name, in the test project's <c>obj/</c>.</summary>
+    public const string FileName = "drydock-image.json";
+
+    /// <summary>The command that publishes the app again, and so tests it and rewrites this file.</summary>
+    public string PublishCommand => PublishCommandFor(App, Configuration);
+
+    public static string PublishCommandFor(string app, string configuration) =>
+        $"dotnet publish {(app.Contains(' ', StringComparison.Ordinal) ? $"\"{app}\"" : app)} -c {configuration}";
+
+    /// <summary>The file's text: UTF-8 JSON, keys in a fixed order, so an unchanged publish writes the same bytes.</summary>
+    public string ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("image", Image);
+            writer.WriteString("imageDigest", ImageDigest);
+            writer.WriteString("runtime", Runtime);
+            writer.WriteString("revision", Revision);
+            writer.WriteString("app", App);
+            writer.WriteString("configuration", Configuration);
+            writer.WriteString("report", Report);
+            writer.WriteStartObject("profile");
+            foreach (var (name, value) in Profile.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>The file at <paramref name="path"/>; null when it is missing or not this format (a file of another version is ignored, not trusted).</summary>
+    public static PublishedImage? Read(string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            string Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+            var profile = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("profile", out var variables) && variables.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var variable in variables.EnumerateObject().Where(variable => variable.Value.ValueKind == JsonValueKind.String))
+                {
+                    profile[variable.Name] = variable.Value.GetString()!;
+                }
+            }
+
+            var image = new PublishedImage(Text("image"), Text("imageDigest"), Text("runtime"), Text("revision"), Text("app"), Text("configuration"), Text("report"), profile);
+            return image.Image.Length > 0 && image.App.Length > 0 ? image : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+}
