@@ -119,17 +119,7 @@ public static class LayerSplitter
                 blobs.Add(new LayoutBlob(descriptors[i], () => new BoundedReadStream(content, 0, content.Length, ownsInner: false)));
             }
 
-            var index = OciJson.Serialize(new JsonObject
-            {
-                ["schemaVersion"] = 2,
-                ["mediaType"] = OciMediaTypes.ImageIndex,
-                ["manifests"] = new JsonArray(new JsonObject
-                {
-                    ["mediaType"] = manifestDescriptor.MediaType,
-                    ["digest"] = manifestDescriptor.Digest.ToString(),
-                    ["size"] = manifestDescriptor.Size,
-                }),
-            });
+            var index = IndexOf(manifestDescriptor);
             ImageLayoutWriter.WriteLayout(intermediateArchive, blobs, index, 0, cancellationToken);
             return OciArchive.Open(intermediateArchive);
         }
@@ -145,6 +135,19 @@ public static class LayerSplitter
     /// <see cref="LayerRewriter"/>, which reads layers from an archive: a small one holding just this
     /// layer is written for it (not the base layers).
     /// </summary>
+    /// <summary>The index.json of a layout holding one image, for the intermediate archives here.</summary>
+    private static byte[] IndexOf(Descriptor manifest) => OciJson.Serialize(new JsonObject
+    {
+        ["schemaVersion"] = 2,
+        ["mediaType"] = OciMediaTypes.ImageIndex,
+        ["manifests"] = new JsonArray(new JsonObject
+        {
+            ["mediaType"] = manifest.MediaType,
+            ["digest"] = manifest.Digest.ToString(),
+            ["size"] = manifest.Size,
+        }),
+    });
+
     private static RewrittenLayer RewriteDependencies(LayerOutput layer, Descriptor descriptor, string scratchArchive, CancellationToken cancellationToken)
     {
         var config = OciJson.Serialize(new JsonObject
@@ -164,17 +167,7 @@ public static class LayerSplitter
         blobs.Add(new LayoutBlob(configDescriptor, () => new MemoryStream(config, writable: false)));
         blobs.Add(new LayoutBlob(manifestDescriptor, () => new MemoryStream(manifest, writable: false)));
         blobs.Add(new LayoutBlob(descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Content.Length, ownsInner: false)));
-        var index = OciJson.Serialize(new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = OciMediaTypes.ImageIndex,
-            ["manifests"] = new JsonArray(new JsonObject
-            {
-                ["mediaType"] = manifestDescriptor.MediaType,
-                ["digest"] = manifestDescriptor.Digest.ToString(),
-                ["size"] = manifestDescriptor.Size,
-            }),
-        });
+        var index = IndexOf(manifestDescriptor);
         ImageLayoutWriter.WriteLayout(scratchArchive, blobs, index, 0, cancellationToken);
         try
         {
