@@ -3,8 +3,11 @@
 # pushes them to the loopback registry under the names the SDK computes, with mcr.microsoft.com
 # replaced by $DRYDOCK_TEST_REGISTRY:
 #   dotnet/runtime-deps, dotnet/runtime, dotnet/aspnet  :  <major.minor>-noble-chiseled[-extra]
-# Like the real ones: no shell, no package manager, user app (uid 1654), the same environment
-# variables; "-extra" adds ICU and tzdata. Idempotent: images already in the registry are kept.
+# Like the real ones (dotnet/dotnet-docker's src/{runtime-deps,runtime,aspnet}/<channel>/noble-chiseled*
+# Dockerfiles): no shell, no package manager, user and group app (1654), "/" 0755, the same environment
+# variables, /usr/share/dotnet with /usr/bin/dotnet linked to it, runtime's ENTRYPOINT/CMD; "-extra"
+# adds ICU and tzdata. tests/Drydock.Sdk.Tests/BaseImagesLikeMicrosofts.cs checks each image against
+# that list. Idempotent: images already in the registry are kept.
 #   --check-only   exit 1 if any image is missing, build nothing
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -74,7 +77,8 @@ make_rootfs() { # flavour family dir
     mkdir -p "$dst/shared/Microsoft.NETCore.App"
     cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dst/"
     cp -a "$runtime_dir" "$dst/shared/Microsoft.NETCore.App/"
-    ln -s ../share/dotnet/dotnet "$root/usr/bin/dotnet"
+    # As dotnet-docker's runtime Dockerfile: an absolute link, /usr/bin/dotnet -> /usr/share/dotnet/dotnet.
+    ln -s /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
   fi
   if [ "$flavour" = aspnet ]; then
     mkdir -p "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App"
@@ -102,7 +106,9 @@ build_image() { # flavour family
                  --change "ENV DOTNET_RUNNING_IN_CONTAINER=true"
                  --change "USER 1654")
   [ "$family" != noble-chiseled-extra ] && changes+=(--change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true")
-  [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version")
+  # runtime (and aspnet, built on it) start `dotnet --info` by default, as Microsoft's do.
+  [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version"
+                                              --change 'ENTRYPOINT ["/usr/bin/dotnet"]' --change 'CMD ["--info"]')
   [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version")
   tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
     | podman import --quiet "${changes[@]}" - "$ref" >/dev/null
@@ -113,3 +119,148 @@ build_image() { # flavour family
 
 for f in "${flavours[@]}"; do for fam in "${families[@]}"; do build_image "$f" "$fam"; done; done
 mkdir -p "$(dirname "$stamp_file")" && echo "$stamp" > "$stamp_file"
+
+# ---------------------------------------------------------------------------------------------------
+# linux-arm64: the same images for arm64, and multi-platform indexes of both.
+#   $DRYDOCK_TEST_REGISTRY/dotnet/<flavour>:<tag>-arm64         the arm64 image alone
+#   $DRYDOCK_TEST_REGISTRY/multiarch/dotnet/<flavour>:<tag>      an OCI index: linux/amd64 (the image
+#                                                                above, copied) + linux/arm64
+# -p:DrydockBaseRegistry=$DRYDOCK_TEST_REGISTRY/multiarch makes the SDK pick its bases there, for
+# ContainerRuntimeIdentifiers="linux-x64;linux-arm64". The x64 tags stay single-platform images.
+# Built from NuGet's arm64 runtime packs (Microsoft.NETCore.App.Runtime.linux-arm64,
+# Microsoft.AspNetCore.App.Runtime.linux-arm64, of the host's runtime versions) and Debian's arm64
+# packages (apt-get download PKG:arm64); no package holds an arm64 `dotnet` executable, so
+# eng/base-images/muxer.c (30 lines over hostfxr) is cross-compiled for it. Same user, environment
+# and labels as the x64 images. Skipped, with a note, where arm64 packages cannot be had.
+# ---------------------------------------------------------------------------------------------------
+arm64_stamp_file="$DRYDOCK_ROOT/artifacts/registry/base-images-arm64.stamp"
+arm64_stamp="$(sha256sum "${BASH_SOURCE[0]}" "$(dirname "${BASH_SOURCE[0]}")/base-images/muxer.c" | cut -d' ' -f1 | tr '\n' ' ')$runtime_version $aspnet_version"
+
+arm64_prerequisites() {
+  [ "$(id -u)" = 0 ] || { echo "eng/base-images: not root; arm64 base images skipped" >&2; return 1; }
+  dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64 && apt-get update -qq; }
+  command -v aarch64-linux-gnu-gcc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc-aarch64-linux-gnu libc6-dev-arm64-cross >/dev/null
+}
+
+# The arm64 runtime packs, restored by NuGet's own client into a folder of ours.
+arm64_runtime_packs() { # dir
+  local dir=$1
+  mkdir -p "$dir"
+  cat > "$dir/packs.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net$channel</TargetFramework></PropertyGroup>
+  <ItemGroup>
+    <PackageDownload Include="Microsoft.NETCore.App.Runtime.linux-arm64" Version="[$runtime_version]" />
+    <PackageDownload Include="Microsoft.AspNetCore.App.Runtime.linux-arm64" Version="[$aspnet_version]" />
+  </ItemGroup>
+</Project>
+XML
+  dotnet restore "$dir/packs.csproj" --packages "$dir/packages" -nologo -v:q >/dev/null
+}
+
+# Debian's arm64 libraries the runtime needs (the same set ldd finds on x64), unpacked into a root.
+arm64_debs() { # root family
+  local root=$1 family=$2 work; work="$(mktemp -d)"
+  chown _apt "$work" 2>/dev/null || true # apt-get download fetches as _apt
+  local packages=(libc6 libgcc-s1 libstdc++6 libssl3 zlib1g)
+  [ "$family" = noble-chiseled-extra ] && packages+=(libicu72)
+  (cd "$work" && apt-get download -qq "${packages[@]/%/:arm64}" >/dev/null)
+  local deb
+  for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/x"; done
+  mkdir -p "$root/usr/lib/aarch64-linux-gnu" "$root/usr/lib"
+  # Debian 12's packages still place some libraries (libc6, libgcc-s1) under /lib: the image's /lib is /usr/lib.
+  local d
+  for d in "$work"/x/lib/aarch64-linux-gnu "$work"/x/usr/lib/aarch64-linux-gnu; do
+    [ -d "$d" ] && cp -a "$d"/. "$root/usr/lib/aarch64-linux-gnu/"
+  done
+  cp -a "$work"/x/usr/lib/ld-linux-aarch64.so.1 "$root/usr/lib/" 2>/dev/null || cp -aL "$work"/x/lib/ld-linux-aarch64.so.1 "$root/usr/lib/"
+  # What a chiseled image does not carry: gconv, audit, pkg docs.
+  rm -rf "$root/usr/lib/aarch64-linux-gnu/gconv" "$root/usr/lib/aarch64-linux-gnu/audit"
+  rm -rf "$work"
+}
+
+build_arm64_image() { # flavour family packs
+  local flavour=$1 family=$2 packs=$3 tag="$channel-$2"
+  local ref="$DRYDOCK_TEST_REGISTRY/dotnet/$flavour:$tag-arm64"
+  echo "eng/base-images: building $ref"
+  local root; root="$(mktemp -d)"
+  chmod 0755 "$root"
+  mkdir -p "$root"/usr/{bin,lib,share} "$root"/etc/ssl/certs "$root"/tmp "$root"/home/app
+  ln -s usr/bin "$root/bin"; ln -s usr/lib "$root/lib"
+  chmod 1777 "$root/tmp"
+  chown 1654:1654 "$root/home/app"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654:app:/home/app:/sbin/nologin\n' > "$root/etc/passwd"
+  printf 'root:x:0:\napp:x:1654:\n' > "$root/etc/group"
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+  [ "$family" = noble-chiseled-extra ] && [ -d /usr/share/zoneinfo ] && cp -a /usr/share/zoneinfo "$root/usr/share/"
+  arm64_debs "$root" "$family"
+  if [ "$flavour" != runtime-deps ]; then
+    local dst="$root/usr/share/dotnet" pack="$packs/packages/microsoft.netcore.app.runtime.linux-arm64/$runtime_version/runtimes/linux-arm64"
+    mkdir -p "$dst/shared/Microsoft.NETCore.App/$runtime_version" "$dst/host/fxr/$runtime_version"
+    cp -a "$pack"/lib/net*/. "$pack"/native/. "$dst/shared/Microsoft.NETCore.App/$runtime_version/"
+    mv "$dst/shared/Microsoft.NETCore.App/$runtime_version/libhostfxr.so" "$dst/host/fxr/$runtime_version/"
+    cp "$dotnet_root/shared/Microsoft.NETCore.App/$runtime_version/Microsoft.NETCore.App.deps.json" "$dst/shared/Microsoft.NETCore.App/$runtime_version/" 2>/dev/null || true
+    sed -i 's/linux-x64/linux-arm64/g' "$dst/shared/Microsoft.NETCore.App/$runtime_version/Microsoft.NETCore.App.deps.json" 2>/dev/null || true
+    aarch64-linux-gnu-gcc -O2 -o "$dst/dotnet" "$(dirname "${BASH_SOURCE[0]}")/base-images/muxer.c" -ldl
+    ln -s ../share/dotnet/dotnet "$root/usr/bin/dotnet"
+  fi
+  if [ "$flavour" = aspnet ]; then
+    local aspnet="$packs/packages/microsoft.aspnetcore.app.runtime.linux-arm64/$aspnet_version/runtimes/linux-arm64"
+    mkdir -p "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/$aspnet_version"
+    cp -a "$aspnet"/lib/net*/. "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/$aspnet_version/"
+    cp "$aspnet_dir"/Microsoft.AspNetCore.App.{deps,runtimeconfig}.json "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/$aspnet_version/" 2>/dev/null || true
+    sed -i 's/linux-x64/linux-arm64/g' "$root/usr/share/dotnet/shared/Microsoft.AspNetCore.App/$aspnet_version/Microsoft.AspNetCore.App.deps.json" 2>/dev/null || true
+  fi
+  [ ! -e "$root/bin/sh" ] || { echo "eng/base-images: $ref would contain a shell" >&2; exit 1; }
+  local changes=(--change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+                 --change "ENV APP_UID=1654" --change "ENV ASPNETCORE_HTTP_PORTS=8080"
+                 --change "ENV DOTNET_RUNNING_IN_CONTAINER=true"
+                 --change "USER 1654")
+  [ "$family" != noble-chiseled-extra ] && changes+=(--change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true")
+  [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version")
+  [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version")
+  tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
+    | podman import --quiet --arch arm64 --os linux "${changes[@]}" - "$ref" >/dev/null
+  rm -rf "$root"
+  podman push --quiet --tls-verify=false "$ref" >/dev/null
+  podman rmi --force "$ref" >/dev/null 2>&1 || true
+
+  # The index: both platforms under the x64 image's name, in the multiarch/ namespace.
+  local list="$DRYDOCK_TEST_REGISTRY/multiarch/dotnet/$flavour:$tag"
+  podman manifest rm "$list" >/dev/null 2>&1 || true
+  podman manifest create "$list" >/dev/null
+  podman manifest add --tls-verify=false "$list" "docker://$DRYDOCK_TEST_REGISTRY/dotnet/$flavour:$tag" >/dev/null
+  podman manifest add --tls-verify=false "$list" "docker://$ref" >/dev/null
+  podman manifest push --quiet --all --format oci --tls-verify=false "$list" "docker://$list" >/dev/null
+  podman manifest rm "$list" >/dev/null 2>&1 || true
+}
+
+# Runs arm64 images on this x64 machine: qemu-user-static, registered with binfmt_misc (flag F, so
+# it also works inside containers). Where that cannot be done (no root, no binfmt_misc), arm64
+# images are built and pushed but not run.
+arm64_emulation() {
+  [ "$(uname -m)" = aarch64 ] && return 0
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && return 0
+  [ "$(id -u)" = 0 ] || { echo "eng/base-images: not root; arm64 emulation not registered" >&2; return 0; }
+  [ -e /usr/lib/binfmt.d/qemu-aarch64.conf ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-user-static >/dev/null || return 0
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2>/dev/null \
+    || echo "eng/base-images: binfmt_misc refused qemu-aarch64; arm64 images will not run here" >&2
+}
+
+build_arm64_images() {
+  arm64_emulation
+  if [ "$(cat "$arm64_stamp_file" 2>/dev/null)" = "$arm64_stamp" ] \
+     && curl -fs -o /dev/null --max-time 5 -H 'Accept: application/vnd.oci.image.index.v1+json' \
+          "http://$DRYDOCK_TEST_REGISTRY/v2/multiarch/dotnet/aspnet/manifests/$channel-noble-chiseled-extra"; then
+    return 0
+  fi
+  arm64_prerequisites || return 0
+  local packs; packs="$(mktemp -d)"
+  arm64_runtime_packs "$packs"
+  for f in "${flavours[@]}"; do for fam in "${families[@]}"; do build_arm64_image "$f" "$fam" "$packs"; done; done
+  rm -rf "$packs"
+  echo "$arm64_stamp" > "$arm64_stamp_file"
+}
+
+build_arm64_images

@@ -5,6 +5,14 @@ export DRYDOCK_ROOT
 export CONTAINERS_CONF="$DRYDOCK_ROOT/eng/containers.conf"
 # The loopback registry eng/setup.sh starts; base images live under $DRYDOCK_TEST_REGISTRY/dotnet/*.
 export DRYDOCK_TEST_REGISTRY="${DRYDOCK_TEST_REGISTRY:-localhost:5000}"
+# Podman's Docker-compatible API socket eng/setup.sh starts: Testcontainers reaches podman through it
+# (DOCKER_HOST=unix://$DRYDOCK_PODMAN_SOCKET). Not podman's default path: a service found there may
+# run without Drydock's containers.conf. One per machine user, shared by every clone.
+if [ "$(id -u)" = 0 ]; then
+  export DRYDOCK_PODMAN_SOCKET="${DRYDOCK_PODMAN_SOCKET:-/run/drydock/podman.sock}"
+else
+  export DRYDOCK_PODMAN_SOCKET="${DRYDOCK_PODMAN_SOCKET:-${XDG_RUNTIME_DIR:-/tmp/drydock-$(id -u)}/drydock/podman.sock}"
+fi
 # Restores of the samples and of the package tests use their own package folder, so a repacked
 # Drydock.Sdk of the same version is never served stale from the user's global cache.
 export NUGET_PACKAGES="$DRYDOCK_ROOT/artifacts/nuget-packages"

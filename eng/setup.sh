@@ -3,9 +3,11 @@
 # is already in place it prints one line.
 #   1. podman, runc, skopeo, docker-registry, Docker Engine, htpasswd (apt, as root) when missing
 #   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
-#   3. a Docker Engine on the default socket, unless one already answers there
-#   4. offline .NET base images built from the host's .NET install, pushed to that registry
-#   5. Drydock.Sdk packed into artifacts/feed
+#   3. a Docker Engine on the default socket, unless one already answers there; a rootless podman user
+#   4. podman's Docker-compatible API on $DRYDOCK_PODMAN_SOCKET (for Testcontainers)
+#   5. offline .NET base images built from the host's .NET install, pushed to that registry
+#   6. offline postgres and redis images built from Debian's packages, pushed to that registry
+#   7. Drydock.Sdk packed into artifacts/feed
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -22,6 +24,8 @@ install_packages() {
   command -v curl >/dev/null || missing+=(curl)
   # The push tests start registries with htpasswd (bcrypt) users.
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  # Podman's CNI networks resolve container names and aliases only with the dnsname plugin.
+  [ -x /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     say "missing ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) and rerun" >&2
@@ -82,9 +86,55 @@ start_docker() {
   exit 1
 }
 
+# Rootless podman for the readiness tests (tests/Drydock.Testing.Tests/RootlessPodman.cs): a user with
+# subordinate ids, uidmap and slirp4netns, and /dev/net/tun usable by users (0666, Debian's default;
+# these VMs ship it 0600 and slirp4netns then fails with "open(/dev/net/tun): Permission denied").
+# On this kernel's cgroup v1, rootless podman ignores every resource limit and has no stats.
+rootless_user=drydock-rootless
+setup_rootless() {
+  [ "$(id -u)" = 0 ] || return 0
+  if ! command -v slirp4netns >/dev/null || ! command -v newuidmap >/dev/null; then
+    say "installing uidmap slirp4netns (rootless podman)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends uidmap slirp4netns >/dev/null
+  fi
+  id "$rootless_user" >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin "$rootless_user"
+  grep -q "^$rootless_user:" /etc/subuid || echo "$rootless_user:100000:65536" >> /etc/subuid
+  grep -q "^$rootless_user:" /etc/subgid || echo "$rootless_user:100000:65536" >> /etc/subgid
+  [ "$(stat -c %a /dev/net/tun)" = 666 ] || chmod 0666 /dev/net/tun
+}
+
+# Podman's Docker-compatible API, for Testcontainers in image tests (DOCKER_HOST=unix://$DRYDOCK_PODMAN_SOCKET).
+# It reads the project's CONTAINERS_CONF, and a registries.conf that lets it pull the loopback
+# registry's images over plain HTTP, as the CLI does with --tls-verify=false. Both stay next to the
+# socket, which outlives the clone that started it.
+podman_api_up() { curl -fs -o /dev/null --max-time 5 --unix-socket "$DRYDOCK_PODMAN_SOCKET" http://podman/_ping; }
+
+start_podman_api() {
+  podman_api_up && return 0
+  local dir; dir="$(dirname "$DRYDOCK_PODMAN_SOCKET")"
+  mkdir -p "$dir"
+  cp "$CONTAINERS_CONF" "$dir/containers.conf"
+  printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$DRYDOCK_TEST_REGISTRY" > "$dir/registries.conf"
+  rm -f "$DRYDOCK_PODMAN_SOCKET"
+  say "starting podman's API on $DRYDOCK_PODMAN_SOCKET"
+  CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_REGISTRIES_CONF="$dir/registries.conf" setsid nohup \
+    podman system service --time=0 "unix://$DRYDOCK_PODMAN_SOCKET" > "$dir/service.log" 2>&1 < /dev/null &
+  echo $! > "$dir/service.pid"
+  for _ in $(seq 1 60); do
+    podman_api_up && return 0
+    sleep 0.5
+  done
+  say "podman's API did not answer within 30 s; its log:" >&2
+  tail -n 40 "$dir/service.log" >&2
+  exit 1
+}
+
 install_packages
 start_registry
 start_docker
+setup_rootless
+start_podman_api
 "$DRYDOCK_ROOT/eng/base-images.sh"
+"$DRYDOCK_ROOT/eng/service-images.sh"
 [ -f "$DRYDOCK_ROOT/sdk/Drydock.Sdk/Drydock.Sdk.csproj" ] && "$DRYDOCK_ROOT/eng/pack.sh"
 say "ready (registry $DRYDOCK_TEST_REGISTRY, feed artifacts/feed)"

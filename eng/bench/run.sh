@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drydock vs the plain SDK, side by side in one run: the same app in two folders (one with the
 # Drydock.Sdk package, one without), whole `dotnet` processes, alternating, RUNS times each.
-# Prints min and median seconds and the ratios Drydock/plain; then start→ready (StartReady) and the
+# Prints min and median seconds and the ratios Drydock/plain; then load and start→ready per engine
+# (StartReady: docker vs podman, Drydock vs a raw run + HTTP poll) and the
 # push benchmark, Drydock's registry client vs `skopeo copy` (push.sh), with the same RUNS.
 #   eng/bench/run.sh [RUNS]        (default 5)
 set -euo pipefail
@@ -100,7 +101,7 @@ echo
 echo "runs=$runs  (seconds; ratio = Drydock / plain SDK)"
 printf '%-44s %8s %8s %8s %8s %8s %8s  %s\n' "" "dd min" "dd med" "sdk min" "sdk med" "min" "median" "goal"
 row "publish after a change (no load)" publish_drydock publish_plain "<= 1.10x"
-row "publish after a change (+ podman load)" publish_drydock_load publish_plain "(info)"
+row "publish after a change (+ engine load)" publish_drydock_load publish_plain "(info)"
 row "republish, nothing changed" republish_drydock republish_plain "<= 0.50x"
 row "dotnet build, nothing changed" build_drydock build_plain "<= 1.02x"
 row "publish with tests: tested digest vs new" tested_cached tested_first "(info)"
@@ -110,8 +111,9 @@ read -r _ dd <<<"$(tr ' ' '\n' <<<"${samples[republish_drydock]}" | grep . | sta
 read -r _ sdk <<<"$(tr ' ' '\n' <<<"${samples[republish_plain]}" | grep . | stats)"
 awk -v b="$base" -v d="$dd" -v s="$sdk" 'BEGIN { printf "republish beyond `dotnet publish` (%.3f s, median): Drydock %.3f s, SDK PublishContainer %.3f s\n", b, d - b, s - b }'
 
-# Start to ready: ImageUnderTest vs `podman run` + a TCP poll loop, on the image just published.
-dotnet run --project "$DRYDOCK_ROOT/eng/bench/StartReady" -c Release -v:q -- bench/app:main "$((runs * 2))"
+# Per engine (Docker Engine, podman): load, and start→ready of ImageUnderTest vs a raw `run` + HTTP
+# poll, on the image just published; prints the docker/podman and Drydock/raw ratios.
+dotnet run --project "$DRYDOCK_ROOT/eng/bench/StartReady" -c Release -v:q -- "$work/drydock/app/obj/Release/net10.0/drydock/image.tar" "$((runs * 2))"
 
 # Push: ImagePusher vs `skopeo copy`, first push and unchanged re-push, to a private registry.
 "$DRYDOCK_ROOT/eng/bench/push.sh" "$runs"

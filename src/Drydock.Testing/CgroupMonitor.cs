@@ -7,7 +7,8 @@ namespace Drydock.Testing;
 /// It samples in the background because podman 4 with runc on cgroup v1 reports <c>OOMKilled: false</c>
 /// for a container the kernel OOM-killed, and the cgroup (with its <c>oom_kill</c> counter) is removed a
 /// few hundred milliseconds after the container dies; sampling every 50 ms sees it first.
-/// Needs the container's main pid to be visible in the host's /proc (rootful podman or docker on Linux).
+/// Needs the container's main pid to be visible in the host's /proc and its cgroup readable (Docker Engine or
+/// rootful podman on Linux; rootless podman on cgroup v1 has no cgroup of its own).
 /// </summary>
 internal sealed class CgroupMonitor : IAsyncDisposable
 {

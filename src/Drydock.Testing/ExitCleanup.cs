@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-using Drydock.Processes;
+using Drydock.Runtime;
 
 namespace Drydock.Testing;
 
@@ -13,14 +13,14 @@ namespace Drydock.Testing;
 internal static class ExitCleanup
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-    private static readonly ConcurrentDictionary<string, string> Live = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ContainerEngine> Live = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
     private static List<PosixSignalRegistration>? s_signals;
 
-    public static void Track(string runtime, string id)
+    public static void Track(ContainerEngine engine, string id)
     {
         Register();
-        Live[id] = runtime;
+        Live[id] = engine;
     }
 
     public static void Untrack(string id) => Live.TryRemove(id, out _);
@@ -48,11 +48,12 @@ internal static class ExitCleanup
         foreach (var group in Live.ToArray().GroupBy(entry => entry.Value, entry => entry.Key))
         {
             var ids = group.ToArray();
+            using var bound = new CancellationTokenSource(Bound);
             try
             {
-                ProcessRunner.Run(group.Key, ["rm", "-f", .. ids], Bound, CancellationToken.None);
+                group.Key.RemoveAsync(ids, bound.Token).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is FileNotFoundException or TimeoutException)
+            catch (Exception e) when (e is ContainerEngineException or OperationCanceledException)
             {
                 // Nothing more can be done while exiting; the run id label lets the next run sweep them.
             }

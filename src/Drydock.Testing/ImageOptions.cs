@@ -12,7 +12,7 @@ public sealed record ImageOptions
     /// <summary>The digest the publish built (informational: for messages and reports).</summary>
     public string? ImageDigest { get; init; }
 
-    /// <summary><c>podman</c> or <c>docker</c>; null detects one (podman if it works, else docker).</summary>
+    /// <summary><c>docker</c> or <c>podman</c>; null detects one as the SDK does (docker if an engine answers, else podman).</summary>
     public string? Runtime { get; init; }
 
     /// <summary>The value of the <c>io.drydock.run</c> label on every container, for <see cref="ContainerSweeper.Sweep"/>.</summary>

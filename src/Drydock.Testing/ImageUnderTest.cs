@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-using Drydock.Processes;
+using Drydock.Runtime;
 
 namespace Drydock.Testing;
 
@@ -19,12 +19,13 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan SocketPollInterval = TimeSpan.FromMilliseconds(10);
 
     // Inspecting costs a runtime call (tens of milliseconds); the TCP probe costs nothing.
     private static readonly TimeSpan InspectInterval = TimeSpan.FromMilliseconds(250);
     private const int FailureLogLines = 20;
 
-    private readonly Lazy<RuntimeCli> _runtime;
+    private readonly Lazy<ContainerEngine> _engine;
     private readonly ConcurrentDictionary<RunningContainer, byte> _started = new();
 
     /// <summary>Reads the image and the profile from the environment (<see cref="ImageOptions.FromEnvironment"/>).</summary>
@@ -42,7 +43,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Profile.Validate();
         Options = options;
-        _runtime = new Lazy<RuntimeCli>(() => RuntimeCli.Resolve(options.Runtime));
+        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime));
     }
 
     public ImageOptions Options { get; }
@@ -50,15 +51,21 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// <summary>An image under test with explicit options, outside a test framework's fixtures.</summary>
     public static ImageUnderTest For(ImageOptions options) => new(options);
 
-    /// <summary>The runtime CLI in use: <c>podman</c> or <c>docker</c>.</summary>
-    public string Runtime => _runtime.Value.Command;
+    /// <summary>The engine in use: <c>docker</c> or <c>podman</c>.</summary>
+    public string Runtime => _engine.Value.Command;
 
     /// <summary>
     /// Starts a container with the profile (and the test's <paramref name="configure"/> overrides) and
-    /// returns once its port accepts connections and, when <see cref="TestProfile.ReadyPath"/> is set,
-    /// that path answers 2xx.
+    /// returns once the app itself is ready on <see cref="TestProfile.Port"/>, never on the say-so of a
+    /// port forwarder: when <see cref="TestProfile.ReadyPath"/> is set, that path answers 2xx; otherwise
+    /// the app listens on the port in the container (its sockets, read from the host's
+    /// <c>/proc/&lt;pid&gt;/net/tcp{,6}</c>) and a connect through the published port reaches it, or, where
+    /// the host cannot see the container (Docker Desktop, a remote engine), <c>GET /</c> gets any HTTP
+    /// response or the image's health check says healthy.
     /// </summary>
-    /// <exception cref="ContainerStartException">It exited, was OOM-killed, or was not ready within the profile's timeout; it has been removed.</exception>
+    /// <exception cref="ContainerStartException">DRY5101: it exited or was OOM-killed first, with its exit code; DRY5102: not ready within
+    /// the profile's timeout, naming the port waited on and the ports the app listens on. It has been removed.</exception>
+    /// <exception cref="InvalidOperationException">DRY5105: no engine answers, or it could not create the container.</exception>
     public async Task<RunningContainer> StartAsync(Action<ContainerOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new ContainerOptions();
@@ -66,22 +73,22 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         var profile = options.ApplyTo(Options.Profile);
         profile.Validate();
 
-        var runtime = _runtime.Value;
-        var id = await runtime.RunAsync(RunArguments(profile, options.Environment), Options.Image, cancellationToken).ConfigureAwait(false);
-        ExitCleanup.Track(runtime.Command, id);
+        var engine = _engine.Value;
+        var id = await engine.RunAsync(RunArguments(profile, options.Environment), Options.Image, cancellationToken).ConfigureAwait(false);
+        ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
         try
         {
-            var (published, started) = await WaitUntilReadyAsync(runtime, id, profile, cancellationToken).ConfigureAwait(false);
+            var (published, started) = await WaitUntilReadyAsync(engine, id, profile, cancellationToken).ConfigureAwait(false);
             monitor = started;
-            var container = new RunningContainer(runtime, id, Options.Image, profile, published, monitor);
+            var container = new RunningContainer(engine, id, Options.Image, profile, published, monitor);
             _started[container] = 0;
             return container;
         }
         catch
         {
             // Also on cancellation: a container that never became a RunningContainer is nobody's to remove.
-            await runtime.RemoveAsync([id], CancellationToken.None).ConfigureAwait(false);
+            await engine.RemoveAsync([id], CancellationToken.None).ConfigureAwait(false);
             ExitCleanup.Untrack(id);
             if (monitor is not null)
             {
@@ -111,14 +118,15 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
     private List<string> RunArguments(TestProfile profile, IDictionary<string, string> environment)
     {
+        var memory = profile.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
         [
-            "--label", $"io.drydock.run={Options.RunId}",
-            "--label", $"io.drydock.pid={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
+            "--label", $"{RunLabels.Run}={Options.RunId}",
+            "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
             "--cpus", profile.Cpus.ToString(CultureInfo.InvariantCulture),
-            // Swap equal to memory: no swap, so the memory limit is a real limit.
-            "--memory", profile.Memory,
-            "--memory-swap", profile.Memory,
+            // In bytes, so no engine reads a unit its own way. Swap equal to memory: no swap, so the limit is real.
+            "--memory", memory,
+            "--memory-swap", memory,
             // Removal stops with SIGTERM first; an app that ignores it is killed after 2 s, not the default 10 s.
             "--stop-timeout", "2",
             // Ephemeral host port on loopback only: tests run in parallel and nothing else should reach them.
@@ -142,13 +150,21 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         return arguments;
     }
 
+    /// <summary>
+    /// Polls until the app is ready (see <see cref="StartAsync"/>), the container exits (DRY5101), or the
+    /// profile's timeout passes (DRY5102). A connect to the published port alone proves nothing: docker-proxy
+    /// and rootlessport accept it while nothing listens inside.
+    /// </summary>
     private async Task<(IPEndPoint Published, CgroupMonitor? Monitor)> WaitUntilReadyAsync(
-        RuntimeCli runtime, string id, TestProfile profile, CancellationToken cancellationToken)
+        ContainerEngine engine, string id, TestProfile profile, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var backoff = FirstBackoff;
         IPEndPoint? published = null;
+        ContainerProcess? process = null;
         CgroupMonitor? monitor = null;
+        string? health = null;
+        var seen = (IReadOnlyList<ListeningSocket>)[];
         long lastInspect = 0;
         using var http = new HttpClient { Timeout = ProbeTimeout };
         try
@@ -158,36 +174,41 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                 if (published is null || Stopwatch.GetElapsedTime(lastInspect) >= InspectInterval)
                 {
                     lastInspect = Stopwatch.GetTimestamp();
-                    var facts = await runtime.InspectAsync(id, profile.Port, cancellationToken).ConfigureAwait(false);
+                    var facts = await engine.InspectAsync(id, profile.Port, cancellationToken).ConfigureAwait(false);
                     if (!facts.Running)
                     {
                         var oomKilled = facts.OomKilled || monitor?.SawOomKill == true
                             || await KernelLog.ReportsOomKillAsync(id, facts.ExitCode, cancellationToken).ConfigureAwait(false);
                         var state = new ContainerState(facts.Status, false, facts.ExitCode, oomKilled);
-                        throw await FailAsync(runtime, id, Codes.ContainerExited,
+                        throw await FailAsync(engine, id, ImageTestCodes.ContainerExited,
                             $"the container of '{Options.Image}' exited before it was ready ({state}).", state).ConfigureAwait(false);
                     }
 
-                    monitor ??= facts.Pid > 0 ? CgroupMonitor.TryStart(facts.Pid) : null;
+                    process ??= ContainerProcess.TryFind(facts.Pid, id);
+                    monitor ??= process is not null ? CgroupMonitor.TryStart(facts.Pid) : null;
                     published ??= facts.HostPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+                    health = facts.Health;
                 }
 
-                if (published is not null && await IsReadyAsync(http, published, profile.ReadyPath, cancellationToken).ConfigureAwait(false))
+                if (published is not null)
                 {
-                    return (published, monitor);
+                    seen = process?.ListeningSockets() ?? seen;
+                    if (await IsReadyAsync(http, published, profile, process is null ? null : seen, health, cancellationToken).ConfigureAwait(false))
+                    {
+                        return (published, monitor);
+                    }
                 }
 
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 if (elapsed >= profile.Timeout)
                 {
                     var state = new ContainerState("running", true, 0, false);
-                    var what = profile.ReadyPath is null ? $"port {profile.Port} accepted no connection" : $"GET {profile.ReadyPath} on port {profile.Port} answered no 2xx";
-                    throw await FailAsync(runtime, id, Codes.NotReady,
-                        $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {what}. " +
-                        "Check that the app listens on that port (ASPNETCORE_HTTP_PORTS) on all interfaces, or raise ContainerTestTimeout.", state).ConfigureAwait(false);
+                    throw await FailAsync(engine, id, ImageTestCodes.NotReady,
+                        $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {NotReadyReason(profile, process is null ? null : seen)}", state).ConfigureAwait(false);
                 }
 
-                await Task.Delay(Min(backoff, profile.Timeout - elapsed), cancellationToken).ConfigureAwait(false);
+                // The container's sockets cost a file read: polled often. A probe over the network backs off.
+                await Task.Delay(Min(process is null ? backoff : SocketPollInterval, profile.Timeout - elapsed), cancellationToken).ConfigureAwait(false);
                 backoff = Min(backoff * 2, MaxBackoff);
             }
         }
@@ -198,31 +219,58 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
     }
 
-    private static async Task<bool> IsReadyAsync(HttpClient http, IPEndPoint endpoint, string? readyPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ready when the app itself answered. With <see cref="TestProfile.ReadyPath"/>: a 2xx to <c>GET</c> it.
+    /// Without: a listening socket on the port in the container (<paramref name="sockets"/>, when the
+    /// host sees the container's process) that a connect through the published port reaches; else any
+    /// HTTP response to <c>GET /</c>, or the image's own health check saying healthy.
+    /// </summary>
+    private static async Task<bool> IsReadyAsync(
+        HttpClient http, IPEndPoint endpoint, TestProfile profile, IReadOnlyList<ListeningSocket>? sockets, string? health, CancellationToken cancellationToken)
     {
-        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var listening = sockets?.Any(socket => socket.Port == profile.Port && !socket.LoopbackOnly);
+        if (listening == false)
         {
-            connect.CancelAfter(ConnectTimeout);
-            try
-            {
-                await socket.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                return false;
-            }
+            return false;
         }
 
-        if (readyPath is null)
+        if (profile.ReadyPath is not null)
         {
-            return true;
+            return await AnswersAsync(http, endpoint, profile.ReadyPath, successOnly: true, cancellationToken).ConfigureAwait(false);
         }
 
+        if (listening == true)
+        {
+            // The app listens; this proves the forwarder in front of it is in place too.
+            return await ConnectsAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return health == "healthy" || await AnswersAsync(http, endpoint, "/", successOnly: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> ConnectsAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(ConnectTimeout);
         try
         {
-            using var response = await http.GetAsync(new Uri($"http://{endpoint}{readyPath}"), cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
+            await socket.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An HTTP response came back (a forwarder with nothing behind it gives an empty reply or a reset).</summary>
+    private static async Task<bool> AnswersAsync(HttpClient http, IPEndPoint endpoint, string path, bool successOnly, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://{endpoint}{path}"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return !successOnly || response.IsSuccessStatusCode;
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -230,9 +278,25 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task<ContainerStartException> FailAsync(RuntimeCli runtime, string id, string code, string reason, ContainerState state)
+    /// <summary>What was waited for, and what the app listens on instead when the host can see it.</summary>
+    private static string NotReadyReason(TestProfile profile, IReadOnlyList<ListeningSocket>? sockets)
     {
-        var logs = await runtime.LogsAsync(id, FailureLogLines, CancellationToken.None).ConfigureAwait(false);
+        var port = profile.Port.ToString(CultureInfo.InvariantCulture);
+        var waited = profile.ReadyPath is { } path
+            ? $"waited on port {port} for a 2xx answer to GET {path}"
+            : $"waited on port {port} for the app to listen and answer";
+        var found = sockets switch
+        {
+            null => "",
+            [] => "; the app listens on no TCP port",
+            _ => $"; the app listens on {string.Join(", ", sockets.Select(socket => socket.LoopbackOnly ? $"{socket} (loopback only: unreachable from outside the container)" : socket.ToString()).Distinct())}",
+        };
+        return $"{waited}{found}. Make the app listen on port {port} on all interfaces (ASPNETCORE_HTTP_PORTS, ContainerPort) or set ContainerTestPort to the port it uses; for a slow start, raise ContainerTestTimeout.";
+    }
+
+    private async Task<ContainerStartException> FailAsync(ContainerEngine engine, string id, string code, string reason, ContainerState state)
+    {
+        var logs = await engine.LogsAsync(id, FailureLogLines, CancellationToken.None).ConfigureAwait(false);
         return new ContainerStartException(code, Options.Image, id, reason, state, logs);
     }
 

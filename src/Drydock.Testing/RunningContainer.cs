@@ -4,6 +4,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using Drydock.Runtime;
+using Drydock.Values;
+
 namespace Drydock.Testing;
 
 /// <summary>
@@ -13,12 +16,12 @@ public sealed partial class RunningContainer : IAsyncDisposable
 {
     private static readonly TimeSpan StatePollInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly RuntimeCli _runtime;
+    private readonly ContainerEngine _runtime;
     private readonly CgroupMonitor? _monitor;
     private readonly LatencyProxy? _proxy;
     private int _disposed;
 
-    internal RunningContainer(RuntimeCli runtime, string id, string image, TestProfile profile, IPEndPoint published, CgroupMonitor? monitor)
+    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint published, CgroupMonitor? monitor)
     {
         (_runtime, Id, Image, Profile, _monitor) = (runtime, id, image, profile, monitor);
         if (profile.Latency > TimeSpan.Zero)
@@ -137,7 +140,7 @@ public sealed partial class RunningContainer : IAsyncDisposable
             {
                 if (property.Name is "mem_usage" or "MemUsage")
                 {
-                    memory = ParseSize(property.Value.GetString()?.Split('/')[0].Trim() ?? "");
+                    memory = Sizes.Parse(property.Value.GetString()?.Split('/')[0]) ?? 0;
                 }
                 else if (property.Name is "cpu_time")
                 {
@@ -147,24 +150,6 @@ public sealed partial class RunningContainer : IAsyncDisposable
         }
 
         return new ContainerStats(memory, cpu, "runtime stats");
-    }
-
-    private static long ParseSize(string text)
-    {
-        var match = SizePattern().Match(text);
-        if (!match.Success)
-        {
-            return 0;
-        }
-
-        var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var factor = match.Groups[2].Value.ToUpperInvariant() switch
-        {
-            "KB" => 1e3, "MB" => 1e6, "GB" => 1e9,
-            "KIB" => 1024d, "MIB" => 1024d * 1024, "GIB" => 1024d * 1024 * 1024,
-            _ => 1,
-        };
-        return (long)(number * factor);
     }
 
     private static TimeSpan? ParseGoDuration(string text)
@@ -187,9 +172,6 @@ public sealed partial class RunningContainer : IAsyncDisposable
 
         return matches.Count > 0 ? total : null;
     }
-
-    [GeneratedRegex("^([0-9.]+)\\s*([A-Za-z]*)$")]
-    private static partial Regex SizePattern();
 
     [GeneratedRegex("([0-9.]+)(h|ms|m|s|us|µs|ns)")]
     private static partial Regex GoDurationPattern();

@@ -63,17 +63,20 @@ public sealed class InspectMetadata : IDisposable
     }
 
     [Fact]
-    public void GitHub_pull_request_uses_the_head_sha_and_tags_the_pr()
+    public void GitHub_pull_request_names_the_tree_built_and_records_the_pr_commits()
     {
+        // The job checked out the merge commit GitHub made (GITHUB_SHA); the PR head is another commit.
         var eventPath = Path.Combine(_project.Root, "event.json");
+        var merge = _project.Git("rev-parse", "HEAD");
         var headSha = new string('a', 40);
-        File.WriteAllText(eventPath, $$"""{ "pull_request": { "number": 7, "head": { "sha": "{{headSha}}" } } }""");
+        File.WriteAllText(eventPath, $$"""{ "pull_request": { "number": 7, "head": { "sha": "{{headSha}}", "ref": "main" }, "base": { "ref": "main" } } }""");
         _project.Environment["GITHUB_ACTIONS"] = "true";
         _project.Environment["GITHUB_EVENT_NAME"] = "pull_request";
         _project.Environment["GITHUB_EVENT_PATH"] = eventPath;
-        _project.Environment["GITHUB_SHA"] = new string('b', 40);
+        _project.Environment["GITHUB_SHA"] = merge;
         _project.Environment["GITHUB_REF"] = "refs/pull/7/merge";
-        _project.Environment["GITHUB_HEAD_REF"] = "feature/login";
+        _project.Environment["GITHUB_HEAD_REF"] = "main";
+        _project.Environment["GITHUB_BASE_REF"] = "main";
         _project.Environment["GITHUB_SERVER_URL"] = "https://github.com";
         _project.Environment["GITHUB_REPOSITORY"] = "shop/api";
         _project.Environment["GITHUB_RUN_ID"] = "4242";
@@ -81,11 +84,13 @@ public sealed class InspectMetadata : IDisposable
         var metadata = Metadata.Of(_project);
 
         Assert.True(metadata.Succeeded, metadata.Output);
-        Assert.Equal(headSha, metadata.Label("org.opencontainers.image.revision"));
+        Assert.Equal(merge, metadata.Label("org.opencontainers.image.revision"));
+        Assert.Equal(headSha, metadata.Label("io.drydock.ci.pr.head-sha"));
+        Assert.Equal(merge, metadata.Label("io.drydock.ci.pr.merge-sha"));
         Assert.Equal("7", metadata.Label("io.drydock.ci.pr"));
         Assert.Equal("https://github.com/shop/api/actions/runs/4242", metadata.Label("io.drydock.ci.run-url"));
-        Assert.Contains("pr-7", metadata.Tags);
-        Assert.Contains("sha-aaaaaaa", metadata.Tags);
+        Assert.Equal([$"sha-{merge[..7]}", "pr-7"], metadata.Tags);
+        Assert.DoesNotContain("DRY1051", metadata.Output);
     }
 
     [Fact]

@@ -6,17 +6,19 @@ namespace Drydock.Sdk.Tests;
 
 /// <summary>
 /// The main scenario: a web app with a PackageReference to Drydock.Sdk, in a git repository, published
-/// with `dotnet publish`: an OCI archive under obj/, stamped, loaded into podman, runnable, reported.
+/// with `dotnet publish`: an OCI archive under obj/, stamped, loaded into the engine LocalRegistry names
+/// (Docker Engine or podman), runnable, reported.
 /// </summary>
 public sealed class PublishWebApp : IDisposable
 {
     private readonly TestProject _project = TestProject.Create("shopapi", properties: "<ContainerRepository>shop/api</ContainerRepository>");
 
-    [Fact]
-    public void Publish_builds_stamps_loads_and_reports_the_image()
+    [Theory]
+    [MemberData(nameof(Oci.BothEngines), MemberType = typeof(Oci))]
+    public void Publish_builds_stamps_loads_and_reports_the_image(string engine)
     {
         // The project's own ContainerArchiveOutputPath (a folder) gets a copy of the normalized archive.
-        var publish = _project.Publish("-p:ContainerArchiveOutputPath=../images/");
+        var publish = _project.Publish("-p:ContainerArchiveOutputPath=../images/", $"-p:LocalRegistry={engine}");
 
         Assert.True(publish.Succeeded, publish.StandardOutput + publish.StandardError);
         Assert.True(File.Exists(_project.ArchivePath));
@@ -47,26 +49,26 @@ public sealed class PublishWebApp : IDisposable
         Assert.Equal(digest, (string?)report["image"]!["digest"]);
         Assert.Equal("shop/api", (string?)report["image"]!["repository"]);
         Assert.Equal(head, (string?)report["source"]!["revision"]);
-        Assert.Equal("podman", (string?)report["runtime"]);
+        Assert.Equal(engine, (string?)report["runtime"]);
         var tags = report["image"]!["tags"]!.AsArray().Select(tag => (string)tag!).ToArray();
         Assert.Contains($"sha-{head[..7]}", tags);
         Assert.Contains("main", tags);
 
-        // Loaded into podman under every tag, as the very image in the archive.
+        // Loaded into the engine under every tag, as the very image in the archive.
         var configDigest = (string)report["image"]!["configDigest"]!;
         foreach (var tag in tags)
         {
-            var id = Oci.Podman("image", "inspect", "--format", "{{.Id}}", $"shop/api:{tag}");
+            var id = Oci.Engine(engine, "image", "inspect", "--format", "{{.Id}}", $"shop/api:{tag}");
             Assert.True(id.Succeeded, id.StandardError);
-            Assert.Equal(configDigest.Replace("sha256:", ""), id.StandardOutput.Trim());
+            Assert.Equal(configDigest.Replace("sha256:", ""), id.StandardOutput.Trim().Replace("sha256:", ""));
         }
 
         // A chiseled base has no shell.
-        var shell = Oci.Podman("run", "--rm", "--entrypoint", "/bin/sh", $"shop/api:{tags[0]}", "-c", "true");
+        var shell = Oci.Engine(engine, "run", "--rm", "--entrypoint", "/bin/sh", $"shop/api:{tags[0]}", "-c", "true");
         Assert.False(shell.Succeeded);
 
         // And the image runs the app.
-        Assert.Equal("Hello from a Drydock test!", RunAndGet($"shop/api:{tags[0]}"));
+        Assert.Equal("Hello from a Drydock test!", RunAndGet(engine, $"shop/api:{tags[0]}"));
     }
 
     public void Dispose()
@@ -75,13 +77,13 @@ public sealed class PublishWebApp : IDisposable
         _project.Dispose();
     }
 
-    private static string RunAndGet(string image)
+    private static string RunAndGet(string engine, string image)
     {
         var name = "drydock-test-" + Guid.NewGuid().ToString("N")[..8];
         var port = FreePort();
         try
         {
-            var run = Oci.Podman("run", "-d", "--name", name, "-p", $"127.0.0.1:{port}:8080", image);
+            var run = Oci.Engine(engine, "run", "-d", "--name", name, "-p", $"127.0.0.1:{port}:8080", image);
             Assert.True(run.Succeeded, run.StandardError);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -99,7 +101,7 @@ public sealed class PublishWebApp : IDisposable
         }
         finally
         {
-            Oci.Podman("rm", "--force", "--ignore", name);
+            Oci.Engine(engine, "rm", "--force", name);
         }
     }
 

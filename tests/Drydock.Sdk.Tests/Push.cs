@@ -130,6 +130,29 @@ public sealed class Push : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
     }
 
+    [Fact]
+    public async Task Every_DrydockPushRegistry_gets_the_image_verified_by_digest()
+    {
+        // Two proxies in front of the loopback registry are two registries to the client.
+        await using var other = Drydock.Tests.Registry.RegistryProxy.Start(new Uri($"http://{Registry}/"));
+        _project = TestProject.Create(
+            "mirrored",
+            sdk: "Microsoft.NET.Sdk",
+            properties: $"<ContainerRepository>{_repository}</ContainerRepository>",
+            items: $"""<DrydockPushRegistry Include="{other.Host}" Repository="{_repository}-copy" />""");
+
+        var publish = _project.Publish($"-p:ContainerRegistry={Registry}");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        var push = _project.Report()["push"]!;
+        var tested = (string)_project.Report()["image"]!["digest"]!;
+        var copy = Assert.Single(push["otherRegistries"]!.AsArray())!;
+        Assert.Equal((other.Host, $"{_repository}-copy", tested, true), ((string?)copy["registry"], (string?)copy["repository"], (string?)copy["digest"], (bool?)copy["verified"]));
+        Assert.Equal(tested, RegistryDigest($"{_repository}-copy:{(string)copy["tags"]![0]!}"));
+        Assert.Equal(tested, RegistryDigest($"{_repository}:{(string)push["tags"]![0]!}"));
+        Oci.RemoveRepository($"{Registry}/{_repository}-copy");
+    }
+
     private static string Skopeo(string reference) =>
         Oci.Checked("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Registry}/{reference}"]).StandardOutput;
 

@@ -38,6 +38,28 @@ public sealed class PushRefused : IDisposable
     }
 
     [Fact]
+    public async Task A_dirty_build_is_pushed_only_with_DrydockPushDirty_and_only_as_its_dirty_tag()
+    {
+        await using var proxy = RegistryProxy.Start(new Uri($"http://{RegistryServer.SharedHost}/"));
+        _project = TestProject.Create("dirty", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>drydock-e2e/dirty-{Guid.NewGuid().ToString("n")[..10]}</ContainerRepository>");
+        var head = _project.Git("rev-parse", "--short=7", "HEAD");
+        File.AppendAllText(Path.Combine(_project.ProjectDirectory, "Program.cs"), "\n// an uncommitted change\n");
+
+        var refused = _project.Publish($"-p:ContainerRegistry={proxy.Host}");
+
+        Assert.False(refused.Succeeded);
+        Assert.Contains($"error {KnownCodes.DirtyPushRefused}:", refused.StandardOutput);
+        Assert.Contains("DrydockPushDirty=true", refused.StandardOutput);
+        Assert.Empty(proxy.Requests);
+        Assert.DoesNotMatch(@"DRY\d{4}: DRY\d{4}", refused.StandardOutput);
+
+        var pushed = _project.Publish($"-p:ContainerRegistry={proxy.Host}", "-p:DrydockPushDirty=true");
+
+        Assert.True(pushed.Succeeded, pushed.StandardOutput);
+        Assert.Equal([$"sha-{head}-dirty"], _project.Report()["push"]!["tags"]!.AsArray().Select(tag => (string?)tag));
+    }
+
+    [Fact]
     public async Task Credentials_come_from_the_environment_and_are_never_printed()
     {
         const string password = "Hunter2-never-in-a-log";

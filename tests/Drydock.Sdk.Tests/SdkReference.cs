@@ -17,8 +17,9 @@ public sealed class SdkReference : IDisposable
         Assert.Equal($"{Paths.Registry}/dotnet/runtime:10.0-noble-chiseled", (string?)labels["org.opencontainers.image.base.name"]);
         Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)labels["org.opencontainers.image.revision"]);
 
+        // Loaded into the engine detected as the SDK detects (docker when it answers, else podman).
         var tag = (string)_project.Report()["image"]!["tags"]![0]!;
-        var run = Oci.Podman("run", "--rm", $"tool:{tag}");
+        var run = Oci.Engine((string)_project.Report()["runtime"]!, "run", "--rm", $"tool:{tag}");
         Assert.True(run.Succeeded, run.StandardError);
         Assert.Equal("Hello from a Drydock test!", run.StandardOutput.Trim());
     }

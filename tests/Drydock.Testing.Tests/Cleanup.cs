@@ -8,65 +8,69 @@ public sealed class Cleanup(TestImages images)
 {
     private readonly string _runId = "cleanup-" + Guid.NewGuid().ToString("N")[..12];
 
-    [Fact]
-    public async Task DisposeAsync_RemovesTheContainer()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task DisposeAsync_RemovesTheContainer(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options() with { RunId = _runId });
+        await using var image = ImageUnderTest.For(images.Options(engine) with { RunId = _runId });
         var app = await image.StartAsync();
-        Assert.Single(Shell.ContainersOfRun(_runId));
+        Assert.Single(Shell.ContainersOfRun(engine, _runId));
 
         await app.DisposeAsync();
 
-        Assert.Empty(Shell.ContainersOfRun(_runId));
+        Assert.Empty(Shell.ContainersOfRun(engine, _runId));
     }
 
-    [Fact]
-    public async Task FixtureDispose_RemovesContainersTestsForgot()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task FixtureDispose_RemovesContainersTestsForgot(string engine)
     {
-        var image = ImageUnderTest.For(images.Options() with { RunId = _runId });
+        var image = ImageUnderTest.For(images.Options(engine) with { RunId = _runId });
         await image.StartAsync();
         await image.StartAsync();
-        Assert.Equal(2, Shell.ContainersOfRun(_runId).Length);
+        Assert.Equal(2, Shell.ContainersOfRun(engine, _runId).Length);
 
         image.Dispose();
 
-        Assert.Empty(Shell.ContainersOfRun(_runId));
+        Assert.Empty(Shell.ContainersOfRun(engine, _runId));
     }
 
-    [Fact]
-    public void Sweep_RemovesEveryContainerOfTheRun()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public void Sweep_RemovesEveryContainerOfTheRun(string engine)
     {
-        Leave(_runId, pid: Environment.ProcessId);
-        Leave(_runId, pid: Environment.ProcessId);
-        Leave("other-" + _runId, pid: Environment.ProcessId);
+        Leave(engine, _runId, pid: Environment.ProcessId);
+        Leave(engine, _runId, pid: Environment.ProcessId);
+        Leave(engine, "other-" + _runId, pid: Environment.ProcessId);
 
-        var removed = ContainerSweeper.Sweep("podman", _runId);
+        var removed = ContainerSweeper.Sweep(engine, _runId);
 
         Assert.Equal(2, removed);
-        Assert.Empty(Shell.ContainersOfRun(_runId));
-        Assert.Single(Shell.ContainersOfRun("other-" + _runId));
-        ContainerSweeper.Sweep("podman", "other-" + _runId);
+        Assert.Empty(Shell.ContainersOfRun(engine, _runId));
+        Assert.Single(Shell.ContainersOfRun(engine, "other-" + _runId));
+        ContainerSweeper.Sweep(engine, "other-" + _runId);
     }
 
-    [Fact]
-    public void SweepDeadRuns_RemovesContainersOfEndedProcessesOnly()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public void SweepDeadRuns_RemovesContainersOfEndedProcessesOnly(string engine)
     {
         var ended = Shell.Start("true", []);
         ended.WaitForExit();
-        Leave(_runId, pid: ended.Id);
-        Leave("alive-" + _runId, pid: Environment.ProcessId);
+        Leave(engine, _runId, pid: ended.Id);
+        Leave(engine, "alive-" + _runId, pid: Environment.ProcessId);
 
-        ContainerSweeper.SweepDeadRuns("podman");
+        ContainerSweeper.SweepDeadRuns(engine);
 
-        Assert.Empty(Shell.ContainersOfRun(_runId));
-        Assert.Single(Shell.ContainersOfRun("alive-" + _runId));
-        ContainerSweeper.Sweep("podman", "alive-" + _runId);
+        Assert.Empty(Shell.ContainersOfRun(engine, _runId));
+        Assert.Single(Shell.ContainersOfRun(engine, "alive-" + _runId));
+        ContainerSweeper.Sweep(engine, "alive-" + _runId);
     }
 
     /// <summary>A container as a killed test host would leave it: labelled, created, never removed.</summary>
-    private void Leave(string runId, int pid)
+    private void Leave(string engine, string runId, int pid)
     {
-        var created = Shell.Podman("create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}", images.App);
+        var created = Shell.Engine(engine, "create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}", images.App);
         Assert.True(created.Succeeded, created.StandardError);
     }
 }

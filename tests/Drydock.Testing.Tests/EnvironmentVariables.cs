@@ -43,7 +43,7 @@ public sealed class EnvironmentVariables
     [Theory]
     [InlineData("DRYDOCK_TEST_CPUS", "one")]
     [InlineData("DRYDOCK_TEST_CPUS", "0")]
-    [InlineData("DRYDOCK_TEST_MEMORY", "256MB")]
+    [InlineData("DRYDOCK_TEST_MEMORY", "256 megs")]
     [InlineData("DRYDOCK_TEST_PIDS_LIMIT", "-1")]
     [InlineData("DRYDOCK_TEST_READ_ONLY", "yes")]
     [InlineData("DRYDOCK_TEST_LATENCY", "50")]

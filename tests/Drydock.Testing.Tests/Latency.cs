@@ -9,12 +9,13 @@ public sealed class Latency(TestImages images)
 {
     private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(100);
 
-    [Fact]
-    public async Task Request_ThroughTheProxy_TakesTwiceTheLatencyLonger()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task Request_ThroughTheProxy_TakesTwiceTheLatencyLonger(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Latency = Delay }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Latency = Delay }));
         await using var app = await image.StartAsync();
-        var port = Shell.Podman("port", app.Id, "8080/tcp").StandardOutput.Trim().Split(':')[^1];
+        var port = Shell.Engine(engine, "port", app.Id, "8080/tcp").StandardOutput.Trim().Split(':')[^1];
         using var direct = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
         Assert.NotEqual(port, app.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -26,10 +27,11 @@ public sealed class Latency(TestImages images)
         Assert.True(withLatency < (2 * Delay) + TimeSpan.FromMilliseconds(500), $"with {withLatency.TotalMilliseconds} ms");
     }
 
-    [Fact]
-    public async Task Jitter_KeepsTheResponseIntact()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task Jitter_KeepsTheResponseIntact(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(20) }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Latency = TimeSpan.FromMilliseconds(20), Jitter = TimeSpan.FromMilliseconds(20) }));
         await using var app = await image.StartAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => app.Http.GetStringAsync(new Uri($"/var?name=ASPNETCORE_HTTP_PORTS&i={i}", UriKind.Relative))));

@@ -8,11 +8,13 @@ namespace Drydock.Testing.Tests;
 public sealed class Limits(TestImages images)
 {
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task Cpus_SetsTheAppsProcessorCount(int cpus)
+    [InlineData("docker", 1)]
+    [InlineData("docker", 2)]
+    [InlineData("podman", 1)]
+    [InlineData("podman", 2)]
+    public async Task Cpus_SetsTheAppsProcessorCount(string engine, int cpus)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Cpus = cpus }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Cpus = cpus }));
 
         await using var app = await image.StartAsync();
         var (processorCount, _) = await ReadEnvAsync(app);
@@ -21,33 +23,36 @@ public sealed class Limits(TestImages images)
         Assert.Equal(Math.Min(cpus, Environment.ProcessorCount), processorCount);
     }
 
-    [Fact]
-    public async Task Memory_LimitsTheGcHeap()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task Memory_LimitsTheGcHeap(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Memory = "192m" }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Memory = "192m" }));
 
         await using var app = await image.StartAsync();
         var (_, available) = await ReadEnvAsync(app);
 
         // .NET sees the cgroup limit and takes 75 % of it as its heap hard limit by default.
         Assert.Equal(192L * 1024 * 1024 * 3 / 4, available);
-        Assert.Equal("201326592 201326592", Shell.Podman("inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}", app.Id).StandardOutput.Trim());
+        Assert.Equal("201326592 201326592", Shell.Engine(engine, "inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}}", app.Id).StandardOutput.Trim());
     }
 
-    [Fact]
-    public async Task PidsLimit_IsApplied()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task PidsLimit_IsApplied(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { PidsLimit = 64 }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { PidsLimit = 64 }));
 
         await using var app = await image.StartAsync();
 
-        Assert.Equal("64", Shell.Podman("inspect", "--format", "{{.HostConfig.PidsLimit}}", app.Id).StandardOutput.Trim());
+        Assert.Equal("64", Shell.Engine(engine, "inspect", "--format", "{{.HostConfig.PidsLimit}}", app.Id).StandardOutput.Trim());
     }
 
-    [Fact]
-    public async Task ReadOnly_RootRefusesWritesButTmpAccepts()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task ReadOnly_RootRefusesWritesButTmpAccepts(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options());
+        await using var image = ImageUnderTest.For(images.Options(engine));
 
         await using var app = await image.StartAsync();
         using var root = await app.Http.GetAsync(new Uri("/write?path=/probe.txt", UriKind.Relative));
@@ -58,10 +63,11 @@ public sealed class Limits(TestImages images)
         Assert.True(tmp.IsSuccessStatusCode, await tmp.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task ReadOnlyFalse_RootAcceptsWrites()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task ReadOnlyFalse_RootAcceptsWrites(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { ReadOnly = false }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { ReadOnly = false }));
 
         await using var app = await image.StartAsync();
 

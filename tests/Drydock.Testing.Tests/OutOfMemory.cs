@@ -6,10 +6,11 @@ namespace Drydock.Testing.Tests;
 [Collection(WithTestImages.Name)]
 public sealed class OutOfMemory(TestImages images)
 {
-    [Fact]
-    public async Task AllocPastTheLimit_ContainerIsOomKilled()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task AllocPastTheLimit_ContainerIsOomKilled(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Memory = "128m" }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Memory = "128m" }));
         await using var app = await image.StartAsync();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => app.Http.GetStringAsync(new Uri("/alloc?mb=400", UriKind.Relative)));
@@ -20,10 +21,11 @@ public sealed class OutOfMemory(TestImages images)
         Assert.True(state.OomKilled);
     }
 
-    [Fact]
-    public async Task Stats_ReportPeakMemoryAndCpuTime()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task Stats_ReportPeakMemoryAndCpuTime(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { Memory = "256m" }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Memory = "256m" }));
         await using var app = await image.StartAsync();
         var before = app.Stats();
 

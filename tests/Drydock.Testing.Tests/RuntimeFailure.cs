@@ -6,14 +6,17 @@ namespace Drydock.Testing.Tests;
 [Collection(WithTestImages.Name)]
 public sealed class RuntimeFailure(TestImages images)
 {
-    [Fact]
-    public async Task StartAsync_ImageTheRuntimeCannotGet_Dry5105QuotingTheRuntime()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task StartAsync_ImageTheRuntimeCannotGet_Dry5105QuotingTheRuntime(string engine)
     {
-        // A name in the loopback registry that does not exist: podman fails at once, no network needed.
-        await using var image = ImageUnderTest.For(images.Options() with { Image = "localhost:5000/drydock-tests/no-such-image:1" });
+        // A name in the loopback registry that does not exist: the engine fails at once, no network needed.
+        await using var image = ImageUnderTest.For(images.Options(engine) with { Image = "localhost:5000/drydock-tests/no-such-image:1" });
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => image.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => image.StartAsync());
 
-        Assert.StartsWith("DRY5105: 'podman run' could not start image 'localhost:5000/drydock-tests/no-such-image:1'", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"DRY5105: '{engine} run' failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-image", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Trying to pull", error.Message, StringComparison.Ordinal);
     }
 }

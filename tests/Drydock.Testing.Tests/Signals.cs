@@ -7,24 +7,26 @@ namespace Drydock.Testing.Tests;
 public sealed class Signals(TestImages images)
 {
     [Theory]
-    [InlineData("INT")]
-    [InlineData("TERM")]
-    public async Task Signal_WhileAContainerRuns_LeavesNoContainer(string signal)
+    [InlineData("docker", "INT")]
+    [InlineData("docker", "TERM")]
+    [InlineData("podman", "INT")]
+    [InlineData("podman", "TERM")]
+    public async Task Signal_WhileAContainerRuns_LeavesNoContainer(string engine, string signal)
     {
         var runId = "signal-" + Guid.NewGuid().ToString("N")[..12];
         using var host = Shell.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Drydock.Testing.SignalHost.dll")], new Dictionary<string, string?>
         {
             ["DRYDOCK_IMAGE"] = images.App,
-            ["DRYDOCK_RUNTIME"] = "podman",
+            ["DRYDOCK_RUNTIME"] = engine,
             ["DRYDOCK_RUN_ID"] = runId,
         });
         var started = await host.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.StartsWith("started ", started, StringComparison.Ordinal);
-        Assert.Single(Shell.ContainersOfRun(runId));
+        Assert.Single(Shell.ContainersOfRun(engine, runId));
 
         Assert.True(Shell.Run("kill", ["-s", signal, host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)).Succeeded);
 
         await host.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Empty(Shell.ContainersOfRun(runId));
+        Assert.Empty(Shell.ContainersOfRun(engine, runId));
     }
 }

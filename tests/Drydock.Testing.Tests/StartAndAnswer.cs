@@ -7,10 +7,11 @@ namespace Drydock.Testing.Tests;
 [Collection(WithTestImages.Name)]
 public sealed class StartAndAnswer(TestImages images)
 {
-    [Fact]
-    public async Task StartAsync_ReadyImage_AnswersThroughHttp()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task StartAsync_ReadyImage_AnswersThroughHttp(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(new TestProfile { ReadyPath = "/" }));
+        await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { ReadyPath = "/" }));
 
         await using var app = await image.StartAsync();
         using var response = await app.Http.GetAsync(new Uri("/", UriKind.Relative));
@@ -21,21 +22,23 @@ public sealed class StartAndAnswer(TestImages images)
         Assert.Equal(new Uri($"http://127.0.0.1:{app.Endpoint.Port}/"), app.Http.BaseAddress);
     }
 
-    [Fact]
-    public async Task StartAsync_Container_CarriesRunAndPidLabels()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task StartAsync_Container_CarriesRunAndPidLabels(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options());
+        await using var image = ImageUnderTest.For(images.Options(engine));
 
         await using var app = await image.StartAsync();
-        var labels = Shell.Podman("inspect", "--format", "{{index .Config.Labels \"io.drydock.run\"}} {{index .Config.Labels \"io.drydock.pid\"}}", app.Id);
+        var labels = Shell.Engine(engine, "inspect", "--format", "{{index .Config.Labels \"io.drydock.run\"}} {{index .Config.Labels \"io.drydock.pid\"}}", app.Id);
 
         Assert.Equal($"{images.RunId} {Environment.ProcessId}", labels.StandardOutput.Trim());
     }
 
-    [Fact]
-    public async Task EnvironmentOverrides_ReachTheApp()
+    [Theory]
+    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    public async Task EnvironmentOverrides_ReachTheApp(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options());
+        await using var image = ImageUnderTest.For(images.Options(engine));
 
         await using var app = await image.StartAsync(options => options.Environment["GREETING"] = "hello from the test");
 

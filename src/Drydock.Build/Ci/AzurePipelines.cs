@@ -1,5 +1,4 @@
 using Drydock.Build.Git;
-using Drydock.Build.Metadata;
 
 namespace Drydock.Build.Ci;
 
@@ -16,20 +15,14 @@ internal static class AzurePipelines
         var sourceBranch = env["BUILD_SOURCEBRANCH"];
 
         // PullRequestNumber is set for GitHub pull requests whose number differs from their id;
-        // PullRequestId is the number for Azure Repos.
+        // PullRequestId is the number for Azure Repos. Build.Reason is PullRequest for both.
         var pullRequest = env["SYSTEM_PULLREQUEST_PULLREQUESTNUMBER"]
             ?? env["SYSTEM_PULLREQUEST_PULLREQUESTID"]
             ?? GitRef.PullRequest(sourceBranch);
+        var isPullRequest = pullRequest is not null || env.Is("BUILD_REASON", "PullRequest");
 
-        // For a pull request Build.SourceVersion is the merge commit; SourceCommitId is its head.
-        var sha = (pullRequest is not null ? env["SYSTEM_PULLREQUEST_SOURCECOMMITID"] : null) ?? env["BUILD_SOURCEVERSION"];
-
-        // Build.SourceBranchName is only the last path segment (feature/x gives "x"), so the branch comes
-        // from the full ref. SYSTEM_PULLREQUEST_SOURCEBRANCH is a full ref for Azure Repos, a name for GitHub.
-        var branch = pullRequest is not null
-            ? GitRef.BranchOrName(env["SYSTEM_PULLREQUEST_SOURCEBRANCH"])
-            : GitRef.Branch(sourceBranch);
-
+        // For a pull request Build.SourceVersion is the merge commit (refs/pull/N/merge); SourceCommitId is its head.
+        var sha = env["BUILD_SOURCEVERSION"];
         var buildId = env["BUILD_BUILDID"];
         return new CiFacts(
             CiProvider.AzurePipelines,
@@ -37,10 +30,20 @@ internal static class AzurePipelines
             RunUrl(env["SYSTEM_COLLECTIONURI"], env["SYSTEM_TEAMPROJECT"], buildId),
             pullRequest,
             sha,
-            branch,
-            GitRef.Tag(sourceBranch),
+            // Build.SourceBranchName is only the last path segment (feature/x gives "x"): the full ref is read.
+            isPullRequest ? null : GitRef.Branch(sourceBranch),
+            isPullRequest ? null : GitRef.Tag(sourceBranch),
             // Azure Repos puts the organization in the user part (https://org@dev.azure.com/...): stripped.
-            RemoteUrl.ToPublicHttps(env["BUILD_REPOSITORY_URI"]));
+            RemoteUrl.ToPublicHttps(env["BUILD_REPOSITORY_URI"]))
+        {
+            IsPullRequest = isPullRequest,
+            ShaVariable = "BUILD_SOURCEVERSION",
+            PullRequestHeadSha = isPullRequest ? env["SYSTEM_PULLREQUEST_SOURCECOMMITID"] : null,
+            PullRequestMergeSha = isPullRequest && GitRef.IsPullRequestMerge(sourceBranch) ? sha : null,
+            // SYSTEM_PULLREQUEST_SOURCEBRANCH is a full ref for Azure Repos, a name for GitHub.
+            PullRequestHeadRef = isPullRequest ? GitRef.BranchOrName(env["SYSTEM_PULLREQUEST_SOURCEBRANCH"]) : null,
+            PullRequestBaseRef = isPullRequest ? GitRef.BranchOrName(env["SYSTEM_PULLREQUEST_TARGETBRANCH"]) : null,
+        };
     }
 
     private static string? RunUrl(string? collection, string? project, string? buildId)

@@ -29,7 +29,7 @@ public static class CiEnvironment
         }
         else
         {
-            log.Detail($"Drydock: CI={facts.Provider} run={facts.RunId} sha={facts.Sha} branch={facts.Branch} tag={facts.Tag} pr={facts.PullRequest} repository={facts.RepositoryUrl}");
+            log.Detail($"Drydock: CI={facts.Provider} run={facts.RunId} sha={facts.Sha} branch={facts.Branch} tag={facts.Tag} pr={(facts.IsPullRequest ? facts.PullRequest ?? "unknown" : "")} pr.head={facts.PullRequestHeadSha} pr.merge={facts.PullRequestMergeSha} pr.head-ref={facts.PullRequestHeadRef} pr.base-ref={facts.PullRequestBaseRef} repository={facts.RepositoryUrl}");
         }
 
         return facts;

@@ -1,13 +1,14 @@
 using Drydock.Build.Git;
 using System.Text.Json;
 using Drydock.Build.Diagnostics;
-using Drydock.Build.Metadata;
 
 namespace Drydock.Build.Ci;
 
 /// <summary>
-/// GitHub Actions default variables:
-/// https://docs.github.com/actions/reference/workflows-and-actions/variables#default-environment-variables
+/// GitHub Actions default variables
+/// (https://docs.github.com/actions/reference/workflows-and-actions/variables#default-environment-variables)
+/// and the event payload at <c>GITHUB_EVENT_PATH</c>
+/// (https://docs.github.com/actions/reference/workflows-and-actions/events-that-trigger-workflows).
 /// </summary>
 internal static class GitHubActions
 {
@@ -20,73 +21,85 @@ internal static class GitHubActions
         var server = env["GITHUB_SERVER_URL"]?.TrimEnd('/');
         var repository = env["GITHUB_REPOSITORY"];
         var repositoryUrl = server is not null && repository is not null ? $"{server}/{repository}" : null;
-
         var sha = env["GITHUB_SHA"];
-        var pullRequest = GitRef.PullRequest(reference);
         var eventName = env["GITHUB_EVENT_NAME"];
-        if (eventName is "pull_request" or "pull_request_target")
-        {
-            // For pull requests GITHUB_SHA is the merge commit GitHub made with the base branch (or, for
-            // pull_request_target, the base branch's head): neither is the commit under review, and the
-            // merge commit is gone once the run ends. The event payload names the head commit.
-            var payload = ReadPullRequest(env["GITHUB_EVENT_PATH"], log);
-            if (payload.HeadSha is not null)
-            {
-                log.Detail($"Drydock: CI sha={payload.HeadSha} (from pull_request.head.sha in GITHUB_EVENT_PATH, instead of GITHUB_SHA={sha})");
-                sha = payload.HeadSha;
-            }
 
-            pullRequest ??= payload.Number;
-        }
+        // Every pull_request* event (pull_request, pull_request_target, pull_request_review, …) carries the
+        // pull request in its payload. Under pull_request GITHUB_REF is refs/pull/N/merge and GITHUB_SHA the
+        // merge commit; under pull_request_target GITHUB_REF is the *base* branch (refs/heads/main) and
+        // GITHUB_SHA its head, so a fork's PR from a branch named "main" must never read as a main build.
+        var pullRequestEvent = eventName is not null && eventName.StartsWith("pull_request", StringComparison.Ordinal);
+        var payload = pullRequestEvent ? ReadPullRequest(env["GITHUB_EVENT_PATH"], log) : default;
+        var pullRequest = GitRef.PullRequest(reference) ?? payload.Number;
+        var isPullRequest = pullRequestEvent || pullRequest is not null;
 
-        // GITHUB_HEAD_REF is the source branch, set only for pull request events.
-        var branch = env["GITHUB_HEAD_REF"] ?? GitRef.Branch(reference);
+        // A merge queue builds a temporary branch (refs/heads/gh-readonly-queue/<base>/pr-<n>-<sha>) that is
+        // deleted afterwards: no branch tag for it.
+        var mergeQueue = eventName == "merge_group";
+
         return new CiFacts(
             CiProvider.GitHubActions,
             runId,
             repositoryUrl is not null && runId is not null ? $"{repositoryUrl}/actions/runs/{runId}" : null,
             pullRequest,
             sha,
-            branch,
-            GitRef.Tag(reference),
-            RemoteUrl.ToPublicHttps(repositoryUrl));
+            isPullRequest || mergeQueue ? null : GitRef.Branch(reference),
+            isPullRequest ? null : GitRef.Tag(reference),
+            RemoteUrl.ToPublicHttps(repositoryUrl))
+        {
+            IsPullRequest = isPullRequest,
+            ShaVariable = "GITHUB_SHA",
+            PullRequestHeadSha = isPullRequest ? payload.HeadSha : null,
+            PullRequestMergeSha = eventName == "pull_request" && GitRef.IsPullRequestMerge(reference) ? sha : null,
+            PullRequestHeadRef = isPullRequest ? env["GITHUB_HEAD_REF"] ?? payload.HeadRef : null,
+            PullRequestBaseRef = isPullRequest ? env["GITHUB_BASE_REF"] ?? payload.BaseRef : null,
+        };
     }
 
-    private static (string? HeadSha, string? Number) ReadPullRequest(string? eventPath, IBuildLog log)
+    private static PullRequestPayload ReadPullRequest(string? eventPath, IBuildLog log)
     {
         if (eventPath is null)
         {
-            return (null, null);
+            return default;
         }
 
         try
         {
             using var stream = File.OpenRead(eventPath);
             using var document = JsonDocument.Parse(stream);
-            if (!document.RootElement.TryGetProperty("pull_request", out var pullRequest)
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("pull_request", out var pullRequest)
                 || pullRequest.ValueKind != JsonValueKind.Object)
             {
-                return (null, null);
+                return default;
             }
 
-            var headSha = pullRequest.TryGetProperty("head", out var head)
-                && head.ValueKind == JsonValueKind.Object
-                && head.TryGetProperty("sha", out var shaElement)
-                && shaElement.ValueKind == JsonValueKind.String
-                ? shaElement.GetString()
-                : null;
-            var number = pullRequest.TryGetProperty("number", out var numberElement)
-                && numberElement.ValueKind == JsonValueKind.Number
+            var number = pullRequest.TryGetProperty("number", out var numberElement) && numberElement.ValueKind == JsonValueKind.Number
                 ? numberElement.GetRawText()
                 : null;
-            return (string.IsNullOrWhiteSpace(headSha) ? null : headSha, number);
+            return new PullRequestPayload(
+                number is not null && number.All(char.IsAsciiDigit) ? number : null,
+                String(pullRequest, "head", "sha"),
+                String(pullRequest, "head", "ref"),
+                String(pullRequest, "base", "ref"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
             log.Warning(
                 KnownCodes.CiEventUnreadable,
-                $"{KnownCodes.CiEventUnreadable}: the GitHub event payload named by GITHUB_EVENT_PATH could not be read ({e.GetType().Name}), so the revision is the pull request's merge commit GITHUB_SHA; set SourceRevisionId to the head commit to label it instead.");
-            return (null, null);
+                $"the GitHub event payload named by GITHUB_EVENT_PATH could not be read ({e.GetType().Name}), so the pull request's number and head commit are not recorded; the revision is git HEAD either way.");
+            return default;
         }
     }
+
+    private static string? String(JsonElement pullRequest, string side, string name) =>
+        pullRequest.TryGetProperty(side, out var element)
+        && element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.String
+        && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()
+            : null;
+
+    private readonly record struct PullRequestPayload(string? Number, string? HeadSha, string? HeadRef, string? BaseRef);
 }

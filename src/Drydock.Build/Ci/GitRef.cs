@@ -27,6 +27,10 @@ internal static class GitRef
         return number.Length > 0 && number.All(char.IsAsciiDigit) ? number : null;
     }
 
+    /// <summary><c>refs/pull/N/merge</c>: the merge commit GitHub and Azure Repos make for a pull request.</summary>
+    public static bool IsPullRequestMerge(string? reference) =>
+        PullRequest(reference) is not null && reference!.EndsWith("/merge", StringComparison.Ordinal);
+
     /// <summary>A branch given either as a full ref or as a plain name (providers differ).</summary>
     public static string? BranchOrName(string? value) =>
         value is null ? null

@@ -16,9 +16,16 @@ public static class KnownCodes
     public const string NoCommit = "DRY1006";
     public const string ShallowClone = "DRY1007";
     public const string InvalidVersion = "DRY1009";
+    public const string CommitTimeOutOfRange = "DRY1010";
 
-    /// <summary>Warning: GitHub's pull request payload is unreadable; the revision is the merge commit.</summary>
+    /// <summary>Warning: GitHub's pull request payload is unreadable; the PR head (and, for pull_request_target, the number) go unrecorded.</summary>
     public const string CiEventUnreadable = "DRY1050";
+
+    /// <summary>Warning: the CI says it ran for another commit than the repository's HEAD, the tree that was built.</summary>
+    public const string CiRevisionMismatch = "DRY1051";
+
+    /// <summary>Warning: a branch's name would read as a floating, version, commit or pull request tag; it gets <c>branch-</c> before it.</summary>
+    public const string BranchTagReserved = "DRY1052";
 
     // 2xxx properties and configuration
     public const string InvalidRepository = "DRY2001";
@@ -29,6 +36,15 @@ public static class KnownCodes
     public const string InvalidTestRunTimeout = "DRY2006";
     public const string InvalidLintSeverity = "DRY2007";
     public const string InvalidSizeBudget = "DRY2008";
+    public const string InvalidRegistry = "DRY2009";
+
+    /// <summary>A Drydock bug: an exception no code was made for. The task base reports it without a stack trace.</summary>
+    public const string UnexpectedFailure = "DRY2099";
+    public const string InvalidTestPort = "DRY2010";
+
+    // 202x: what the SDK is asked to build (image format, platforms).
+    public const string UnsupportedImageFormat = "DRY2020";
+    public const string PlatformNotRestored = "DRY2021";
 
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
@@ -50,6 +66,8 @@ public static class KnownCodes
     public const string NotMinimalBase = "DRY4011";
     public const string UnpinnedBaseImage = "DRY4012";
     public const string OverSizeBudget = "DRY4013";
+    public const string EntrypointNotAccessible = "DRY4014";
+    public const string LargeDebugSymbols = "DRY4015";
 
     // 5xxx image tests
     public const string TestsFailed = "DRY5001";
@@ -57,13 +75,19 @@ public static class KnownCodes
     public const string TestResultsMissing = "DRY5003";
     public const string TestRunTimedOut = "DRY5004";
     public const string TestNeedsRuntime = "DRY5005";
+    public const string AmbiguousTestPort = "DRY5006";
+    public const string TestsCancelled = "DRY5007";
+    public const string TestsRequired = "DRY5008";
 
-    // 51xx: raised inside the test run by Drydock.Testing (its Codes class), quoted by DRY5001.
-    public const string ContainerExited = "DRY5101";
-    public const string ContainerNotReady = "DRY5102";
-    public const string InvalidTestSetting = "DRY5103";
-    public const string NoImageToTest = "DRY5104";
-    public const string TestRuntimeFailed = "DRY5105";
+    /// <summary>Warning: the image is pushed without image tests.</summary>
+    public const string UntestedPush = "DRY5050";
+
+    // 51xx: raised inside the test run by Drydock.Testing, quoted by DRY5001; declared once, in src/Shared/Runtime/ImageTestCodes.cs.
+    public const string ContainerExited = Drydock.Runtime.ImageTestCodes.ContainerExited;
+    public const string ContainerNotReady = Drydock.Runtime.ImageTestCodes.NotReady;
+    public const string InvalidTestSetting = Drydock.Runtime.ImageTestCodes.InvalidSetting;
+    public const string NoImageToTest = Drydock.Runtime.ImageTestCodes.NoImage;
+    public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";
@@ -76,6 +100,7 @@ public static class KnownCodes
     public const string CredentialHelperFailed = "DRY6008";
     public const string CredentialConfigInvalid = "DRY6009";
     public const string RegistryProtocolError = "DRY6010";
+    public const string DirtyPushRefused = "DRY6011";
 
     /// <summary>Warning: the test-result referrer could not be attached; the image itself is pushed.</summary>
     public const string ReferrerNotAttached = "DRY6050";

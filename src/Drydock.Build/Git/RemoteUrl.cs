@@ -4,7 +4,9 @@ namespace Drydock.Build.Git;
 
 /// <summary>
 /// Turns a git remote into the public URL an image label may carry (<c>org.opencontainers.image.source</c>):
-/// no user, password, token, query or fragment, no <c>.git</c>. Remote syntaxes are those of git-clone(1), "GIT URLS".
+/// no user, password, token, query or fragment, no <c>.git</c>. Remote syntaxes are those of git-clone(1), "GIT URLS";
+/// the mapping to a web URL follows SourceLink's (dotnet/sourcelink): https stays https with its port, SSH and git
+/// transports become https on the host without the SSH port, and Azure DevOps SSH remotes map to their web form.
 /// </summary>
 public static partial class RemoteUrl
 {
@@ -56,7 +58,7 @@ public static partial class RemoteUrl
         }
 
         authority = authority[(authority.LastIndexOf('@') + 1)..];
-        var host = keepsPort ? authority : WithoutPort(authority);
+        var host = !keepsPort || IsDefaultPort(scheme, authority) ? WithoutPort(authority) : authority;
         return Compose(keepsPort ? scheme : "https", host, path);
     }
 
@@ -104,8 +106,51 @@ public static partial class RemoteUrl
             path = path[..^4].TrimEnd('/');
         }
 
-        return host.Length == 0 || path.Length == 0 ? null : $"{scheme}://{host.ToLowerInvariant()}{path}";
+        if (host.Length == 0 || path.Length == 0)
+        {
+            return null;
+        }
+
+        (host, path) = AzureDevOps(host.ToLowerInvariant(), path);
+        var url = $"{scheme}://{host}{path}";
+
+        // A label must hold a URL: a "host" with spaces or other junk (a mistyped remote) gives none.
+        return Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Authority.Equals(host, StringComparison.OrdinalIgnoreCase)
+            && !path.Any(char.IsWhiteSpace) && !path.Any(char.IsControl)
+            ? url
+            : null;
     }
+
+    /// <summary>
+    /// Azure DevOps serves its repositories' pages at another place than its SSH remotes name, as SourceLink's
+    /// AzureRepos provider maps them: <c>git@ssh.dev.azure.com:v3/org/project/repo</c> is
+    /// <c>https://dev.azure.com/org/project/_git/repo</c>, <c>org@vs-ssh.visualstudio.com:v3/org/project/repo</c> is
+    /// <c>https://org.visualstudio.com/project/_git/repo</c>, and an old <c>…/_ssh/repo</c> path is <c>…/_git/repo</c>.
+    /// https://learn.microsoft.com/azure/devops/repos/git/use-ssh-keys-to-authenticate
+    /// </summary>
+    private static (string Host, string Path) AzureDevOps(string host, string path)
+    {
+        var segments = path.Trim('/').Split('/');
+        if (segments is ["v3", var org, var project, var repo] && org.Length > 0 && project.Length > 0 && repo.Length > 0)
+        {
+            if (host == "ssh.dev.azure.com")
+            {
+                return ("dev.azure.com", $"/{org}/{project}/_git/{repo}");
+            }
+
+            if (host == "vs-ssh.visualstudio.com" || host.EndsWith(".vs-ssh.visualstudio.com", StringComparison.Ordinal))
+            {
+                return ($"{org.ToLowerInvariant()}.visualstudio.com", $"/{project}/_git/{repo}");
+            }
+        }
+
+        var azure = host == "dev.azure.com" || host.EndsWith(".visualstudio.com", StringComparison.Ordinal);
+        return (host, azure ? path.Replace("/_ssh/", "/_git/", StringComparison.Ordinal) : path);
+    }
+
+    /// <summary><c>https://host:443</c> is <c>https://host</c>, as a browser writes it.</summary>
+    private static bool IsDefaultPort(string scheme, string authority) =>
+        (scheme == "https" && authority.EndsWith(":443", StringComparison.Ordinal)) || (scheme == "http" && authority.EndsWith(":80", StringComparison.Ordinal));
 
     private static string WithoutPort(string authority)
     {

@@ -26,6 +26,18 @@ public static class LabelKeys
     public const string CiProvider = "io.drydock.ci.provider";
     public const string CiRunUrl = "io.drydock.ci.run-url";
     public const string CiPullRequest = "io.drydock.ci.pr";
+
+    /// <summary>The pull request's head commit (its source branch's last commit), when the CI names it.</summary>
+    public const string CiPullRequestHeadSha = "io.drydock.ci.pr.head-sha";
+
+    /// <summary>The merge commit the CI made of head and base, when it made one (it may be what was built).</summary>
+    public const string CiPullRequestMergeSha = "io.drydock.ci.pr.merge-sha";
+
+    /// <summary>The pull request's source branch name.</summary>
+    public const string CiPullRequestHeadRef = "io.drydock.ci.pr.head-ref";
+
+    /// <summary>The branch the pull request targets.</summary>
+    public const string CiPullRequestBaseRef = "io.drydock.ci.pr.base-ref";
     public const string BuildConfiguration = "io.drydock.build.configuration";
     public const string BuildSdk = "io.drydock.build.sdk";
 }

@@ -32,9 +32,35 @@ public static class MetadataResolver
         }
 
         var ciSource = ci is null ? "" : $"CI {ci.Provider}";
-        var revision = Pick(log, "revision", (inputs.Revision, "SourceRevisionId"), (ci?.Sha, ciSource), (repository?.Sha, Git));
+
+        // The revision names the tree that was built: git HEAD beats the CI's variable, which for a pull
+        // request names a merge commit the CI made or the base branch (pull_request_target).
+        var revision = Pick(log, "revision", (inputs.Revision, "SourceRevisionId"), (repository?.Sha, "git HEAD"), (ci?.Sha, $"{ciSource} {ci?.ShaVariable}"));
+        if (Value(inputs.Revision) is null)
+        {
+            WarnOnCiMismatch(repository, ci, log);
+        }
+
         var shortRevision = revision?[..Math.Min(TagPlanner.ShortShaLength, revision.Length)];
-        var branch = Pick(log, "branch", (inputs.Branch, "DrydockBranch"), (ci?.Branch, ciSource), (repository?.Branch, Git));
+
+        // A pull request or tag build has no branch of its own: the CI's branch variables name the base
+        // (pull_request_target) or the source branch, and tagging either would move a branch's tag to bytes
+        // that are not that branch.
+        var branchBuild = ci is null || (!ci.IsPullRequest && ci.Tag is null);
+        var branch = branchBuild
+            ? Pick(log, "branch", (inputs.Branch, "DrydockBranch"), (ci?.Branch, ciSource), (repository?.Branch, Git))
+            : Pick(log, "branch", (inputs.Branch, "DrydockBranch"));
+
+        // The CI's branch names the commit the CI ran for. When HEAD is another tree (a job that checked out a pull
+        // request on issue_comment, or fetched something else), the branch's tag would move to bytes that are not
+        // that branch: the tree built gets no branch tag (DRY1051 says why).
+        var branchTag = branch;
+        if (Value(inputs.Branch) is null && Value(inputs.Revision) is null && ci?.Branch is not null && CiRanForAnotherCommit(repository, ci))
+        {
+            log.Detail($"Drydock: no branch tag: HEAD is not the commit the CI ran for on branch {ci.Branch}");
+            branchTag = null;
+        }
+        var dirty = repository is { IsDirty: true };
         var created = Created(inputs, repository, log);
 
         var tagsAtHead = (repository?.TagsAtHead ?? []).Concat(ci?.Tag is { } ciTag ? [ciTag] : Array.Empty<string>());
@@ -44,7 +70,8 @@ public static class MetadataResolver
             log.Detail($"Drydock: version={version.Text} (from {version.Source}){(version.IsStableRelease ? ", a stable release" : "")}");
         }
 
-        var tags = Tags(inputs, version, revision, branch, ci?.PullRequest, log);
+        var pullRequest = ci is { IsPullRequest: true } ? ci.PullRequest : null;
+        var tags = Tags(inputs, version, revision, ci is { IsPullRequest: true } ? null : branchTag, pullRequest, dirty, log);
         var source = Pick(
             log,
             "source",
@@ -69,7 +96,11 @@ public static class MetadataResolver
         Add(labels, LabelKeys.GitDirty, repository is null ? null : repository.IsDirty ? "true" : "false");
         Add(labels, LabelKeys.CiProvider, ci?.Provider);
         Add(labels, LabelKeys.CiRunUrl, ci?.RunUrl);
-        Add(labels, LabelKeys.CiPullRequest, ci?.PullRequest);
+        Add(labels, LabelKeys.CiPullRequest, pullRequest);
+        Add(labels, LabelKeys.CiPullRequestHeadSha, ci?.PullRequestHeadSha);
+        Add(labels, LabelKeys.CiPullRequestMergeSha, ci?.PullRequestMergeSha);
+        Add(labels, LabelKeys.CiPullRequestHeadRef, ci?.PullRequestHeadRef);
+        Add(labels, LabelKeys.CiPullRequestBaseRef, ci?.PullRequestBaseRef);
         Add(labels, LabelKeys.BuildConfiguration, inputs.Configuration);
         Add(labels, LabelKeys.BuildSdk, inputs.SdkVersion);
 
@@ -85,7 +116,8 @@ public static class MetadataResolver
             repository?.IsDirty,
             created,
             version?.Text,
-            version?.IsStableRelease ?? false,
+            // A dirty build is no release: latest never moves to it.
+            !dirty && (version?.IsStableRelease ?? false),
             tags,
             new ReadOnlyDictionary<string, string>(labels),
             new ReadOnlyDictionary<string, string>(annotations));
@@ -103,16 +135,48 @@ public static class MetadataResolver
         if (repository is not null)
         {
             var commitTime = DateTimeOffset.FromUnixTimeSeconds(repository.CommitTime.ToUnixTimeSeconds());
+            if (!SourceDateEpoch.IsInRange(commitTime))
+            {
+                throw new DrydockException(
+                    KnownCodes.CommitTimeOutOfRange,
+                    $"the commit time of HEAD ({repository.CommitTime.ToUnixTimeSeconds()} s since 1970) lies outside 1970-01-01..2242-03-16 UTC, which an image's tar headers cannot hold. Set the environment variable SOURCE_DATE_EPOCH to the source's time in that range.");
+            }
+
             log.Detail($"Drydock: created={commitTime:yyyy-MM-dd'T'HH:mm:ss'Z'} (from the commit time of HEAD)");
             return commitTime;
         }
 
         throw new DrydockException(
             KnownCodes.NoRepository,
-            $"{KnownCodes.NoRepository}: no git repository was found and SOURCE_DATE_EPOCH is not set, so the image has no reproducible creation time. Publish from a git clone, or set the environment variable SOURCE_DATE_EPOCH to the source's time in seconds since 1970-01-01 UTC.");
+            $"no git repository was found and SOURCE_DATE_EPOCH is not set, so the image has no reproducible creation time. Publish from a git clone, or set the environment variable SOURCE_DATE_EPOCH to the source's time in seconds since 1970-01-01 UTC.");
     }
 
-    private static IReadOnlyList<string> Tags(MetadataInputs inputs, ResolvedVersion? version, string? revision, string? branch, string? pullRequest, IBuildLog log)
+    /// <summary>
+    /// DRY1051 when the CI ran for another commit than HEAD for a reason it does not explain: not a pull
+    /// request's merge commit or head, not the base of a <c>pull_request_target</c> run that checked out the head.
+    /// </summary>
+    private static void WarnOnCiMismatch(GitFacts? repository, CiFacts? ci, IBuildLog log)
+    {
+        if (!CiRanForAnotherCommit(repository, ci))
+        {
+            return;
+        }
+
+        var ciSha = ci!.Sha!;
+
+        log.Warning(
+            KnownCodes.CiRevisionMismatch,
+            $"the CI ({ci.Provider}) ran for commit {MessageText.Quote(ciSha)} ({ci.ShaVariable}), but the repository's HEAD is {repository!.Sha}; the image's revision and sha tag name HEAD, the tree that was built, and it gets no branch tag. If the job checks out or fetches another commit on purpose, set SourceRevisionId to HEAD to silence this; otherwise check out the commit the CI ran for.");
+    }
+
+    /// <summary>HEAD is neither the CI's commit nor, for a pull request, its head or merge commit.</summary>
+    private static bool CiRanForAnotherCommit(GitFacts? repository, CiFacts? ci) =>
+        repository is not null && Value(ci?.Sha) is { } ciSha && !Same(ciSha, repository.Sha)
+        && !(ci!.IsPullRequest && (Same(ci.PullRequestHeadSha, repository.Sha) || Same(ci.PullRequestMergeSha, repository.Sha)));
+
+    private static bool Same(string? a, string? b) => a is not null && b is not null && a.Equals(b, StringComparison.OrdinalIgnoreCase);
+
+    private static IReadOnlyList<string> Tags(MetadataInputs inputs, ResolvedVersion? version, string? revision, string? branch, string? pullRequest, bool dirty, IBuildLog log)
     {
         var explicitTags = TagPlanner.Explicit(inputs.ExplicitTags, inputs.ExplicitTag);
         if (explicitTags.Count > 0)
@@ -121,12 +185,12 @@ public static class MetadataResolver
             return explicitTags;
         }
 
-        var tags = TagPlanner.Compute(version, revision, branch, pullRequest, log);
+        var tags = TagPlanner.Compute(version, revision, branch, pullRequest, dirty, log);
         if (tags.Count == 0)
         {
             throw new DrydockException(
                 KnownCodes.NoImageTags,
-                $"{KnownCodes.NoImageTags}: no image tag could be computed: there is no commit (no repository, SourceRevisionId or CI) and no version (ContainerVersion, Version). Set ContainerImageTags or ContainerVersion.");
+                $"no image tag could be computed: there is no commit (no repository, SourceRevisionId or CI) and no version (ContainerVersion, Version). Set ContainerImageTags or ContainerVersion.");
         }
 
         log.Detail($"Drydock: tags={string.Join(';', tags)} (computed; primary {tags[0]})");

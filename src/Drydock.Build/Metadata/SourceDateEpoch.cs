@@ -9,8 +9,14 @@ namespace Drydock.Build.Metadata;
 /// </summary>
 public static class SourceDateEpoch
 {
-    // DateTimeOffset ends at 9999-12-31T23:59:59Z.
-    private const long MaxSeconds = 253_402_300_799;
+    /// <summary>
+    /// The last second an image can carry: a tar header stores a file's mtime in 11 octal digits
+    /// (POSIX ustar), so 8589934591 s, 2242-03-16T12:56:31Z. The normalizer writes the epoch there.
+    /// </summary>
+    public const long MaxSeconds = 0x1_FFFF_FFFF; // 077777777777 octal: C# has no octal literals
+
+    /// <summary>Whether the time fits every place the image stores it: 1970-01-01 up to <see cref="MaxSeconds"/>.</summary>
+    public static bool IsInRange(DateTimeOffset time) => time.ToUnixTimeSeconds() is >= 0 and <= MaxSeconds;
 
     /// <summary>The time, <see langword="null"/> when unset; throws <see cref="KnownCodes.InvalidSourceDateEpoch"/> when unparsable.</summary>
     public static DateTimeOffset? Parse(string? value)
@@ -25,6 +31,6 @@ public static class SourceDateEpoch
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : throw new DrydockException(
                 KnownCodes.InvalidSourceDateEpoch,
-                $"{KnownCodes.InvalidSourceDateEpoch}: the environment variable SOURCE_DATE_EPOCH is {MessageText.Quote(value)}, which is not a whole number of seconds since 1970-01-01 UTC. Set it to an integer such as the commit time (git log -1 --format=%ct), or unset it to use the commit time.");
+                $"the environment variable SOURCE_DATE_EPOCH is {MessageText.Quote(value)}, which is not a whole number of seconds from 1970-01-01 up to 2242-03-16 UTC ({MaxSeconds}, the last time a tar header holds). Set it to an integer such as the commit time (git log -1 --format=%ct), or unset it to use the commit time.");
     }
 }

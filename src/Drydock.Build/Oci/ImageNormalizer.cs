@@ -1,6 +1,4 @@
-using System.Formats.Tar;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Drydock.Build.Diagnostics;
 
@@ -10,12 +8,12 @@ namespace Drydock.Build.Oci;
 /// Turns the SDK's image archive into one whose bytes depend only on the app's files, the base image and
 /// the options: no wall clock, file times, clone path, machine timezone or culture gets in. The app
 /// layers are rewritten (<see cref="LayerRewriter"/>), base layers copied byte for byte, config and
-/// manifest re-stamped, and the result written as an OCI layout tar with one tagged index entry.
+/// manifest re-stamped, and the result written by <see cref="ImageLayoutWriter"/> as one tar that
+/// every engine loads.
 /// </summary>
 public static class ImageNormalizer
 {
     private const string SdkHistoryAuthor = ".NET SDK";
-    private const string RefNameAnnotation = "org.opencontainers.image.ref.name";
 
     /// <summary>
     /// Labels the SDK fills with the wall clock (ContainerGenerateLabelsImageCreated); they would change
@@ -28,12 +26,25 @@ public static class ImageNormalizer
         string outputArchive,
         NormalizeOptions options,
         IBuildLog? log = null,
+        CancellationToken cancellationToken = default) =>
+        Normalize(OciArchive.Open(sdkArchive), outputArchive, options, log, cancellationToken);
+
+    /// <summary>As above, for one image of an archive (one platform of a multi-platform layout: <see cref="ImageIndexNormalizer"/>).</summary>
+    public static NormalizedImage Normalize(
+        OciArchive archive,
+        string outputArchive,
+        NormalizeOptions options,
+        IBuildLog? log = null,
         CancellationToken cancellationToken = default)
     {
         log ??= NullBuildLog.Instance;
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.RefName);
+        if (options.Names.Count == 0 || options.Names.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("The image needs at least one name, and no empty one.", nameof(options));
+        }
+
         var epochSeconds = EpochSeconds(options.Epoch);
-        var archive = OciArchive.Open(sdkArchive);
+        var sdkArchive = archive.Path;
         var appLayerCount = CountAppLayers(archive.Config, archive.Layers.Count)
             ?? throw OciArchive.Invalid(sdkArchive, $"cannot tell the app layers from the base layers: the config's history has no usable '{SdkHistoryAuthor}' entries for its {archive.Layers.Count} layers");
         log.Detail($"Drydock: normalizing '{sdkArchive}': {archive.Layers.Count} layers, the last {appLayerCount} added by the SDK; epoch={FormatEpoch(epochSeconds)}");
@@ -55,26 +66,19 @@ public static class ImageNormalizer
             }
 
             var layers = archive.Layers.Take(firstAppLayer).Concat(rewritten.Select(r => r.Descriptor)).ToList();
-            var config = OciJson.Serialize(NormalizeConfig(archive.Config, rewritten, epochSeconds));
+            var config = OciJson.Serialize(NormalizeConfig(ConfigOverrides.Apply(archive.Config, options), rewritten, epochSeconds));
             var configDescriptor = archive.ConfigDescriptor with { Digest = Digest.Of(config), Size = config.Length };
             var manifest = OciJson.Serialize(NormalizeManifest(archive.Manifest, configDescriptor, layers, options.Annotations));
             var manifestDescriptor = new Descriptor(OciMediaTypes.ImageManifest, Digest.Of(manifest), manifest.Length);
-            var index = OciJson.Serialize(CreateIndex(manifestDescriptor, archive.Config, options.RefName));
 
-            var blobs = new SortedDictionary<string, (long Size, Func<Stream> Open)>(StringComparer.Ordinal);
-            AddBlob(blobs, configDescriptor, () => new MemoryStream(config, writable: false));
-            AddBlob(blobs, manifestDescriptor, () => new MemoryStream(manifest, writable: false));
-            foreach (var layer in archive.Layers.Take(firstAppLayer))
-            {
-                AddBlob(blobs, layer, () => archive.OpenVerifiedBlob(layer));
-            }
-
-            foreach (var layer in rewritten)
-            {
-                AddBlob(blobs, layer.Descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Descriptor.Size, ownsInner: false));
-            }
-
-            var written = WriteArchive(outputArchive, blobs, index, epochSeconds, cancellationToken);
+            LayoutBlob[] blobs =
+            [
+                new(configDescriptor, () => new MemoryStream(config, writable: false)),
+                new(manifestDescriptor, () => new MemoryStream(manifest, writable: false)),
+                .. archive.Layers.Take(firstAppLayer).Select(layer => new LayoutBlob(layer, () => archive.OpenVerifiedBlob(layer))),
+                .. rewritten.Select(layer => new LayoutBlob(layer.Descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Descriptor.Size, ownsInner: false))),
+            ];
+            var written = ImageLayoutWriter.Write(outputArchive, manifestDescriptor, archive.Config, configDescriptor, layers, blobs, options.Names, epochSeconds, cancellationToken);
             log.Detail($"Drydock: image archive '{outputArchive}' {(written ? "written" : "unchanged")}: manifest {manifestDescriptor.Digest}, config {configDescriptor.Digest}");
             return new NormalizedImage(
                 outputArchive,
@@ -175,116 +179,11 @@ public static class ImageNormalizer
         json["size"] = descriptor.Size;
     }
 
-    /// <summary>
-    /// One entry, tagged with ref.name only (https://github.com/opencontainers/image-spec/blob/main/image-layout.md#indexjson-file).
-    /// The SDK's io.containerd.image.name is left out: the loader tags the image itself. The platform
-    /// comes from the config, so a loader can check it without reading the config.
-    /// </summary>
-    private static JsonObject CreateIndex(Descriptor manifest, JsonObject config, string refName)
-    {
-        var entry = new JsonObject
-        {
-            ["mediaType"] = manifest.MediaType,
-            ["digest"] = manifest.Digest.ToString(),
-            ["size"] = manifest.Size,
-        };
-        if (OciJson.GetString(config["architecture"]) is { } architecture && OciJson.GetString(config["os"]) is { } os)
-        {
-            var platform = new JsonObject { ["architecture"] = architecture, ["os"] = os };
-            if (OciJson.GetString(config["variant"]) is { } variant)
-            {
-                platform["variant"] = variant;
-            }
-
-            entry["platform"] = platform;
-        }
-
-        entry["annotations"] = new JsonObject { [RefNameAnnotation] = refName };
-        return new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = OciMediaTypes.ImageIndex,
-            ["manifests"] = new JsonArray(entry),
-        };
-    }
-
-    private static void AddBlob(SortedDictionary<string, (long, Func<Stream>)> blobs, Descriptor descriptor, Func<Stream> open) =>
-        blobs.TryAdd("blobs/sha256/" + descriptor.Digest.Hex, (descriptor.Size, open));
-
-    /// <summary>
-    /// Writes the layout tar next to the output and renames it into place, so the output is either the old
-    /// file or the complete new one. An identical existing output is kept as is, timestamp included, so
-    /// MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
-    /// </summary>
-    private static bool WriteArchive(string outputArchive, SortedDictionary<string, (long Size, Func<Stream> Open)> blobs, byte[] index, long epochSeconds, CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outputArchive))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(outputArchive)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
-            {
-                // Entries sorted by name: blobs/sha256/…, index.json, oci-layout.
-                var writer = new ReproducibleTarWriter(stream, epochSeconds);
-                const UnixFileMode FileMode = (UnixFileMode)0b110_100_100;
-                foreach (var (name, (size, open)) in blobs)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var data = open();
-                    writer.Write(new TarItem(TarEntryType.RegularFile, name, FileMode, size), data);
-                }
-
-                writer.Write(new TarItem(TarEntryType.RegularFile, "index.json", FileMode, index.Length), new MemoryStream(index));
-                var layout = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
-                writer.Write(new TarItem(TarEntryType.RegularFile, "oci-layout", FileMode, layout.Length), new MemoryStream(layout));
-                writer.Finish();
-            }
-
-            if (SameBytes(temp, outputArchive))
-            {
-                File.Delete(temp);
-                return false;
-            }
-
-            File.Move(temp, outputArchive, overwrite: true);
-            return true;
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    private static bool SameBytes(string a, string b)
-    {
-        if (!File.Exists(b) || new FileInfo(a).Length != new FileInfo(b).Length)
-        {
-            return false;
-        }
-
-        using var first = File.OpenRead(a);
-        using var second = File.OpenRead(b);
-        var left = new byte[81920];
-        var right = new byte[81920];
-        int read;
-        while ((read = first.ReadAtLeast(left, left.Length, throwOnEndOfStream: false)) > 0)
-        {
-            if (second.ReadAtLeast(right.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Whole seconds since 1970: tar stores 11 octal digits, so the epoch must lie in 1970..2242.</summary>
-    private static long EpochSeconds(DateTimeOffset epoch)
+    internal static long EpochSeconds(DateTimeOffset epoch)
     {
         var seconds = epoch.ToUnixTimeSeconds();
-        return seconds is >= 0 and <= 077777777777
+        return seconds is >= 0 and <= ReproducibleTarWriter.MaxOctalTime
             ? seconds
             : throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "The epoch must lie between 1970 and 2242.");
     }

@@ -9,11 +9,24 @@ public sealed record NormalizeOptions
     /// </summary>
     public required DateTimeOffset Epoch { get; init; }
 
-    /// <summary>The tag written as <c>org.opencontainers.image.ref.name</c> in index.json.</summary>
-    public required string RefName { get; init; }
+    /// <summary>
+    /// The image's local names (<c>repository:tag</c>), primary first: index.json's
+    /// <c>org.opencontainers.image.ref.name</c> is the first (podman names the image by it on load),
+    /// manifest.json's <c>RepoTags</c> are all of them (docker tags the image with them on load).
+    /// </summary>
+    public required IReadOnlyList<string> Names { get; init; }
 
     /// <summary>Manifest annotations to set. Written sorted by key, so any dictionary gives the same bytes.</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Config labels to set to exactly these values (<see cref="ConfigOverrides"/>); others are kept. Empty:
+    /// the config's labels as the SDK wrote them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Config environment variables to set to exactly these values; others are kept.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>The normalized archive and the facts later stages (load, lint, push, report) need from it.</summary>

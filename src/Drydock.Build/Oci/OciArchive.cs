@@ -10,7 +10,7 @@ namespace Drydock.Build.Oci;
 /// writes it. Opening reads only the tar headers, <c>oci-layout</c>, <c>index.json</c>, the manifest
 /// and the config (digests verified); layers stay in the tar and are streamed from it on demand.
 /// </summary>
-public sealed class OciArchive
+public sealed partial class OciArchive
 {
     private const string BlobDirectory = "blobs/sha256/";
 
@@ -19,12 +19,11 @@ public sealed class OciArchive
 
     private readonly Dictionary<string, (long Offset, long Length)> files;
 
-    private OciArchive(string path, Dictionary<string, (long Offset, long Length)> files)
+    private OciArchive(string path, Dictionary<string, (long Offset, long Length)> files, Descriptor? manifest = null)
     {
         Path = path;
         this.files = files;
-        var index = ReadJson("index.json");
-        ManifestDescriptor = SelectManifest(index);
+        ManifestDescriptor = manifest ?? SelectManifest(ReadJson("index.json"));
         Manifest = ReadJsonBlob(ManifestDescriptor, "manifest");
         if (Manifest["mediaType"] is { } manifestType && OciJson.GetString(manifestType) != OciMediaTypes.ImageManifest)
         {
@@ -72,13 +71,15 @@ public sealed class OciArchive
     {
         if (!File.Exists(path))
         {
-            throw new DrydockException(
-                KnownCodes.ImageArchiveMissing,
-                $"The image archive '{path}' does not exist. The SDK's container build should have written it; check the PublishContainer output above.");
+            throw Missing(path);
         }
 
         return new OciArchive(path, IndexTar(path));
     }
+
+    private static DrydockException Missing(string path) => new(
+        KnownCodes.ImageArchiveMissing,
+        $"The image archive '{path}' does not exist. The SDK's container build should have written it; check the PublishContainer output above.");
 
     public bool HasBlob(Digest digest) => files.ContainsKey(BlobDirectory + digest.Hex);
 

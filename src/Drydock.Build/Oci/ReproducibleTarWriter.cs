@@ -4,35 +4,55 @@ using System.Text;
 
 namespace Drydock.Build.Oci;
 
-/// <summary>One entry to write: everything else in a header is fixed by <see cref="ReproducibleTarWriter"/>.</summary>
-internal sealed record TarItem(TarEntryType Type, string Name, UnixFileMode Mode, long Size, string LinkName = "", int DeviceMajor = 0, int DeviceMinor = 0);
+/// <summary>
+/// One entry to write: everything else in a header is fixed by <see cref="ReproducibleTarWriter"/>.
+/// <paramref name="Attributes"/> are pax records to carry as they are (e.g. <c>SCHILY.xattr.*</c>); the
+/// ones the writer derives from the other fields (path, linkpath, size, uid, gid) and any time record
+/// must not be among them.
+/// </summary>
+internal sealed record TarItem(
+    TarEntryType Type,
+    string Name,
+    UnixFileMode Mode,
+    long Size,
+    string LinkName = "",
+    int DeviceMajor = 0,
+    int DeviceMinor = 0,
+    int Uid = 0,
+    int Gid = 0,
+    IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>
 /// Writes POSIX ustar headers (https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html)
-/// whose bytes depend only on the entry: mtime is the one given, uid/gid 0, user and group names empty.
-/// A name or link target too long for ustar gets a pax extended header holding only <c>path</c> /
-/// <c>linkpath</c> (and <c>size</c> past 8 GiB). Written by hand because System.Formats.Tar's TarWriter
-/// always adds an <c>mtime</c> record to pax entries, and layer bytes must not change when it changes.
+/// whose bytes depend only on the entry: mtime is the one given, user and group names empty (runtimes
+/// chown by number), uid/gid as given. A pax extended header is added only when the entry needs one: a
+/// name or link target too long for ustar or not ASCII (<c>path</c> / <c>linkpath</c>), a size past 8 GiB or an id past
+/// 7 octal digits, or attributes to carry (sorted by key). Written by hand because System.Formats.Tar's
+/// TarWriter always adds an <c>mtime</c> record to pax entries, and layer bytes must not change when it changes.
 /// </summary>
 internal sealed class ReproducibleTarWriter(Stream output, long modificationTime)
 {
     private const int BlockSize = 512;
     private const int NameLength = 100;
     private const int PrefixLength = 155;
-    private const long MaxOctalSize = 077777777777; // 11 octal digits
+    // C# has no octal literals: these are 8^11 - 1 and 8^7 - 1, what 11 and 7 octal digits hold.
+    internal const long MaxOctalTime = (1L << 33) - 1;
+    private const long MaxOctalSize = (1L << 33) - 1;
+    private const int MaxOctalId = (1 << 21) - 1;
 
     public void Write(TarItem item, Stream? data)
     {
         var type = item.Type == TarEntryType.V7RegularFile ? TarEntryType.RegularFile : item.Type;
         var records = new List<(string Key, string Value)>();
-        if (!TrySplitName(item.Name, out var prefix, out var name))
+        // ustar fields are bytes that readers decode as they please; a pax record is UTF-8 by definition.
+        if (!Ascii.IsValid(item.Name) || !TrySplitName(item.Name, out var prefix, out var name))
         {
             records.Add(("path", item.Name));
             (prefix, name) = (string.Empty, Truncate(item.Name, NameLength));
         }
 
         var linkName = item.LinkName;
-        if (Encoding.UTF8.GetByteCount(linkName) > NameLength)
+        if (!Ascii.IsValid(linkName) || Encoding.UTF8.GetByteCount(linkName) > NameLength)
         {
             records.Add(("linkpath", linkName));
             linkName = Truncate(linkName, NameLength);
@@ -43,17 +63,39 @@ internal sealed class ReproducibleTarWriter(Stream output, long modificationTime
             records.Add(("size", item.Size.ToString(CultureInfo.InvariantCulture)));
         }
 
+        if (item.Uid > MaxOctalId)
+        {
+            records.Add(("uid", item.Uid.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (item.Gid > MaxOctalId)
+        {
+            records.Add(("gid", item.Gid.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        foreach (var (key, value) in (item.Attributes ?? new Dictionary<string, string>()).OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            records.Add((key, value));
+        }
+
+        if (records.Count > 0 && prefix.Length > 0)
+        {
+            // With an extended header, some readers (System.Formats.Tar) ignore the ustar prefix: the path goes in a record too.
+            records.Insert(0, ("path", item.Name));
+            (prefix, name) = (string.Empty, Truncate(item.Name, NameLength));
+        }
+
         if (records.Count > 0)
         {
             var pax = PaxRecords(records);
             // The extended header's own name is implementation-defined; a fixed one keeps bytes stable
             // (GNU tar puts its process id there).
-            WriteHeader(TarEntryType.ExtendedAttributes, string.Empty, "PaxHeader", (UnixFileMode)0b110_100_100, pax.Length, string.Empty, 0, 0);
+            WriteHeader(TarEntryType.ExtendedAttributes, string.Empty, "PaxHeader", (UnixFileMode)0b110_100_100, pax.Length, string.Empty, 0, 0, 0, 0);
             output.Write(pax);
             WritePadding(pax.Length);
         }
 
-        WriteHeader(type, prefix, name, item.Mode, item.Size, linkName, item.DeviceMajor, item.DeviceMinor);
+        WriteHeader(type, prefix, name, item.Mode, item.Size, linkName, item.DeviceMajor, item.DeviceMinor, Math.Min(item.Uid, MaxOctalId), Math.Min(item.Gid, MaxOctalId));
         if (item.Size > 0)
         {
             CopyExactly(data ?? throw new ArgumentException($"Entry '{item.Name}' has a size but no data.", nameof(data)), item.Size, item.Name);
@@ -64,14 +106,14 @@ internal sealed class ReproducibleTarWriter(Stream output, long modificationTime
     /// <summary>The end-of-archive marker: two zero blocks.</summary>
     public void Finish() => output.Write(new byte[2 * BlockSize]);
 
-    private void WriteHeader(TarEntryType type, string prefix, string name, UnixFileMode mode, long size, string linkName, int major, int minor)
+    private void WriteHeader(TarEntryType type, string prefix, string name, UnixFileMode mode, long size, string linkName, int major, int minor, int uid, int gid)
     {
         var header = new byte[BlockSize];
         var span = header.AsSpan();
         Encoding.UTF8.GetBytes(name, span[..NameLength]);
         Octal(span.Slice(100, 8), (long)mode & 0xFFF);
-        Octal(span.Slice(108, 8), 0); // uid
-        Octal(span.Slice(116, 8), 0); // gid
+        Octal(span.Slice(108, 8), uid);
+        Octal(span.Slice(116, 8), gid);
         Octal(span.Slice(124, 12), Math.Min(size, MaxOctalSize));
         Octal(span.Slice(136, 12), modificationTime);
         span[156] = (byte)type;

@@ -4,19 +4,31 @@ namespace Drydock.Build.Policy;
 
 /// <summary>
 /// One entry of a layer's tar, as much of it as the lint rules need. <see cref="Layer"/> is 1-based, as
-/// in finding locations. <see cref="Path"/> is relative to the root, without <c>./</c> or a trailing slash.
+/// in finding locations. <see cref="Path"/> is relative to the root, without <c>./</c> or a trailing slash;
+/// the root directory itself (<c>./</c>) has the empty path.
 /// </summary>
 internal sealed record ImageFile(string Path, int Layer, TarEntryType Type, UnixFileMode Mode, long Size)
 {
     /// <summary>For a <c>*.pem</c> or <c>*.key</c> file: its first bytes hold a PEM private key header.</summary>
     public bool HoldsPrivateKey { get; init; }
 
-    /// <summary>The text of <c>etc/passwd</c>; null for every other file.</summary>
+    /// <summary>The text of <c>etc/passwd</c> or <c>etc/group</c>; null for every other file.</summary>
     public string? Text { get; init; }
+
+    /// <summary>Owner and group, by number, as the runtime sets them when it extracts the layer.</summary>
+    public int Uid { get; init; }
+
+    public int Gid { get; init; }
+
+    /// <summary>A symbolic link's target as written, or the path a hard link names; empty otherwise.</summary>
+    public string LinkName { get; init; } = "";
+
+    /// <summary>For a regular file with an execute bit: it starts with <c>#!</c>, so its interpreter must read it.</summary>
+    public bool IsScript { get; init; }
 
     public string Name => Path[(Path.LastIndexOf('/') + 1)..];
 
     public bool IsRegularFile => Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile;
 
-    public string Where => $"layer {Layer}: {Path}";
+    public string Where => $"layer {Layer}: {(Path.Length == 0 ? "./" : Path)}";
 }

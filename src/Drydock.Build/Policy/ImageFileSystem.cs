@@ -18,12 +18,23 @@ internal sealed class ImageFileSystem
 
     private const int LargestFileCount = 5;
 
-    private ImageFileSystem(Dictionary<string, ImageFile> files, List<ImageFile> appLayerFiles, List<ImageFile> largestFiles)
+    private ImageFileSystem(Dictionary<string, ImageFile> files, List<ImageFile> appLayerFiles, List<ImageFile> largestFiles, ImageFile? root)
     {
         Files = files;
         AppLayerFiles = appLayerFiles;
         LargestFiles = largestFiles;
+        Root = root;
     }
+
+    /// <summary>
+    /// The root directory's own entry (<c>./</c>) from the lowest layer that has one (its last, if several): its mode and owner
+    /// are what a runtime gives <c>/</c> (Docker's vfs and rootless podman apply it; 0700 there locks every
+    /// other user out of the whole image). Null when no layer has one: the runtime's default, 0755 root.
+    /// </summary>
+    public ImageFile? Root { get; }
+
+    /// <summary>The text of the final <c>/etc/group</c>, or null when the image has none (or too big to read).</summary>
+    public string? Group => Files.TryGetValue(LayerScanner.GroupPath, out var group) ? group.Text : null;
 
     /// <summary>The final view: path → the topmost entry for it, after whiteouts.</summary>
     public IReadOnlyDictionary<string, ImageFile> Files { get; }
@@ -69,10 +80,18 @@ internal sealed class ImageFileSystem
     {
         var files = new Dictionary<string, ImageFile>(StringComparer.Ordinal);
         var appLayerFiles = new List<ImageFile>();
+        ImageFile? root = null;
         for (var i = 0; i < layers.Count; i++)
         {
             foreach (var file in layers[i])
             {
+                if (file.Path.Length == 0)
+                {
+                    // Within the layer a later entry wins, as when it is extracted.
+                    root = root is null || root.Layer == file.Layer ? file : root;
+                    continue;
+                }
+
                 if (i >= firstAppLayer && !IsWhiteout(file.Name))
                 {
                     appLayerFiles.Add(file);
@@ -83,12 +102,13 @@ internal sealed class ImageFileSystem
         }
 
         var largest = layers.SelectMany(layer => layer)
+            .Where(file => file.Path.Length > 0)
             .Where(file => file.IsRegularFile)
             .OrderByDescending(file => file.Size)
             .ThenBy(file => file.Path, StringComparer.Ordinal)
             .Take(LargestFileCount)
             .ToList();
-        return new ImageFileSystem(files, appLayerFiles, largest);
+        return new ImageFileSystem(files, appLayerFiles, largest, root);
     }
 
     private static bool IsWhiteout(string name) => name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);

@@ -25,6 +25,8 @@ public static class ImageLinter
         new MinimalBaseRule(),
         new UnpinnedBaseRule(),
         new SizeBudgetRule(),
+        new EntrypointAccessRule(),
+        new DebugSymbolsRule(),
     ];
 
     /// <summary>Opens the archive (DRY3001/DRY3002 when missing or invalid) and lints it.</summary>

@@ -7,12 +7,15 @@ namespace Drydock.Build.Policy;
 
 /// <summary>
 /// Reads one layer's tar in a single streamed pass (nothing is extracted to disk) and keeps what every
-/// file rule needs: names, types, modes and sizes, whiteouts, the text of <c>etc/passwd</c>, and whether
-/// <c>*.pem</c>/<c>*.key</c> files start with a private key.
+/// file rule needs: names, types, modes, owners, link targets and sizes, whiteouts, the root directory's
+/// own entry, the text of <c>etc/passwd</c> and <c>etc/group</c>, whether <c>*.pem</c>/<c>*.key</c> files
+/// start with a private key, and whether executable files are scripts (<c>#!</c>).
 /// </summary>
 internal static class LayerScanner
 {
     public const string PasswdPath = "etc/passwd";
+
+    public const string GroupPath = "etc/group";
 
     /// <summary>A passwd file is a few kB; a larger one is not read (its users are then unknown).</summary>
     private const int MaxPasswdSize = 1024 * 1024;
@@ -41,21 +44,30 @@ internal static class LayerScanner
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = NormalizePath(entry.Name);
-            if (path.Length == 0)
+            if (path.Length == 0 && entry.EntryType != TarEntryType.Directory)
             {
                 continue;
             }
 
-            var file = new ImageFile(path, layer, entry.EntryType, entry.Mode, entry.Length);
+            var file = new ImageFile(path, layer, entry.EntryType, entry.Mode, entry.Length)
+            {
+                Uid = entry.Uid,
+                Gid = entry.Gid,
+                LinkName = entry.LinkName ?? "",
+            };
             if (file.IsRegularFile && entry.DataStream is { } data)
             {
-                if (path == PasswdPath && entry.Length <= MaxPasswdSize)
+                if (path is PasswdPath or GroupPath && entry.Length <= MaxPasswdSize)
                 {
                     file = file with { Text = ReadText(data, (int)entry.Length) };
                 }
                 else if (IsKeyFileName(file.Name))
                 {
                     file = file with { HoldsPrivateKey = StartsWithPrivateKey(data) };
+                }
+                else if ((entry.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+                {
+                    file = file with { IsScript = StartsWithShebang(data) };
                 }
             }
 
@@ -101,6 +113,12 @@ internal static class LayerScanner
         var bytes = new byte[length];
         data.ReadExactly(bytes);
         return Encoding.UTF8.GetString(bytes);
+    }
+
+    private static bool StartsWithShebang(Stream data)
+    {
+        Span<byte> start = stackalloc byte[2];
+        return data.ReadAtLeast(start, 2, throwOnEndOfStream: false) == 2 && start[0] == '#' && start[1] == '!';
     }
 
     /// <summary>

@@ -8,11 +8,24 @@ public sealed record LintContext
     /// <summary>The publish's <c>Configuration</c>, e.g. <c>Release</c>.</summary>
     public string Configuration { get; init; } = "Release";
 
-    /// <summary>The app's <c>InvariantGlobalization</c>: true means it does not need ICU.</summary>
-    public bool InvariantGlobalization { get; init; }
+    /// <summary>
+    /// The app's <c>InvariantGlobalization</c>: true means it does not need ICU; null when the project leaves
+    /// it unset. A set value goes into runtimeconfig.json, and .NET reads that switch before the image's
+    /// <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c>, which decides only when the switch is absent.
+    /// </summary>
+    public bool? InvariantGlobalization { get; init; }
 
-    /// <summary>The base image reference (<c>ContainerBaseImage</c> or the SDK's default); null when unknown, e.g. when auditing a foreign archive.</summary>
+    /// <summary>
+    /// The base image reference as the user chose it: <c>ContainerBaseImage</c> as written, or the SDK's
+    /// default when they wrote none; null when unknown, e.g. when auditing a foreign archive.
+    /// </summary>
     public string? BaseImage { get; init; }
+
+    /// <summary>The user wrote no <c>ContainerBaseImage</c>: <see cref="BaseImage"/> is the SDK's choice.</summary>
+    public bool BaseImageIsDefault { get; init; }
+
+    /// <summary>Debug symbol files (<c>*.pdb</c>, <c>*.dbg</c>, <c>*.debug</c>) larger than this are DRY4015.</summary>
+    public long MaxDebugSymbolsSize { get; init; } = 1_000_000;
 
     /// <summary>Whether the base was referenced by digest; by default, whether <see cref="BaseImage"/> contains <c>@sha256:</c>.</summary>
     public bool BaseImagePinned

@@ -20,6 +20,8 @@ public static class LintRules
         [KnownCodes.NotMinimalBase] = ("Shell or package manager in the image", Severity.Warning),
         [KnownCodes.UnpinnedBaseImage] = ("Base image referenced by a mutable tag", Severity.Warning),
         [KnownCodes.OverSizeBudget] = ("Image larger than ContainerImageSizeBudget", Severity.Error),
+        [KnownCodes.EntrypointNotAccessible] = ("The image's user cannot reach or run its entrypoint", Severity.Error),
+        [KnownCodes.LargeDebugSymbols] = ("Large debug symbol files in the app layers", Severity.Warning),
     };
 
     public static IEnumerable<string> Codes => Rules.Keys;

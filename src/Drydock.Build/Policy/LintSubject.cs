@@ -20,6 +20,8 @@ internal sealed class LintSubject
             .Select(label => (label.Key, OciJson.GetString(label.Value) ?? ""))
             .ToList();
         ExposedPorts = (config[ConfigField.ExposedPorts] as JsonObject ?? []).Select(port => port.Key).ToList();
+        Entrypoint = ReadStrings(config[ConfigField.Entrypoint] as JsonArray);
+        Cmd = ReadStrings(config[ConfigField.Cmd] as JsonArray);
         Layers = layers;
         Files = files;
         Context = context;
@@ -33,6 +35,8 @@ internal sealed class LintSubject
         public const string Env = "Env";
         public const string Labels = "Labels";
         public const string ExposedPorts = "ExposedPorts";
+        public const string Entrypoint = "Entrypoint";
+        public const string Cmd = "Cmd";
     }
 
     /// <summary><c>config.User</c>: <c>user</c>, <c>uid</c>, <c>user:group</c> and so on; empty means the runtime's default, root.</summary>
@@ -48,6 +52,13 @@ internal sealed class LintSubject
     /// <summary><c>config.ExposedPorts</c> keys: <c>port/tcp</c>, <c>port/udp</c> or <c>port</c> (tcp).</summary>
     public IReadOnlyList<string> ExposedPorts { get; }
 
+    public IReadOnlyList<string> Entrypoint { get; }
+
+    public IReadOnlyList<string> Cmd { get; }
+
+    /// <summary>What the runtime executes: <c>Entrypoint</c> followed by <c>Cmd</c>; empty when neither is set.</summary>
+    public IReadOnlyList<string> Command => [.. Entrypoint, .. Cmd];
+
     public IReadOnlyList<Descriptor> Layers { get; }
 
     public ImageFileSystem Files { get; }
@@ -57,6 +68,9 @@ internal sealed class LintSubject
     /// <summary>The last value of <paramref name="key"/> in <c>config.Env</c> (as a process would see it), or null.</summary>
     public string? EnvValue(string key) =>
         Env.LastOrDefault(variable => variable.Key == key) is { Key: not null } found ? found.Value : null;
+
+    private static List<string> ReadStrings(JsonArray? array) =>
+        (array ?? []).Select(OciJson.GetString).OfType<string>().ToList();
 
     private static List<(string Key, string Value)> ReadEnv(JsonArray? env) =>
         (env ?? [])

@@ -19,6 +19,12 @@ public sealed record ImageReport
     /// <summary>True when the image's tests ran (or passed before, see <see cref="Tests"/>'s Cached) in this publish.</summary>
     public bool Tested { get; init; }
 
+    /// <summary>
+    /// True when the publish was stopped (SIGINT, SIGTERM, a killed build) while the image tests ran:
+    /// <see cref="Tests"/> then holds only what finished, and nothing was pushed.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
     public IReadOnlyList<TestRunResult> Tests { get; init; } = [];
 
     /// <summary>The lint's findings, with the severity they were reported at.</summary>
@@ -52,6 +58,33 @@ public sealed record ImageSection
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
 
     public required IReadOnlyDictionary<string, string> Annotations { get; init; }
+
+    /// <summary>
+    /// A multi-platform image's platforms, sorted as in its index; null for a single-platform image.
+    /// Then <see cref="Digest"/> is the image index's, and <see cref="ConfigDigest"/>, the labels and the
+    /// base are those of the platform that was loaded and tested.
+    /// </summary>
+    public IReadOnlyList<PlatformSection>? Platforms { get; init; }
+}
+
+/// <summary>One platform of a multi-platform image.</summary>
+public sealed record PlatformSection
+{
+    /// <summary><c>os/architecture[/variant]</c>, e.g. <c>linux/arm64</c>.</summary>
+    public required string Platform { get; init; }
+
+    /// <summary>Its manifest digest, as listed in the index.</summary>
+    public required string Digest { get; init; }
+
+    public required string ConfigDigest { get; init; }
+
+    public required long Size { get; init; }
+
+    /// <summary>Its own single-image archive (what the lint read and what was loaded).</summary>
+    public required string Archive { get; init; }
+
+    /// <summary>True for the platform loaded into the local runtime and tested.</summary>
+    public bool Loaded { get; init; }
 }
 
 public sealed record SourceSection

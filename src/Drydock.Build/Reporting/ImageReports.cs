@@ -39,6 +39,25 @@ public static class ImageReports
         };
     }
 
+    /// <summary>
+    /// The report of a multi-platform image: the facts of <paramref name="loaded"/> (the platform loaded
+    /// and tested), with the index's digest, the index archive and every platform.
+    /// </summary>
+    public static ImageReport FromIndex(OciArchive loaded, string indexArchive, string indexDigest, IReadOnlyList<PlatformSection> platforms, string? registry, string repository, IReadOnlyList<string> tags)
+    {
+        var report = FromArchive(loaded, registry, repository, tags);
+        return report with
+        {
+            Image = report.Image with
+            {
+                Digest = indexDigest,
+                Archive = indexArchive,
+                Size = platforms.Sum(p => p.Size),
+                Platforms = platforms,
+            },
+        };
+    }
+
     private static SortedDictionary<string, string> Strings(JsonNode? node) =>
         new(node is JsonObject map
             ? map.Where(pair => pair.Value is JsonValue).ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<string>(), StringComparer.Ordinal)

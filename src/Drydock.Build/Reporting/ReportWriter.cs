@@ -32,7 +32,11 @@ public static class ReportWriter
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, json);
+        // Written aside and renamed: a publish that exits mid-write (SIGTERM) leaves the old report
+        // or the new one, never half of one.
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, json);
+        File.Move(temporary, path, overwrite: true);
         return true;
     }
 
@@ -53,7 +57,7 @@ public static class ReportWriter
             Invariant($"| base | `{image.BaseName}`{(image.BaseDigest is null ? "" : $" @ `{image.BaseDigest}`")} |"),
             Invariant($"| revision | `{report.Source.Revision}` |"),
             Invariant($"| version | `{report.Source.Version}` |"),
-            Invariant($"| tested | {(report.Tested ? "yes" : "no")} |"),
+            Invariant($"| tested | {(report.Tested ? "yes" : report.Cancelled ? "no: cancelled while the tests ran" : "no")} |"),
             Invariant($"| pushed | {(report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
             "",
         ];

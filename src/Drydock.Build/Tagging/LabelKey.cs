@@ -25,6 +25,6 @@ public static class LabelKey
         var shown = string.IsNullOrEmpty(key) ? "(empty)" : MessageText.Quote(key);
         throw new DrydockException(
             KnownCodes.InvalidLabelKey,
-            $"{KnownCodes.InvalidLabelKey}: ContainerLabel key {shown} is not a valid label key: it must be non-empty without whitespace, '=' or control characters. Use a reverse-domain key such as 'com.example.team'.");
+            $"ContainerLabel key {shown} is not a valid label key: it must be non-empty without whitespace, '=' or control characters. Use a reverse-domain key such as 'com.example.team'.");
     }
 }

@@ -28,14 +28,14 @@ public static partial class RepositoryName
         {
             throw new DrydockException(
                 KnownCodes.InvalidRepository,
-                $"{KnownCodes.InvalidRepository}: ContainerRepository {MessageText.Quote(value)} with ContainerRegistry {MessageText.Quote(registry)} is {FullLength(value, registry)} characters; the full name may have at most {MaxLengthWithRegistry}. Shorten ContainerRepository.");
+                $"ContainerRepository {MessageText.Quote(value)} with ContainerRegistry {MessageText.Quote(registry)} is {FullLength(value, registry)} characters; the full name may have at most {MaxLengthWithRegistry}. Shorten ContainerRepository.");
         }
 
         var lower = value.ToLowerInvariant();
         var hint = lower != value && IsValid(lower, registry) ? $" Use '{lower}'." : " Set ContainerRepository to a name such as 'shop/api'.";
         throw new DrydockException(
             KnownCodes.InvalidRepository,
-            $"{KnownCodes.InvalidRepository}: ContainerRepository {MessageText.Quote(value)} is not a valid repository name: it must be lowercase letters and digits, separated by '.', '_', '__' or '-' within a path component and by '/' between components.{hint}");
+            $"ContainerRepository {MessageText.Quote(value)} is not a valid repository name: it must be lowercase letters and digits, separated by '.', '_', '__' or '-' within a path component and by '/' between components.{hint}");
     }
 
     private static int FullLength(string repository, string? registry) =>

@@ -52,5 +52,5 @@ public static class VersionResolver
             ? version
             : throw new DrydockException(
                 KnownCodes.InvalidVersion,
-                $"{KnownCodes.InvalidVersion}: {property} {MessageText.Quote(value)} is not a version. Set {property} to a SemVer 2.0 version such as 1.2.3 or 1.3.0-rc.1.");
+                $"{property} {MessageText.Quote(value)} is not a version. Set {property} to a SemVer 2.0 version such as 1.2.3 or 1.3.0-rc.1.");
 }

@@ -4,7 +4,7 @@ using Microsoft.Build.Framework;
 
 namespace Drydock.Build.Tasks;
 
-/// <summary>The gate: fails the publish, naming every failed test, when the image failed its tests.</summary>
+/// <summary>The gate (see <see cref="TestGate"/>): fails the publish when the image failed its tests, was stopped while they ran, or was not tested though tests are required.</summary>
 public sealed class CheckImageTests : DrydockTask
 {
     public ITaskItem[] Results { get; set; } = [];
@@ -12,19 +12,38 @@ public sealed class CheckImageTests : DrydockTask
     [Required]
     public string ImageDigest { get; set; } = "";
 
-    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
-    {
-        var failed = Results.Select(TestResultItems.FromItem).Where(result => !result.Succeeded).ToArray();
-        if (failed.Length > 0)
-        {
-            throw new DrydockException(KnownCodes.TestsFailed, FailureMessage(failed, ImageDigest));
-        }
-    }
+    /// <summary>The signal that stopped the test run, when one did (<see cref="TestImage.StoppedBy"/>).</summary>
+    public string? StoppedBy { get; set; }
 
-    internal static string FailureMessage(IEnumerable<TestRunResult> failed, string imageDigest)
-    {
-        var projects = failed.Select(result =>
-            $"{result.Project}: {result.Failed} failed ({string.Join("; ", result.Failures.Take(5).Select(test => $"{test.Name}: {test.Message.Replace("\n", " | ", StringComparison.Ordinal)}"))}); results in {result.Trx}.");
-        return $"The image {imageDigest} failed its tests, so nothing is pushed. {string.Join(" ", projects)}";
-    }
+    public bool Tested { get; set; }
+
+    /// <summary><c>ContainerTestProject</c> items.</summary>
+    public ITaskItem[] TestProjects { get; set; } = [];
+
+    /// <summary><c>DrydockTest</c>.</summary>
+    public bool TestsEnabled { get; set; } = true;
+
+    /// <summary><c>ContainerRegistry</c>: the image is pushed when set and <see cref="Push"/> is true.</summary>
+    public string? Registry { get; set; }
+
+    public string? Repository { get; set; }
+
+    /// <summary><c>DrydockPush</c>.</summary>
+    public bool Push { get; set; } = true;
+
+    /// <summary><c>DrydockRequireImageTests</c>.</summary>
+    public bool RequireTests { get; set; }
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken) =>
+        TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = ImageDigest,
+            Results = Results.Select(TestResultItems.FromItem).ToArray(),
+            Tested = Tested,
+            StoppedBy = string.IsNullOrEmpty(StoppedBy) ? null : StoppedBy,
+            TestProjects = TestProjects.Length,
+            TestsEnabled = TestsEnabled,
+            PushTarget = Push && !string.IsNullOrEmpty(Registry) ? $"{Registry}/{Repository}" : null,
+            RequireTests = RequireTests,
+        }, log);
 }

@@ -130,8 +130,10 @@ public sealed class ComputeImageMetadata : DrydockTask
         }
         catch (DrydockException e) when (gitProblem is not null && e.Code == KnownCodes.NoRepository)
         {
-            // Without git the facts had to come from elsewhere and did not: say why git gave none.
-            throw new DrydockException(gitProblem.Code, $"{gitProblem.Message} {e.Message}");
+            // Without git the facts had to come from elsewhere and did not. Git's own error says why there
+            // are none and what to set instead; it is reported alone, under its own code.
+            log.Detail($"Drydock: {e.Message}");
+            throw gitProblem;
         }
 
         var existing = ExistingLabels.Select(label => label.ItemSpec).ToHashSet(StringComparer.Ordinal);

@@ -18,9 +18,17 @@ public sealed class LintImage : DrydockTask
 
     public string Configuration { get; set; } = "Release";
 
-    public bool InvariantGlobalization { get; set; }
+    /// <summary><c>InvariantGlobalization</c> as the project sets it: <c>true</c>, <c>false</c>, or empty when unset.</summary>
+    public string? InvariantGlobalization { get; set; }
 
+    /// <summary>The base image the build used: the SDK's computed <c>ContainerBaseImage</c>.</summary>
     public string? BaseImage { get; set; }
+
+    /// <summary><c>ContainerBaseImage</c> as the project or command line wrote it (captured before the SDK fills it in); empty when not written.</summary>
+    public string? WrittenBaseImage { get; set; }
+
+    /// <summary>The project the findings are about (<c>MSBuildProjectFullPath</c>): where warnings and errors point.</summary>
+    public string? ProjectFile { get; set; }
 
     public int MaxExposedPorts { get; set; } = 2;
 
@@ -44,13 +52,17 @@ public sealed class LintImage : DrydockTask
 
     public string? CacheDirectory { get; set; }
 
+    /// <summary>One platform of a multi-platform image (<c>linux/arm64</c>): every finding names it.</summary>
+    public string? Platform { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var context = new LintContext
         {
             Configuration = Configuration,
-            InvariantGlobalization = InvariantGlobalization,
-            BaseImage = BaseImage,
+            InvariantGlobalization = bool.TryParse(InvariantGlobalization, out var invariant) ? invariant : null,
+            BaseImage = string.IsNullOrWhiteSpace(WrittenBaseImage) ? BaseImage : WrittenBaseImage,
+            BaseImageIsDefault = string.IsNullOrWhiteSpace(WrittenBaseImage),
             MaxExposedPorts = MaxExposedPorts,
             SizeBudget = ByteSize.ParseBudget(SizeBudget),
         };
@@ -60,20 +72,25 @@ public sealed class LintImage : DrydockTask
             TreatWarningsAsErrors,
             SeverityOverrides.Codes(WarningsNotAsErrors));
         var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), policy);
+        if (!string.IsNullOrEmpty(Platform))
+        {
+            findings = findings.Select(finding => finding with { Message = $"{Platform}: {finding.Message}" }).ToList();
+        }
 
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
         File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));
-        log.Detail($"Drydock: lint found {findings.Count} finding(s); SARIF in {SarifPath}");
+        log.Detail($"Drydock: lint base={context.BaseImage} ({(context.BaseImageIsDefault ? "the SDK's default" : "ContainerBaseImage")}); found {findings.Count} finding(s); SARIF in {SarifPath}");
+        var file = string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile;
         foreach (var finding in findings)
         {
             var text = finding.Location is null ? finding.Message : $"{finding.Message} [{finding.Location}]";
             switch (finding.DefaultSeverity)
             {
                 case Severity.Error:
-                    Log.LogError(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, text);
+                    Log.LogError(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), file, 0, 0, 0, 0, text);
                     break;
                 case Severity.Warning:
-                    Log.LogWarning(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, text);
+                    Log.LogWarning(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), file, 0, 0, 0, 0, text);
                     break;
                 default:
                     Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1}", finding.Code, text);

@@ -4,7 +4,7 @@ using Microsoft.Build.Framework;
 
 namespace Drydock.Build.Tasks;
 
-/// <summary>Loads the image archive into podman or docker and names it with every tag.</summary>
+/// <summary>Loads the image archive into docker or podman (<see cref="LocalEngine"/>) and names it with every tag.</summary>
 public sealed class LoadImage : DrydockTask
 {
     [Required]
@@ -30,15 +30,15 @@ public sealed class LoadImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
-        var runtime = ContainerRuntime.Detect(LocalRegistry, log, cancellationToken);
-        if (runtime is null)
+        var engine = LocalEngine.Resolve(LocalRegistry, log, cancellationToken);
+        if (engine is null)
         {
-            Log.LogMessage(MessageImportance.High, "Drydock: neither podman nor docker is available; the image stays in {0}.", Archive);
+            Log.LogMessage(MessageImportance.High, "Drydock: neither docker nor podman answers; the image stays in {0}.", Archive);
             return;
         }
 
         var names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags));
-        runtime.Load(Archive, ImageId, names, log, cancellationToken);
-        Runtime = runtime.Command;
+        LocalEngine.Load(engine, Archive, ImageId, names, log, cancellationToken);
+        Runtime = engine.Command;
     }
 }

@@ -37,24 +37,83 @@ public sealed class NormalizeImage : DrydockTask
     /// <summary>Manifest annotations: item = key, metadata <c>Value</c>.</summary>
     public ITaskItem[] Annotations { get; set; } = [];
 
+    /// <summary>
+    /// The project's <c>ContainerLabel</c> items (key, metadata <c>Value</c>): put into a multi-platform
+    /// image's configs exactly, since the SDK's per-RID builds cut values at <c>:</c> (<see cref="ConfigOverrides"/>).
+    /// </summary>
+    public ITaskItem[] Labels { get; set; } = [];
+
+    /// <summary>The project's <c>ContainerEnvironmentVariable</c> items, for the same reason.</summary>
+    public ITaskItem[] Environment { get; set; } = [];
+
+    /// <summary><c>DrydockLayering</c>: split the app layer (<see cref="LayerPlan"/>); false keeps the SDK's one app layer.</summary>
+    public bool Layering { get; set; } = true;
+
+    /// <summary><c>ContainerLayer</c> items: the layer's name, metadata <c>Files</c> = globs relative to the app folder, semicolon-separated.</summary>
+    public ITaskItem[] Layers { get; set; } = [];
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var options = new NormalizeOptions
         {
             Epoch = DateTimeOffset.Parse(Created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-            // The name runtimes give the image on load (podman takes a bare tag for a repository name).
-            RefName = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags))[0],
+            // The names runtimes give the image on load.
+            Names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags)),
             Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),
         };
-        var image = ImageNormalizer.Normalize(SdkArchive, Archive, options, log, cancellationToken);
-        log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+        if (OciArchive.ReadIndex(SdkArchive) is not null)
+        {
+            var index = ImageIndexNormalizer.Normalize(
+                SdkArchive,
+                Archive,
+                options with { Labels = ToDictionary(Labels), Environment = ToDictionary(Environment) },
+                (archive, platform) => SplitLayers(archive, platform.FileName, log, cancellationToken),
+                log,
+                cancellationToken);
+            log.Detail($"Drydock: normalized image index {index.Index.Digest} ({string.Join(", ", index.Platforms.Select(p => $"{p.Platform} {p.Image.ManifestDigest}"))}) in {index.ArchivePath}");
+        }
+        else
+        {
+            var image = ImageNormalizer.Normalize(SplitLayers(OciArchive.Open(SdkArchive), "image", log, cancellationToken), Archive, options, log, cancellationToken);
+            log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+        }
+
         if (!string.IsNullOrWhiteSpace(RequestedArchive))
         {
             var copy = RequestedArchivePath(RequestedArchive, Repository);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(copy))!);
-            File.Copy(image.ArchivePath, copy, overwrite: true);
+            File.Copy(Archive, copy, overwrite: true);
             Log.LogMessage(MessageImportance.High, "Drydock: image archive copied to {0} (ContainerArchiveOutputPath)", copy);
         }
+    }
+
+    /// <summary>The SDK's image with its app layer split (<see cref="LayerSplitter"/>), or as it is.</summary>
+    private OciArchive SplitLayers(OciArchive archive, string name, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (!Layering)
+        {
+            log.Detail("Drydock: layers: DrydockLayering=false, the SDK's one app layer");
+            return archive;
+        }
+
+        var rules = Layers
+            .GroupBy(item => item.ItemSpec, StringComparer.Ordinal)
+            .Select(group => new LayerRule(group.Key, group.SelectMany(item => item.GetMetadata("Files").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()))
+            .ToList();
+        var intermediate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SdkArchive))!, $"split-{name}.tar");
+        return LayerSplitter.Split(archive, rules, intermediate, log, cancellationToken) ?? archive;
+    }
+
+    // Later items win, as the SDK's own ContainerLabel handling does.
+    private static Dictionary<string, string> ToDictionary(ITaskItem[] items)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            result[item.ItemSpec] = item.GetMetadata("Value");
+        }
+
+        return result;
     }
 
     /// <summary>As the SDK reads <c>ContainerArchiveOutputPath</c>: a folder (existing, or ending in a separator) or a file.</summary>

@@ -1,17 +1,18 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Drydock.Build.Oci.Registry;
 using Drydock.Build.Runtime;
+using Drydock.Build.Testing;
 using Microsoft.Build.Framework;
 using NuGet.Versioning;
 
 namespace Drydock.Build.Tasks;
 
 /// <summary>
-/// Pushes the tested archive to <c>ContainerRegistry</c> (see <see cref="ImagePusher"/>), attaches the
-/// test results as a referrer, and leaves what the registry confirmed in <see cref="ResultPath"/> for the report.
+/// Pushes the tested archive to <c>ContainerRegistry</c> and each <c>DrydockPushRegistry</c> (see <see cref="ImagePusher"/>),
+/// each verified by digest, attaches the test results as a referrer, and leaves what the registries confirmed in
+/// <see cref="ResultPath"/> for the report.
 /// </summary>
 public sealed class PushImage : DrydockTask
 {
@@ -24,6 +25,9 @@ public sealed class PushImage : DrydockTask
     [Required]
     public string Repository { get; set; } = "";
 
+    /// <summary><c>DrydockPushRegistry</c> items: <c>Include</c> = <c>host[:port]</c>, optional <c>Repository</c> metadata.</summary>
+    public ITaskItem[] AdditionalRegistries { get; set; } = [];
+
     /// <summary>Semicolon-separated, as <c>ContainerImageTags</c>.</summary>
     public string? Tags { get; set; }
 
@@ -31,6 +35,9 @@ public sealed class PushImage : DrydockTask
     public string? StableVersion { get; set; }
 
     public bool Tested { get; set; }
+
+    /// <summary><c>DrydockPushDirty</c>: push an image built from uncommitted changes (else DRY6011).</summary>
+    public bool PushDirty { get; set; }
 
     public ITaskItem[] TestResults { get; set; } = [];
 
@@ -50,65 +57,52 @@ public sealed class PushImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
-        var archive = OciArchive.Open(Archive);
+        var targets = PushTarget.List(Registry, Repository, AdditionalRegistries.Select(item => (item.ItemSpec, (string?)item.GetMetadata("Repository"))));
+        // A multi-platform image is pushed as its index (tested digest = the index's).
+        var index = OciArchive.ReadIndex(Archive)?.Index;
+        var single = index is null ? OciArchive.Open(Archive) : null;
+        var tested = index?.Digest ?? single!.ManifestDescriptor.Digest;
         var environment = ProcessEnvironment();
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var credential = new CredentialStore(environment, home).Find(Registry, cancellationToken);
-        log.Detail($"Drydock: credentials for {Registry}: {credential?.ToString() ?? "none (anonymous)"}");
+        var store = new CredentialStore(environment, home);
+        var pusher = new ImagePusher(RegistryOptions.FromEnvironment(environment, home), log);
         var request = new PushRequest
         {
             Registry = Registry,
             Repository = Repository,
             Tags = ImageName.SplitTags(Tags),
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
-            TestResults = Tested ? TestResultsDocument(archive.ManifestDescriptor.Digest) : null,
+            AllowDirty = PushDirty,
+            // Also untested: the registry then says tested: false, not nothing.
+            TestResults = TestResultsDocument.Create(
+                tested.ToString(),
+                Revision,
+                Tested,
+                TestResults.Select(TestResultItems.FromItem).ToArray(),
+                Profile.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"))),
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },
         };
 
-        var pusher = new ImagePusher(RegistryOptions.FromEnvironment(environment, home), credential, log);
-        var result = pusher.PushAsync(archive, request, cancellationToken).GetAwaiter().GetResult();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
-        File.WriteAllText(ResultPath, JsonSerializer.Serialize(result));
-        PushedDigest = result.Digest;
-        Log.LogMessage(
-            MessageImportance.High,
-            "Drydock: pushed {0}/{1}@{2} ({3}), verified; {4} blobs uploaded, {5} mounted, {6} already there",
-            result.Registry, result.Repository, result.Digest, string.Join(", ", result.Tags), result.BlobsUploaded, result.BlobsMounted, result.BlobsPresent);
-    }
-
-    /// <summary>
-    /// What the referrer artifact records: the digest tested, the profile, the counts, the commit. Nothing
-    /// that changes between runs of the same tests (durations, cache hits), so a re-push attaches the same artifact.
-    /// </summary>
-    private byte[] TestResultsDocument(Digest tested)
-    {
-        var results = TestResults.Select(TestResultItems.FromItem).ToList();
-        var document = new JsonObject
+        var results = new List<PushResult>();
+        foreach (var target in targets)
         {
-            ["schemaVersion"] = 1,
-            ["digest"] = tested.ToString(),
-            ["revision"] = Revision,
-            ["passed"] = results.Sum(r => r.Passed),
-            ["failed"] = results.Sum(r => r.Failed),
-            ["skipped"] = results.Sum(r => r.Skipped),
-            ["profile"] = new JsonObject(Profile
-                .Where(item => !string.IsNullOrEmpty(item.GetMetadata("Value")))
-                .Select(item => KeyValuePair.Create(ProfileKey(item.ItemSpec), (JsonNode?)item.GetMetadata("Value")))),
-            ["projects"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-            {
-                ["project"] = r.Project,
-                ["passed"] = r.Passed,
-                ["failed"] = r.Failed,
-                ["skipped"] = r.Skipped,
-            })]),
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(document);
-    }
+            var targetRequest = request with { Registry = target.Registry, Repository = target.Repository };
+            var result = (single is null
+                ? pusher.PushIndexAsync(Archive, targetRequest, store, cancellationToken)
+                : pusher.PushAsync(single, targetRequest, store, cancellationToken)).GetAwaiter().GetResult();
+            results.Add(result);
+            Log.LogMessage(
+                MessageImportance.High,
+                "Drydock: pushed {0}/{1}@{2} ({3}), verified; {4} blobs uploaded, {5} mounted, {6} already there",
+                result.Registry, result.Repository, result.Digest, string.Join(", ", result.Tags), result.BlobsUploaded, result.BlobsMounted, result.BlobsPresent);
+        }
 
-    /// <summary><c>DRYDOCK_TEST_MEMORY</c> → <c>memory</c>.</summary>
-    private static string ProfileKey(string variable) =>
-        (variable.StartsWith("DRYDOCK_TEST_", StringComparison.Ordinal) ? variable["DRYDOCK_TEST_".Length..] : variable).ToLowerInvariant();
+        var report = results[0] with { OtherRegistries = results.Skip(1).ToList() };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
+        File.WriteAllText(ResultPath, JsonSerializer.Serialize(report));
+        PushedDigest = report.Digest;
+    }
 
     private static Dictionary<string, string?> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()

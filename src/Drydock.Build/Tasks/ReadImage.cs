@@ -1,31 +1,88 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace Drydock.Build.Tasks;
 
-/// <summary>The facts of an image archive that later steps need, also when the build step was skipped.</summary>
+/// <summary>
+/// The facts of an image archive that later steps need, also when the build step was skipped. For a
+/// multi-platform image: the index digest, and per platform its own archive (beside the index archive,
+/// see <see cref="ImageIndexNormalizer.PlatformArchivePath"/>), manifest and config digests.
+/// </summary>
 public sealed class ReadImage : DrydockTask
 {
     [Required]
     public string Archive { get; set; } = "";
 
+    /// <summary>The image's digest: the manifest's, or the image index's for a multi-platform image.</summary>
     [Output]
     public string? ManifestDigest { get; private set; }
 
-    /// <summary>The config digest: what podman and docker call the image id.</summary>
+    /// <summary>The config digest of the image to load and test (podman's and docker's image id): the host platform's, for an index.</summary>
     [Output]
     public string? ConfigDigest { get; private set; }
+
+    /// <summary>The single-image archive to load and test: <see cref="Archive"/>, or the host platform's for an index.</summary>
+    [Output]
+    public string? LoadArchive { get; private set; }
+
+    /// <summary>The platform of <see cref="LoadArchive"/>, as <c>os/architecture[/variant]</c>.</summary>
+    [Output]
+    public string? LoadPlatform { get; private set; }
+
+    /// <summary>For an index only: item = platform (<c>linux/arm64</c>); metadata Archive, ManifestDigest, ConfigDigest, Size, Loaded (the platform loaded and tested).</summary>
+    [Output]
+    public ITaskItem[] Platforms { get; private set; } = [];
 
     [Output]
     public long Size { get; private set; }
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        if (OciArchive.ReadIndex(Archive) is { } index)
+        {
+            var images = index.Manifests.Select(entry => ReadPlatform(entry, log)).ToList();
+            var load = images.Find(i => i.Platform.Runs(Platform.Host)) is { Archive: not null } host ? host : images[0];
+            ManifestDigest = index.Index?.Digest.ToString() ?? throw OciArchive.Invalid(Archive, "index.json lists manifests, not one image index");
+            ConfigDigest = load.Archive.ConfigDescriptor.Digest.ToString();
+            LoadArchive = load.Archive.Path;
+            LoadPlatform = load.Platform.ToString();
+            Size = index.Index.Size + images.Sum(i => i.Archive.TotalSize);
+            Platforms = images.Select(i =>
+            {
+                var item = new TaskItem(i.Platform.ToString());
+                item.SetMetadata("Archive", i.Archive.Path);
+                item.SetMetadata("ManifestDigest", i.Archive.ManifestDescriptor.Digest.ToString());
+                item.SetMetadata("ConfigDigest", i.Archive.ConfigDescriptor.Digest.ToString());
+                item.SetMetadata("Size", i.Archive.TotalSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                item.SetMetadata("Loaded", i.Platform == load.Platform ? "true" : "false");
+                return (ITaskItem)item;
+            }).ToArray();
+            log.Detail($"Drydock: image index={ManifestDigest} platforms={string.Join(", ", images.Select(i => i.Platform))}; loads and tests {LoadPlatform} (host {Platform.Host})");
+            return;
+        }
+
         var archive = OciArchive.Open(Archive);
         ManifestDigest = archive.ManifestDescriptor.Digest.ToString();
         ConfigDigest = archive.ConfigDescriptor.Digest.ToString();
+        LoadArchive = Archive;
+        LoadPlatform = Platform.FromJson(archive.Config)?.ToString();
         Size = archive.TotalSize;
         log.Detail($"Drydock: image={ManifestDigest} config={ConfigDigest} size={Size}");
+    }
+
+    /// <summary>A platform's own archive, checked against the index: a stale or missing one is DRY3001/DRY3002.</summary>
+    private (Platform Platform, OciArchive Archive) ReadPlatform(PlatformManifest entry, IBuildLog log)
+    {
+        var platform = entry.Platform ?? throw OciArchive.Invalid(Archive, $"the index gives manifest {entry.Manifest.Digest} no platform");
+        var archive = OciArchive.Open(ImageIndexNormalizer.PlatformArchivePath(Archive, platform));
+        if (archive.ManifestDescriptor.Digest != entry.Manifest.Digest)
+        {
+            throw OciArchive.Invalid(archive.Path, $"it holds manifest {archive.ManifestDescriptor.Digest}, but the index {Archive} lists {entry.Manifest.Digest} for {platform}");
+        }
+
+        log.Detail($"Drydock: {platform}: {archive.ManifestDescriptor.Digest} in {archive.Path}");
+        return (platform, archive);
     }
 }

@@ -1,20 +1,23 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
 using Drydock.Build.Testing;
+using Drydock.Runtime;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace Drydock.Build.Tasks;
 
 /// <summary>
 /// Runs every <c>ContainerTestProject</c> against the image under the test profile. Failed tests do
 /// not fail this task: the report is written first, then <see cref="CheckImageTests"/> fails the
-/// publish. Every container the tests start is removed at the end, also when the build is cancelled
-/// or a test host crashes.
+/// publish. Every container the tests start is removed at the end, also when the build is cancelled,
+/// the process is told to stop (SIGTERM: see <see cref="StopSignals"/>) or a test host crashes.
 /// </summary>
 public sealed class TestImage : DrydockTask
 {
-    private const string RunLabel = "io.drydock.run";
-    private const string PidLabel = "io.drydock.pid";
+    private const string PortVariable = DrydockVariables.Port;
+    private static readonly TimeSpan LateContainerWait = TimeSpan.FromSeconds(1);
 
     [Required]
     public ITaskItem[] Projects { get; set; } = [];
@@ -22,10 +25,14 @@ public sealed class TestImage : DrydockTask
     [Required]
     public string ImageId { get; set; } = "";
 
+    /// <summary>The image's OCI archive: its config's ports and environment decide the default test port.</summary>
+    [Required]
+    public string Archive { get; set; } = "";
+
     [Required]
     public string ImageDigest { get; set; } = "";
 
-    /// <summary>The runtime the image was loaded into: podman or docker.</summary>
+    /// <summary>The engine the image was loaded into: docker or podman.</summary>
     public string? Runtime { get; set; }
 
     [Required]
@@ -45,6 +52,18 @@ public sealed class TestImage : DrydockTask
     /// <summary><c>DrydockTestRunTimeout</c>: minutes, or <c>90s</c> / <c>30m</c>.</summary>
     public string? Timeout { get; set; }
 
+    /// <summary>The profile as the tests got it: <see cref="Profile"/> with <c>DRYDOCK_TEST_PORT</c> resolved (<see cref="TestPort"/>).</summary>
+    [Output]
+    public ITaskItem[] ResolvedProfile { get; private set; } = [];
+
+    /// <summary>True when every test project ran to its end (or was found in the test cache).</summary>
+    [Output]
+    public bool Tested { get; private set; }
+
+    /// <summary>The signal that stopped the run (<c>SIGTERM</c>, <c>SIGINT</c>), or empty; <see cref="CheckImageTests"/> fails the publish then.</summary>
+    [Output]
+    public string? StoppedBy { get; private set; }
+
     /// <summary>One item per project: passed, failed, skipped, duration, trx, cached as metadata.</summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -55,44 +74,76 @@ public sealed class TestImage : DrydockTask
         if (string.IsNullOrEmpty(Runtime))
         {
             throw new DrydockException(KnownCodes.TestNeedsRuntime,
-                "ContainerTestProject items are declared but the image was not loaded into podman or docker: install one, or publish with -p:DrydockTest=false.");
+                "ContainerTestProject items are declared but the image was not loaded into docker or podman: install or start one, or publish with -p:DrydockTest=false.");
         }
 
-        var runtime = ContainerRuntime.Detect(Runtime, log, cancellationToken)!;
-        runtime.RemoveContainersOfDeadProcesses(PidLabel, cancellationToken);
+        var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
+        var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(Archive).Config);
+        log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
+        profile[PortVariable] = port.Value;
+        ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
+
+        var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
+        Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
         var settings = new ImageTestSettings
         {
             ImageId = ImageId,
             ImageDigest = ImageDigest,
-            Runtime = runtime.Command,
+            Runtime = engine.Command,
             RunId = Guid.NewGuid().ToString("N"),
             Configuration = Configuration,
-            Profile = Profile.Where(item => item.GetMetadata("Value").Length > 0).ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value")),
+            Profile = profile,
             ResultsDirectory = ResultsDirectory,
             Timeout = timeout,
             UseCache = UseCache,
         };
 
         var results = new List<TestRunResult>();
+        using var signals = StopSignals.Listen();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
             foreach (var project in Projects)
             {
-                results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, cancellationToken));
+                results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token));
             }
+        }
+        catch (OperationCanceledException) when (signals.Received is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by a signal: the results so far go to the gate, which fails the publish after the report.
         }
         finally
         {
-            // Also after a crashed test host or a cancelled build: the run label finds what it left.
-            var removed = runtime.RemoveContainers(RunLabel, settings.RunId, CancellationToken.None);
-            log.Detail($"Drydock: removed {removed} container(s) left by run {settings.RunId}");
+            // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
+            Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" left by run {settings.RunId}");
+            if (run.IsCancellationRequested)
+            {
+                // A 'run' client killed mid-way may still create its container a moment later.
+                Thread.Sleep(LateContainerWait);
+                Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" created late by run {settings.RunId}");
+            }
         }
 
+        StoppedBy = signals.Received;
+        Tested = StoppedBy is null;
         Results = results.Select(TestResultItems.ToItem).ToArray();
         foreach (var result in results)
         {
             Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1} passed, {2} failed, {3} skipped{4}",
                 result.Project, result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
+        }
+    }
+
+    /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>
+    private static void Sweep(Func<Task<int>> remove, IBuildLog log, string what = " of ended test hosts")
+    {
+        try
+        {
+            log.Detail($"Drydock: removed {remove().GetAwaiter().GetResult()} container(s){what}");
+        }
+        catch (ContainerEngineException e)
+        {
+            log.Detail($"Drydock: could not remove containers{what}: {e.Message}");
         }
     }
 }

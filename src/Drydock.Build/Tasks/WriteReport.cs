@@ -39,20 +39,43 @@ public sealed class WriteReport : DrydockTask
 
     public bool Tested { get; set; }
 
-    /// <summary>What <see cref="LintImage"/> found, when it ran.</summary>
+    /// <summary>True for the report written before the tests start: it stays when the publish is stopped while they run.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>The signal that stopped the tests (<see cref="TestImage.StoppedBy"/>): the report says cancelled too.</summary>
+    public string? StoppedBy { get; set; }
+
+    /// <summary>What <see cref="LintImage"/> found, when it ran: one file, or one per platform (semicolon-separated).</summary>
     public string? FindingsPath { get; set; }
+
+    /// <summary>For a multi-platform image, <see cref="ReadImage"/>'s platforms; the report's image facts then come from <see cref="LoadArchive"/>.</summary>
+    public ITaskItem[] Platforms { get; set; } = [];
+
+    /// <summary>The host platform's single-image archive, for a multi-platform image.</summary>
+    public string? LoadArchive { get; set; }
+
+    /// <summary>The index digest, for a multi-platform image.</summary>
+    public string? ImageDigest { get; set; }
 
     /// <summary>What <see cref="PushImage"/> confirmed, when it pushed.</summary>
     public string? PushResultPath { get; set; }
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
-        var report = ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags)) with
+        var report = Platforms.Length == 0
+            ? ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags))
+            : ImageReports.FromIndex(OciArchive.Open(LoadArchive!), Archive, ImageDigest!, Platforms.Select(ToPlatform).ToArray(), Registry, Repository, ImageName.SplitTags(Tags));
+        var findings = (FindingsPath ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(File.Exists)
+            .SelectMany(path => JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(path))!)
+            .ToArray();
+        report = report with
         {
             Runtime = string.IsNullOrEmpty(Runtime) ? null : Runtime,
             Tested = Tested,
+            Cancelled = Cancelled || !string.IsNullOrEmpty(StoppedBy),
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
-            Findings = File.Exists(FindingsPath) ? JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(FindingsPath))! : [],
+            Findings = findings,
             Push = File.Exists(PushResultPath) ? JsonSerializer.Deserialize<PushResult>(File.ReadAllText(PushResultPath)) : null,
         };
         report = report with { Source = report.Source with { Version = Version } };
@@ -66,4 +89,14 @@ public sealed class WriteReport : DrydockTask
             File.AppendAllText(StepSummaryPath, ReportWriter.ToMarkdown(report));
         }
     }
+
+    private static PlatformSection ToPlatform(ITaskItem item) => new()
+    {
+        Platform = item.ItemSpec,
+        Digest = item.GetMetadata("ManifestDigest"),
+        ConfigDigest = item.GetMetadata("ConfigDigest"),
+        Size = long.Parse(item.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
+        Archive = item.GetMetadata("Archive"),
+        Loaded = item.GetMetadata("Loaded") == "true",
+    };
 }

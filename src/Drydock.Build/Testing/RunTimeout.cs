@@ -1,18 +1,24 @@
 using System.Globalization;
 using Drydock.Build.Diagnostics;
+using Drydock.Values;
 
 namespace Drydock.Build.Testing;
 
-/// <summary><c>DrydockTestRunTimeout</c>: whole minutes (<c>30</c>), or a duration in seconds or minutes (<c>90s</c>, <c>30m</c>).</summary>
+/// <summary>
+/// <c>DrydockTestRunTimeout</c>: a duration in the one syntax (<see cref="Durations"/>: <c>90s</c>,
+/// <c>30m</c>, <c>1h</c>), or whole minutes (<c>30</c>), as it was first documented.
+/// </summary>
 public static class RunTimeout
 {
     public static TimeSpan Parse(string? value)
     {
         var text = (value ?? "").Trim();
-        var (number, unit) = text.EndsWith('s') ? (text[..^1], 1) : text.EndsWith('m') ? (text[..^1], 60) : (text, 60);
-        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount > 0
-            ? TimeSpan.FromSeconds((double)amount * unit)
+        var timeout = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
+            ? TimeSpan.FromMinutes(minutes)
+            : Durations.Parse(text);
+        return timeout is { } positive && positive > TimeSpan.Zero
+            ? positive
             : throw new DrydockException(KnownCodes.InvalidTestRunTimeout,
-                $"DrydockTestRunTimeout is '{value}'; set it to whole minutes (30) or a duration such as 90s or 30m.");
+                $"DrydockTestRunTimeout is '{value}'; set whole minutes (30) or {Durations.Syntax}.");
     }
 }

@@ -18,6 +18,12 @@ public sealed record TestRunResult
 
     public string? Trx { get; init; }
 
+    /// <summary>
+    /// Absolute paths of the files the run left in its own folder beside the TRX
+    /// (<c>DRYDOCK_RESULTS_DIRECTORY</c>: full container logs, dumps), sorted; the report links them.
+    /// </summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     /// <summary>True when these results come from the test cache (same image, same test assemblies, same profile).</summary>
     public bool Cached { get; init; }
 

@@ -24,45 +24,6 @@ public class AzurePipelinesTests
     }
 
     [Fact]
-    public void AzureReposPullRequest_HeadCommitAndSourceBranch()
-    {
-        var env = Agent(
-            ("BUILD_SOURCEBRANCH", "refs/pull/17/merge"),
-            ("BUILD_SOURCEBRANCHNAME", "merge"),
-            ("SYSTEM_PULLREQUEST_PULLREQUESTID", "17"),
-            ("SYSTEM_PULLREQUEST_SOURCEBRANCH", "refs/heads/feature/cart"),
-            ("SYSTEM_PULLREQUEST_SOURCECOMMITID", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
-
-        var facts = CiEnvironment.Detect(env);
-
-        Assert.Equal(
-            new CiFacts(
-                CiProvider.AzurePipelines,
-                "4711",
-                "https://dev.azure.com/contoso/Shop%20Platform/_build/results?buildId=4711",
-                "17",
-                "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
-                "feature/cart",
-                null,
-                "https://dev.azure.com/contoso/Shop%20Platform/_git/shop"),
-            facts);
-    }
-
-    [Fact]
-    public void GitHubPullRequest_NumberPreferredOverId_PlainBranchName()
-    {
-        var env = Agent(
-            ("BUILD_SOURCEBRANCH", "refs/pull/5/merge"),
-            ("SYSTEM_PULLREQUEST_PULLREQUESTID", "1234567"),
-            ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "5"),
-            ("SYSTEM_PULLREQUEST_SOURCEBRANCH", "fix-typo"));
-
-        var facts = CiEnvironment.Detect(env)!;
-
-        Assert.Equal(("5", "fix-typo"), (facts.PullRequest, facts.Branch));
-    }
-
-    [Fact]
     public void BranchBuild_FullBranchNotLastSegment()
     {
         var env = Agent(("BUILD_SOURCEBRANCH", "refs/heads/release/2.0"), ("BUILD_SOURCEBRANCHNAME", "2.0"));

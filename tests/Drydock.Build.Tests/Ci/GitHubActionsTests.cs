@@ -31,54 +31,6 @@ public class GitHubActionsTests
     }
 
     [Fact]
-    public void PullRequest_EventPayload_HeadShaWinsOverMergeSha()
-    {
-        using var temp = new TempDirectory();
-        var eventPath = temp.Write("event.json", $$"""
-            { "action": "synchronize", "number": 42,
-              "pull_request": { "number": 42, "head": { "ref": "feature/login", "sha": "{{HeadSha}}" },
-                                "base": { "ref": "main", "sha": "3333333333333333333333333333333333333333" } } }
-            """);
-        var env = Runner(
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("GITHUB_EVENT_PATH", eventPath),
-            ("GITHUB_REF", "refs/pull/42/merge"),
-            ("GITHUB_REF_NAME", "42/merge"),
-            ("GITHUB_HEAD_REF", "feature/login"),
-            ("GITHUB_BASE_REF", "main"));
-
-        var facts = CiEnvironment.Detect(env);
-
-        Assert.Equal(
-            new CiFacts(
-                CiProvider.GitHubActions,
-                "9876543210",
-                "https://github.com/octo-org/shop/actions/runs/9876543210",
-                "42",
-                HeadSha,
-                "feature/login",
-                null,
-                "https://github.com/octo-org/shop"),
-            facts);
-    }
-
-    [Fact]
-    public void PullRequestTarget_NumberAndHeadFromPayload()
-    {
-        using var temp = new TempDirectory();
-        var eventPath = temp.Write("event.json", $$"""{ "pull_request": { "number": 7, "head": { "sha": "{{HeadSha}}" } } }""");
-        var env = Runner(
-            ("GITHUB_EVENT_NAME", "pull_request_target"),
-            ("GITHUB_EVENT_PATH", eventPath),
-            ("GITHUB_REF", "refs/heads/main"),
-            ("GITHUB_HEAD_REF", "fork-fix"));
-
-        var facts = CiEnvironment.Detect(env)!;
-
-        Assert.Equal(("7", HeadSha, "fork-fix"), (facts.PullRequest, facts.Sha, facts.Branch));
-    }
-
-    [Fact]
     public void PullRequest_UnreadablePayload_WarnsAndKeepsGitHubSha()
     {
         using var temp = new TempDirectory();

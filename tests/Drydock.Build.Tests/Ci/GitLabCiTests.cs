@@ -27,31 +27,6 @@ public class GitLabCiTests
     }
 
     [Fact]
-    public void MergedResultsPipeline_SourceBranchShaAndName()
-    {
-        var env = Runner(
-            ("CI_COMMIT_REF_NAME", "refs/merge-requests/7/merge"),
-            ("CI_MERGE_REQUEST_IID", "7"),
-            ("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "feature/checkout"),
-            ("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "dddddddddddddddddddddddddddddddddddddddd"));
-
-        var facts = CiEnvironment.Detect(env);
-
-        Assert.Equal(
-            new CiFacts(
-                CiProvider.GitLabCi,
-                "1029",
-                "https://gitlab.example.com/shop/api/-/pipelines/1029",
-                "7",
-                "dddddddddddddddddddddddddddddddddddddddd",
-                "feature/checkout",
-                null,
-                "https://gitlab.example.com/shop/api"),
-            facts);
-        Assert.DoesNotContain(JobToken, facts!.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void MergeRequestPipeline_EmptySourceBranchSha_CommitSha()
     {
         var env = Runner(

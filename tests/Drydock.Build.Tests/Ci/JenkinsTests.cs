@@ -23,26 +23,6 @@ public class JenkinsTests
     }
 
     [Fact]
-    public void MultibranchPullRequest_ChangeIdAndChangeBranch()
-    {
-        var env = Agent(("BRANCH_NAME", "PR-12"), ("CHANGE_ID", "12"), ("CHANGE_BRANCH", "feature/search"), ("GIT_URL", "https://git.example.com/shop.git"));
-
-        var facts = CiEnvironment.Detect(env);
-
-        Assert.Equal(
-            new CiFacts(
-                CiProvider.Jenkins,
-                "88",
-                "https://ci.example.com/job/shop/job/main/88/",
-                "12",
-                "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
-                "feature/search",
-                null,
-                "https://git.example.com/shop"),
-            facts);
-    }
-
-    [Fact]
     public void GitPluginJob_OriginStrippedAndCredentialsDropped()
     {
         var env = Agent(("GIT_BRANCH", "origin/feature/x"), ("GIT_URL", "https://builder:hunter2@git.example.com/shop.git"));

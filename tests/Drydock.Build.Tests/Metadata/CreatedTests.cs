@@ -57,11 +57,33 @@ public class CreatedTests
     [InlineData("2024-05-17")]
     [InlineData("99999999999999999999")]
     [InlineData("253402300800")]
+    [InlineData("8589934592")]
     public void Resolve_UnparsableSourceDateEpoch_DRY2004(string value)
     {
         var e = Assert.Throws<DrydockException>(() => MetadataResolver.Resolve(new MetadataInputs { SourceDateEpoch = value }, Repository(), ci: null, log));
 
         Assert.Equal(KnownCodes.InvalidSourceDateEpoch, e.Code);
-        Assert.StartsWith($"DRY2004: the environment variable SOURCE_DATE_EPOCH is '{value}'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"the environment variable SOURCE_DATE_EPOCH is '{value}'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_SourceDateEpochAtTheTarLimit_Accepted()
+    {
+        var metadata = MetadataResolver.Resolve(new MetadataInputs { SourceDateEpoch = "8589934591" }, Repository(), ci: null, log);
+
+        Assert.Equal("2242-03-16T12:56:31Z", metadata.Labels[LabelKeys.Created]);
+    }
+
+    [Theory]
+    [InlineData(8_589_934_592L)]
+    [InlineData(-1L)]
+    public void Resolve_CommitTimeATarHeaderCannotHold_DRY1010(long seconds)
+    {
+        var repository = Repository() with { CommitTime = DateTimeOffset.FromUnixTimeSeconds(seconds) };
+
+        var e = Assert.Throws<DrydockException>(() => MetadataResolver.Resolve(new MetadataInputs(), repository, ci: null, log));
+
+        Assert.Equal(KnownCodes.CommitTimeOutOfRange, e.Code);
+        Assert.Contains("SOURCE_DATE_EPOCH", e.Message, StringComparison.Ordinal);
     }
 }

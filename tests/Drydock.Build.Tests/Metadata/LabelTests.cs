@@ -33,7 +33,7 @@ public class LabelTests
 
         Assert.Equal(
             [
-                new(LabelKeys.Revision, CiSha),
+                new(LabelKeys.Revision, RepoSha),
                 new(LabelKeys.Source, "https://github.com/octo-org/shop-ci"),
                 new(LabelKeys.Created, "2024-05-17T07:30:15Z"),
                 new(LabelKeys.Version, "1.0.0"),

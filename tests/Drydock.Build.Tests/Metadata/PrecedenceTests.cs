@@ -1,3 +1,4 @@
+using Drydock.Build.Diagnostics;
 using Drydock.Build.Metadata;
 using Drydock.Build.Tests.Support;
 using static Drydock.Build.Tests.Metadata.Facts;
@@ -15,18 +16,23 @@ public class PrecedenceTests
 
         Assert.Equal((RepoSha, "a1b2c3d", "main", false), (metadata.Revision, metadata.ShortRevision, metadata.Branch, metadata.Dirty));
         Assert.Equal("https://github.com/octo-org/shop", metadata.Labels[LabelKeys.Source]);
-        Assert.Contains($"Drydock: revision={RepoSha} (from git repository)", log.Details);
+        Assert.Contains($"Drydock: revision={RepoSha} (from git HEAD)", log.Details);
     }
 
     [Fact]
-    public void Resolve_CiAndRepository_CiWins()
+    public void Resolve_CiAndRepository_HeadIsTheRevisionCiTheRest()
     {
         var metadata = MetadataResolver.Resolve(new MetadataInputs { DefaultVersion = "1.0.0" }, Repository(tags: ["v1.0.0"]), CiRun(tag: "v1.1.0"), log);
 
-        Assert.Equal((CiSha, "feature/ci"), (metadata.Revision, metadata.Branch));
+        // A tag build: the tag's version, HEAD as the revision, no branch.
+        Assert.Equal((RepoSha, null), (metadata.Revision, metadata.Branch));
         Assert.Equal("https://github.com/octo-org/shop-ci", metadata.Labels[LabelKeys.Source]);
         Assert.Equal("1.1.0", metadata.Version);
-        Assert.Contains($"Drydock: revision={CiSha} (from CI github-actions)", log.Details);
+        Assert.Contains($"Drydock: revision={RepoSha} (from git HEAD)", log.Details);
+        Assert.Equal(["1.1.0", "1.1", "1", "sha-a1b2c3d"], metadata.Tags);
+        var warning = Assert.Single(log.Warnings);
+        Assert.Equal(KnownCodes.CiRevisionMismatch, warning.Code);
+        Assert.Contains($"'{CiSha}'", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,11 +86,14 @@ public class PrecedenceTests
     [Fact]
     public void Resolve_CiPullRequest_PrTagAndLabel()
     {
-        var metadata = MetadataResolver.Resolve(new MetadataInputs(), Repository(branch: null), CiRun(branch: "feature/JIRA-12_Ü x", pullRequest: "42"), log);
+        var ci = CiRun(branch: null, pullRequest: "42") with { PullRequestHeadRef = "feature/JIRA-12_Ü x", PullRequestHeadSha = RepoSha };
+        var metadata = MetadataResolver.Resolve(new MetadataInputs(), Repository(branch: null), ci, log);
 
-        Assert.Equal(["sha-c1c2c3c", "pr-42", "feature-JIRA-12_--x"], metadata.Tags);
+        Assert.Equal(["sha-a1b2c3d", "pr-42"], metadata.Tags);
         Assert.Equal("42", metadata.Labels[LabelKeys.CiPullRequest]);
-        Assert.Equal("feature/JIRA-12_Ü x", metadata.Labels[LabelKeys.GitBranch]);
+        Assert.Equal("feature/JIRA-12_Ü x", metadata.Labels[LabelKeys.CiPullRequestHeadRef]);
+        Assert.False(metadata.Labels.ContainsKey(LabelKeys.GitBranch));
+        Assert.Empty(log.Warnings);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class ImageNormalizerTests : IDisposable
     private static NormalizeOptions Options => new()
     {
         Epoch = Epoch.AddMilliseconds(420), // sub-seconds are dropped
-        RefName = "sha-1234567",
+        Names = ["shop/api:sha-1234567", "shop/api:main"],
         Annotations = new Dictionary<string, string>
         {
             ["org.opencontainers.image.revision"] = "1234567890abcdef",
@@ -91,6 +91,18 @@ public sealed class ImageNormalizerTests : IDisposable
     }
 
     [Fact]
+    public void Normalize_NonAsciiName_GetsPaxPathOnly()
+    {
+        var fixture = new SdkArchiveFixture();
+        fixture.AppFiles["app/grüße-日本.txt"] = "ü";
+        var image = ImageNormalizer.Normalize(fixture.Write(temp.File("sdk.tar")), temp.File("out.tar"), Options);
+
+        var entries = NormalizedArchive.ReadTar(SdkArchiveFixture.Decompress(new NormalizedArchive(image.ArchivePath).Layer(1)));
+        var entry = Assert.IsType<PaxTarEntry>(entries.Single(e => e.Name == "app/grüße-日本.txt"));
+        Assert.Equal(["path"], entry.ExtendedAttributes.Keys);
+    }
+
+    [Fact]
     public void Normalize_AppLayer_IsReproducibleGzip()
     {
         var image = ImageNormalizer.Normalize(new SdkArchiveFixture().Write(temp.File("sdk.tar")), temp.File("out.tar"), Options);
@@ -130,7 +142,7 @@ public sealed class ImageNormalizerTests : IDisposable
             """{"io.drydock.git.branch":"main","org.opencontainers.image.revision":"1234567890abcdef"}""",
             archive.Manifest["annotations"]!.ToJsonString());
         var entry = Assert.Single(archive.Index["manifests"]!.AsArray())!;
-        Assert.Equal("""{"org.opencontainers.image.ref.name":"sha-1234567"}""", entry["annotations"]!.ToJsonString());
+        Assert.Equal("""{"org.opencontainers.image.ref.name":"shop/api:sha-1234567"}""", entry["annotations"]!.ToJsonString());
         Assert.Equal(image.ManifestDigest.ToString(), (string?)entry["digest"]);
         Assert.Equal(image.ManifestSize, (long)entry["size"]!);
         Assert.Equal("amd64", (string?)entry["platform"]!["architecture"]);
@@ -138,6 +150,28 @@ public sealed class ImageNormalizerTests : IDisposable
         Assert.Equal(image.ManifestDigest.ToString(), SdkArchiveFixture.Sha(manifestBytes));
         Assert.Contains("application/vnd.oci.image.layer.v1.tar+gzip", System.Text.Encoding.UTF8.GetString(manifestBytes), StringComparison.Ordinal);
         Assert.Equal(image.ManifestSize + image.Layers.Sum(l => l.Size) + archive.Blob(image.ConfigDigest.ToString()).Length, image.TotalSize);
+    }
+
+    [Fact]
+    public void Normalize_DockerArchiveManifest_PointsAtTheSameConfigAndLayersWithEveryName()
+    {
+        var image = ImageNormalizer.Normalize(new SdkArchiveFixture().Write(temp.File("sdk.tar")), temp.File("out.tar"), Options);
+
+        var archive = new NormalizedArchive(image.ArchivePath);
+        var entry = Assert.Single(JsonNode.Parse(archive.Files["manifest.json"])!.AsArray())!;
+        Assert.Equal("blobs/sha256/" + image.ConfigDigest.Hex, (string?)entry["Config"]);
+        Assert.Equal(["shop/api:sha-1234567", "shop/api:main"], entry["RepoTags"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal(image.Layers.Select(l => "blobs/sha256/" + l.Digest.Hex), entry["Layers"]!.AsArray().Select(l => (string?)l));
+        Assert.All(entry["Layers"]!.AsArray(), l => Assert.True(archive.Files.ContainsKey((string)l!)));
+        Assert.Equal(image.ConfigDigest.ToString(), SdkArchiveFixture.Sha(archive.Files[(string)entry["Config"]!]));
+    }
+
+    [Fact]
+    public void Normalize_NoName_IsRefused()
+    {
+        var sdk = new SdkArchiveFixture().Write(temp.File("sdk.tar"));
+
+        Assert.Throws<ArgumentException>(() => ImageNormalizer.Normalize(sdk, temp.File("out.tar"), Options with { Names = [] }));
     }
 
     [Fact]
@@ -155,8 +189,8 @@ public sealed class ImageNormalizerTests : IDisposable
 
         var entries = new NormalizedArchive(image.ArchivePath).Entries;
         Assert.Equal(entries.Select(e => e.Name).Order(StringComparer.Ordinal), entries.Select(e => e.Name));
-        Assert.Equal(["index.json", "oci-layout"], entries.Select(e => e.Name).TakeLast(2));
-        Assert.Equal(6, entries.Count);
+        Assert.Equal(["index.json", "manifest.json", "oci-layout"], entries.Select(e => e.Name).TakeLast(3));
+        Assert.Equal(7, entries.Count);
         Assert.All(entries, e =>
         {
             Assert.Equal(TarEntryFormat.Ustar, e.Format);

@@ -46,6 +46,9 @@ internal sealed class SdkArchiveFixture
     /// <summary>config.ExposedPorts keys, e.g. <c>8080/tcp</c>; empty leaves the field out.</summary>
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
 
+    /// <summary>config.Entrypoint.</summary>
+    public IReadOnlyList<string> Entrypoint { get; init; } = ["dotnet", "/app/web.dll"];
+
     /// <summary>config.WorkingDir; null leaves the field out.</summary>
     public string? WorkingDir { get; init; } = "/app";
 
@@ -55,17 +58,20 @@ internal sealed class SdkArchiveFixture
     /// <summary>Entries written into the app layer after <see cref="AppFiles"/>.</summary>
     public IReadOnlyList<FixtureEntry> AppEntries { get; init; } = [];
 
+    /// <summary>The app layer's uncompressed tar as the test wrote it; when set, <see cref="AppFiles"/> and <see cref="AppEntries"/> are not used.</summary>
+    public byte[]? AppLayerTar { get; init; }
+
     public byte[] BaseLayer => baseLayer ??= Gzip(Tar(DateTimeOffset.UnixEpoch, new Dictionary<string, string>
     {
         ["etc/passwd"] = "root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654::/home/app:/sbin/nologin\n",
         ["usr/share/dotnet/dotnet"] = "ELF",
-    }, extra: BaseEntries));
+    }, extra: [FixtureEntry.Directory("./"), FixtureEntry.Symlink("usr/bin/dotnet", "../share/dotnet/dotnet"), .. BaseEntries]));
 
     private byte[]? baseLayer;
 
     public string Write(string path)
     {
-        var appTar = Tar(BuiltAt, AppFiles, addDirectory: true, extra: AppEntries);
+        var appTar = AppLayerTar ?? Tar(BuiltAt, AppFiles, addDirectory: true, extra: AppEntries);
         var appLayer = Gzip(appTar);
         var created = BuiltAt.UtcDateTime.ToString("O");
         var labels = new JsonObject
@@ -81,7 +87,7 @@ internal sealed class SdkArchiveFixture
         var runtimeConfig = new JsonObject
         {
             [nameof(Labels)] = labels,
-            ["Entrypoint"] = new JsonArray("dotnet", "/app/web.dll"),
+            [nameof(Entrypoint)] = new JsonArray(Entrypoint.Select(argument => (JsonNode)JsonValue.Create(argument)).ToArray()),
         };
         if (User is not null)
         {
@@ -224,7 +230,7 @@ internal sealed class SdkArchiveFixture
 
             foreach (var entry in extra ?? [])
             {
-                var tarEntry = new PaxTarEntry(entry.Type, entry.Path) { ModificationTime = mtime, Mode = entry.Mode };
+                var tarEntry = new PaxTarEntry(entry.Type, entry.Path) { ModificationTime = mtime, Mode = entry.Mode, Uid = entry.Uid, Gid = entry.Gid };
                 if (entry.Type == TarEntryType.RegularFile)
                 {
                     tarEntry.DataStream = new MemoryStream(entry.Content);
@@ -256,6 +262,10 @@ internal sealed class SdkArchiveFixture
 /// <summary>One tar entry of a fixture layer: a file with content and mode, a directory, a link, or a whiteout (<c>.wh.name</c>).</summary>
 internal sealed record FixtureEntry(string Path, byte[] Content, UnixFileMode Mode, TarEntryType Type = TarEntryType.RegularFile, string? LinkName = null)
 {
+    public int Uid { get; init; }
+
+    public int Gid { get; init; }
+
     public const UnixFileMode Regular = (UnixFileMode)0b110_100_100;
     public const UnixFileMode Executable = (UnixFileMode)0b111_101_101;
 

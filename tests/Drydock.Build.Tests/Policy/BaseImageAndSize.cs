@@ -17,15 +17,30 @@ public sealed class BaseImageAndSize
     }
 
     [Fact]
-    public void Lint_BaseByTagWithRecordedDigest_IsQuiet()
+    public void Lint_BaseByTagWithRecordedDigest_IsStillDry4012_AndTheAdviceNamesThatDigest()
     {
+        // The SDK writes the base digest label for every image: it records, it does not pin.
+        var digest = "sha256:" + new string('b', 64);
         var fixture = new SdkArchiveFixture
         {
             BaseEntries = LintImages.CleanBase,
-            Labels = new Dictionary<string, string> { ["org.opencontainers.image.base.digest"] = "sha256:" + new string('b', 64) },
+            Labels = new Dictionary<string, string> { ["org.opencontainers.image.base.digest"] = digest },
         };
 
-        Assert.Empty(LintImages.Lint(fixture, LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0" }).Codes(KnownCodes.UnpinnedBaseImage));
+        var finding = Assert.Single(LintImages.Lint(fixture, LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0" }).Codes(KnownCodes.UnpinnedBaseImage));
+
+        Assert.Contains($"ContainerBaseImage=mcr.microsoft.com/dotnet/aspnet:10.0@{digest}", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ContainerBaseImage 'mcr.microsoft.com/dotnet/aspnet:10.0' is a tag", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lint_SdkDefaultBaseByTag_IsDry4012NamingTheDefault()
+    {
+        var finding = Assert.Single(LintImages.Lint(
+            new SdkArchiveFixture { BaseEntries = LintImages.CleanBase },
+            LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled", BaseImageIsDefault = true }).Codes(KnownCodes.UnpinnedBaseImage));
+
+        Assert.StartsWith("The SDK's default base image 'mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled' is a tag", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,15 @@ public sealed class Icu
         Assert.Empty(LintImages.Lint(new SdkArchiveFixture { Env = ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true"] }).Codes(KnownCodes.NoIcu));
 
     [Fact]
+    public void Lint_InvariantSwitchInImageEnv_ButProjectSetsFalse_IsDry4010NamingWhy()
+    {
+        var findings = LintImages.Lint(new SdkArchiveFixture { Env = ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true"] }, LintImages.Release with { InvariantGlobalization = false });
+
+        var finding = Assert.Single(findings.Codes(KnownCodes.NoIcu));
+        Assert.Contains("the project sets InvariantGlobalization=false", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lint_AppLocalIcu_IsQuiet() =>
         Assert.Empty(LintImages.Lint(new SdkArchiveFixture { AppEntries = [FixtureEntry.File("app/libicuuc.so.74.2", "ELF")] }).Codes(KnownCodes.NoIcu));
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Drydock.Build.Reporting;
+using Drydock.Build.Testing;
 using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Reporting;
@@ -35,6 +36,34 @@ public sealed class ReportWriterTests
         Assert.False(node["image"]!.AsObject().ContainsKey("registry"));
         Assert.False((bool)node["tested"]!);
         Assert.Contains("\"https://example.com/shop/api\"", json);
+    }
+
+    [Fact]
+    public void ToJson_CancelledRunWithFiles_SaysCancelledAndLinksEachProjectsFiles()
+    {
+        var report = Report with
+        {
+            Cancelled = true,
+            Tests =
+            [
+                new TestRunResult
+                {
+                    Project = "Shop.ImageTests",
+                    Passed = 1,
+                    Failed = 0,
+                    Skipped = 0,
+                    DurationSeconds = 2,
+                    Trx = "/bin/drydock-tests/Shop.ImageTests.trx",
+                    Files = ["/bin/drydock-tests/Shop.ImageTests/api-1.log"],
+                },
+            ],
+        };
+
+        var node = JsonNode.Parse(ReportWriter.ToJson(report))!;
+
+        Assert.True((bool)node["cancelled"]!);
+        Assert.Equal("/bin/drydock-tests/Shop.ImageTests/api-1.log", (string?)node["tests"]![0]!["files"]![0]);
+        Assert.Contains("| tested | no: cancelled while the tests ran |", ReportWriter.ToMarkdown(report));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public class LabelKeyTests
         var e = Assert.Throws<DrydockException>(() => LabelKey.Validate(key));
 
         Assert.Equal(KnownCodes.InvalidLabelKey, e.Code);
-        Assert.StartsWith("DRY2003: ContainerLabel key ", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ContainerLabel key ", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(e.Message, char.IsControl);
     }
 }

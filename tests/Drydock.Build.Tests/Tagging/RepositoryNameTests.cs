@@ -24,7 +24,7 @@ public class RepositoryNameTests
         var e = Assert.Throws<DrydockException>(() => RepositoryName.Validate("Shop/Api"));
 
         Assert.Equal(KnownCodes.InvalidRepository, e.Code);
-        Assert.StartsWith("DRY2001: ContainerRepository 'Shop/Api'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ContainerRepository 'Shop/Api'", e.Message, StringComparison.Ordinal);
         Assert.Contains("Use 'shop/api'.", e.Message, StringComparison.Ordinal);
     }
 

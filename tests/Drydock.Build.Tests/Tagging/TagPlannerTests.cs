@@ -15,7 +15,7 @@ public class TagPlannerTests
     [Fact]
     public void Compute_StableReleaseTag_FullMinorMajorThenSha()
     {
-        var tags = TagPlanner.Compute(Release("1.2.3"), Sha, branch: null, pullRequest: null, log);
+        var tags = TagPlanner.Compute(Release("1.2.3"), Sha, branch: null, pullRequest: null, dirty: false, log);
 
         Assert.Equal(["1.2.3", "1.2", "1", "sha-4f2a9c1"], tags);
     }
@@ -23,7 +23,7 @@ public class TagPlannerTests
     [Fact]
     public void Compute_Prerelease_OnlyFullVersion()
     {
-        var tags = TagPlanner.Compute(Release("1.3.0-rc.1"), Sha, branch: null, pullRequest: null, log);
+        var tags = TagPlanner.Compute(Release("1.3.0-rc.1"), Sha, branch: null, pullRequest: null, dirty: false, log);
 
         Assert.Equal(["1.3.0-rc.1", "sha-4f2a9c1"], tags);
     }
@@ -31,7 +31,7 @@ public class TagPlannerTests
     [Fact]
     public void Compute_BuildMetadata_PlusBecomesUnderscore()
     {
-        var tags = TagPlanner.Compute(Release("1.2.3+build.5"), Sha, branch: null, pullRequest: null, log);
+        var tags = TagPlanner.Compute(Release("1.2.3+build.5"), Sha, branch: null, pullRequest: null, dirty: false, log);
 
         Assert.Equal(["1.2.3_build.5", "1.2", "1", "sha-4f2a9c1"], tags);
     }
@@ -41,7 +41,7 @@ public class TagPlannerTests
     {
         var version = new ResolvedVersion(NuGetVersion.Parse("1.0.0"), "Version", IsRelease: false);
 
-        var tags = TagPlanner.Compute(version, Sha, "main", pullRequest: null, log);
+        var tags = TagPlanner.Compute(version, Sha, "main", pullRequest: null, dirty: false, log);
 
         Assert.Equal(["sha-4f2a9c1", "main"], tags);
     }
@@ -49,7 +49,7 @@ public class TagPlannerTests
     [Fact]
     public void Compute_PullRequestFromBranch_ShaPrAndSanitizedBranch()
     {
-        var tags = TagPlanner.Compute(null, Sha, "feature/JIRA-12_Ü x", "42", log);
+        var tags = TagPlanner.Compute(null, Sha, "feature/JIRA-12_Ü x", "42", dirty: false, log);
 
         Assert.Equal(["sha-4f2a9c1", "pr-42", "feature-JIRA-12_--x"], tags);
         Assert.Contains(log.Details, d => d.Contains("'feature/JIRA-12_Ü x' is tagged as 'feature-JIRA-12_--x'", StringComparison.Ordinal));
@@ -58,18 +58,19 @@ public class TagPlannerTests
     [Fact]
     public void Compute_300CharacterBranch_TruncatedWithHash()
     {
-        var tags = TagPlanner.Compute(null, Sha, "topic/" + new string('z', 294), pullRequest: null, log);
+        var tags = TagPlanner.Compute(null, Sha, "topic/" + new string('z', 294), pullRequest: null, dirty: false, log);
 
         Assert.Equal(128, tags[1].Length);
         Assert.Matches("^topic-z+-[0-9a-f]{8}$", tags[1]);
     }
 
     [Fact]
-    public void Compute_BranchEqualToVersionTag_Deduplicated()
+    public void Compute_BranchNamedLikeAVersionTag_PrefixedAndWarned()
     {
-        var tags = TagPlanner.Compute(Release("1.2.3"), Sha, "1.2", pullRequest: null, log);
+        var tags = TagPlanner.Compute(Release("1.2.3"), Sha, "1.2", pullRequest: null, dirty: false, log);
 
-        Assert.Equal(["1.2.3", "1.2", "1", "sha-4f2a9c1"], tags);
+        Assert.Equal(["1.2.3", "1.2", "1", "sha-4f2a9c1", "branch-1.2"], tags);
+        Assert.Equal(KnownCodes.BranchTagReserved, Assert.Single(log.Warnings).Code);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public class TagPlannerTests
     {
         var version = new ResolvedVersion(NuGetVersion.Parse("1.0.0"), "Version", IsRelease: false);
 
-        Assert.Equal(["1.0.0"], TagPlanner.Compute(version, revision: null, branch: null, pullRequest: null, log));
+        Assert.Equal(["1.0.0"], TagPlanner.Compute(version, revision: null, branch: null, pullRequest: null, dirty: false, log));
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public class TagPlannerTests
         var e = Assert.Throws<DrydockException>(() => TagPlanner.Explicit("ok;feature/x", null));
 
         Assert.Equal(KnownCodes.InvalidTag, e.Code);
-        Assert.StartsWith("DRY2002: ContainerImageTags contains 'feature/x'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ContainerImageTags contains 'feature/x'", e.Message, StringComparison.Ordinal);
         Assert.Contains("Use 'feature-x'.", e.Message, StringComparison.Ordinal);
     }
 }

@@ -59,6 +59,6 @@ public class VersionResolverTests
         var e = Assert.Throws<DrydockException>(() => VersionResolver.Resolve("one.two", [], "1.0.0", log));
 
         Assert.Equal(KnownCodes.InvalidVersion, e.Code);
-        Assert.StartsWith("DRY1009: ContainerVersion 'one.two' is not a version.", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ContainerVersion 'one.two' is not a version.", e.Message, StringComparison.Ordinal);
     }
 }

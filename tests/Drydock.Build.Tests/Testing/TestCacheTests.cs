@@ -5,22 +5,84 @@ namespace Drydock.Build.Tests.Testing;
 
 public sealed class TestCacheTests
 {
-    private static readonly Dictionary<string, string> Profile = new() { ["DRYDOCK_TEST_CPUS"] = "1", ["DRYDOCK_TEST_MEMORY"] = "256m" };
+    private static readonly Dictionary<string, string?> Environment = new()
+    {
+        ["DRYDOCK_IMAGE"] = "sha256:c1",
+        ["DRYDOCK_IMAGE_DIGEST"] = "sha256:1",
+        ["DRYDOCK_RUNTIME"] = "podman",
+        ["DRYDOCK_RUN_ID"] = "run-1",
+        ["DRYDOCK_TEST_CPUS"] = "1",
+        ["DRYDOCK_TEST_MEMORY"] = "256m",
+    };
 
     [Fact]
-    public void Key_ChangesWithDigestAssemblyAndProfile_NotWithOrder()
+    public void Key_ChangesWithImageRuntimeProfileAndAssemblies_NotWithOrderOrRunId()
     {
         using var temp = new TempDirectory();
-        var a = temp.Write("Tests.dll", "assembly one");
-        var b = temp.Write("Drydock.Testing.dll", "library");
-        var key = TestCache.Key("sha256:1", [a, b], Profile);
+        temp.Write("Tests.dll", "assembly one");
+        temp.Write("Drydock.Testing.dll", "library");
+        var inputs = Inputs(temp.Path);
+        var key = TestCache.Key(inputs);
 
-        Assert.Equal(key, TestCache.Key("sha256:1", [b, a], new Dictionary<string, string>(Profile.Reverse())));
-        Assert.NotEqual(key, TestCache.Key("sha256:2", [a, b], Profile));
-        Assert.NotEqual(key, TestCache.Key("sha256:1", [a, b], new Dictionary<string, string>(Profile) { ["DRYDOCK_TEST_MEMORY"] = "128m" }));
-        File.WriteAllText(a, "assembly two");
-        Assert.NotEqual(key, TestCache.Key("sha256:1", [a, b], Profile));
+        Assert.Equal(key, TestCache.Key(inputs with { Environment = new Dictionary<string, string?>(Environment.Reverse()) }));
+        Assert.Equal(key, TestCache.Key(With(inputs, "DRYDOCK_RUN_ID", "another-publish")));
+        Assert.Equal(key, TestCache.Key(With(inputs, "MSBuildSDKsPath", null)));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_IMAGE_DIGEST", "sha256:2")));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_IMAGE", "sha256:c2")));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_RUNTIME", "docker")));
+        Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_TEST_MEMORY", "128m")));
+        File.WriteAllText(temp.File("Tests.dll"), "assembly two");
+        Assert.NotEqual(key, TestCache.Key(inputs));
     }
+
+    [Fact]
+    public void Key_ChangesWithAnyFileOfTheOutputFolder_ByContentNotTime()
+    {
+        using var temp = new TempDirectory();
+        temp.Write("Tests.dll", "assembly");
+        Directory.CreateDirectory(temp.File("data"));
+        var data = temp.Write("data/expected.txt", "2 passed");
+        var inputs = Inputs(temp.Path);
+        var key = TestCache.Key(inputs);
+
+        File.SetLastWriteTimeUtc(data, DateTime.UtcNow.AddHours(1));
+        Assert.Equal(key, TestCache.Key(inputs));
+
+        File.WriteAllText(data, "3 passed");
+        var changed = TestCache.Key(inputs);
+        Assert.NotEqual(key, changed);
+
+        temp.Write("data/new.json", "{}");
+        Assert.NotEqual(changed, TestCache.Key(inputs));
+    }
+
+    [Fact]
+    public void Key_ChangesWithRunSettingsCommandLineAndTooling()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.File("bin"));
+        temp.Write("bin/Tests.dll", "assembly");
+        var settings = temp.Write("test.runsettings", "<RunSettings />");
+        var inputs = Inputs(temp.File("bin")) with { RunSettings = settings };
+        var key = TestCache.Key(inputs);
+
+        Assert.NotEqual(key, TestCache.Key(inputs with { RunSettings = null }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { CommandLine = [.. inputs.CommandLine, "--filter", "Category=Fast"] }));
+        Assert.NotEqual(key, TestCache.Key(inputs with { Tooling = "sdk 10.0.402; Microsoft.NETCore.App/10.0.2" }));
+        File.WriteAllText(settings, "<RunSettings><RunConfiguration /></RunSettings>");
+        Assert.NotEqual(key, TestCache.Key(inputs));
+    }
+
+    private static TestRunInputs Inputs(string outputDirectory) => new()
+    {
+        Environment = Environment,
+        OutputDirectory = outputDirectory,
+        CommandLine = ["test", "Shop.ImageTests.csproj", "--no-build"],
+        Tooling = "sdk 10.0.401; Microsoft.NETCore.App/10.0.1",
+    };
+
+    private static TestRunInputs With(TestRunInputs inputs, string variable, string? value) =>
+        inputs with { Environment = new Dictionary<string, string?>(inputs.Environment) { [variable] = value } };
 
     [Fact]
     public void Find_AfterRemember_SameResultMarkedCached()
@@ -33,7 +95,7 @@ public sealed class TestCacheTests
         cache.Remember("abc", result);
         var found = cache.Find("abc");
 
-        Assert.Equal(result with { Cached = true }, found! with { Failures = result.Failures });
+        Assert.Equal(result with { Cached = true }, found! with { Failures = result.Failures, Files = result.Files });
         Assert.True(found.Cached);
     }
 }

@@ -3,7 +3,7 @@ using Drydock.Processes;
 
 namespace Drydock.Sdk.Tests.Support;
 
-/// <summary>Looks at images with the tools users have: skopeo for archives, podman for loaded images.</summary>
+/// <summary>Looks at images with the tools users have: skopeo for archives, docker and podman for loaded images.</summary>
 internal static class Oci
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
@@ -21,31 +21,53 @@ internal static class Oci
     public static JsonNode Config(string archive) =>
         JsonNode.Parse(Checked("skopeo", ["inspect", "--config", "--raw", $"oci-archive:{archive}"]).StandardOutput)!;
 
+    /// <summary>The engines eng/setup.sh provides, by their CLI names; tests that load or run images run on each.</summary>
+    public static readonly string[] Engines = ["docker", "podman"];
+
+    public static TheoryData<string> BothEngines => [.. Engines];
+
     public static ProcessResult Podman(params string[] arguments) => Run("podman", arguments);
 
-    /// <summary>Removes every image podman has under <paramref name="repository"/>, whatever its tags.</summary>
+    /// <summary>The engine's own CLI (<c>docker</c> or <c>podman</c>).</summary>
+    public static ProcessResult Engine(string engine, params string[] arguments) => Run(engine, arguments);
+
+    /// <summary>Removes every image either engine has under <paramref name="repository"/>, whatever its tags.</summary>
     public static void RemoveRepository(string repository)
     {
-        var ids = Podman("images", "--quiet", "--filter", $"reference={repository}").StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Distinct();
-        foreach (var id in ids)
+        foreach (var engine in Engines)
         {
-            Podman("rmi", "--force", "--ignore", id);
+            var ids = Engine(engine, "images", "--quiet", "--filter", $"reference={repository}").StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Distinct();
+            foreach (var id in ids)
+            {
+                Engine(engine, "rmi", "--force", id);
+            }
         }
     }
 
     /// <summary>
-    /// Containers, running or not, that a publish's image tests started (label <c>io.drydock.run</c>)
-    /// from an image of <paramref name="repository"/>: other test projects may run their own meanwhile.
+    /// Containers, running or not, on either engine, that a publish's image tests started (label
+    /// <c>io.drydock.run</c>) from an image of <paramref name="repository"/>: other test projects may
+    /// run their own meanwhile.
     /// </summary>
-    public static string[] TestContainersOf(string repository)
+    public static string[] TestContainersOf(string repository) => [.. Engines.SelectMany(engine => TestContainersOf(engine, repository))];
+
+    private static string[] TestContainersOf(string engine, string repository)
     {
-        var images = Podman("images", "--quiet", "--no-trunc", "--filter", $"reference={repository}").StandardOutput
+        var images = Engine(engine, "images", "--quiet", "--no-trunc", "--filter", $"reference={repository}").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(id => id.Replace("sha256:", "", StringComparison.Ordinal))
             .ToHashSet();
-        return Podman("ps", "--all", "--no-trunc", "--filter", "label=io.drydock.run", "--format", "{{.ID}} {{.ImageID}}").StandardOutput
+        var labelled = Engine(engine, "ps", "--all", "--quiet", "--no-trunc", "--filter", "label=io.drydock.run").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (labelled.Length == 0)
+        {
+            return [];
+        }
+
+        // A container's .Image is its image id on both engines (docker with the sha256: prefix).
+        return Engine(engine, ["inspect", "--type", "container", "--format", "{{.Id}} {{.Image}}", .. labelled]).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split(' '))
             .Where(parts => parts.Length == 2 && images.Contains(parts[1].Replace("sha256:", "", StringComparison.Ordinal)))

@@ -3,18 +3,19 @@ using Drydock.Processes;
 
 namespace Drydock.Testing.Tests.Support;
 
-/// <summary>Runs dotnet and podman for the tests (through Drydock's own bounded runner), or starts a process to signal.</summary>
+/// <summary>Runs dotnet, docker and podman for the tests (through Drydock's own bounded runner), or starts a process to signal.</summary>
 internal static class Shell
 {
     public static ProcessResult Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null) =>
         ProcessRunner.Run(program, arguments, timeout, CancellationToken.None, environment: environment);
 
-    public static ProcessResult Podman(params string[] arguments) =>
-        Run("podman", arguments, TimeSpan.FromMinutes(2));
+    /// <summary>The engine's own CLI (<c>docker</c> or <c>podman</c>), to check what the library did.</summary>
+    public static ProcessResult Engine(string engine, params string[] arguments) =>
+        Run(engine, arguments, TimeSpan.FromMinutes(2));
 
     /// <summary>Ids of the containers, running or not, with the label io.drydock.run=<paramref name="runId"/>.</summary>
-    public static string[] ContainersOfRun(string runId) =>
-        Podman("ps", "-a", "-q", "--filter", $"label=io.drydock.run={runId}").StandardOutput
+    public static string[] ContainersOfRun(string engine, string runId) =>
+        Engine(engine, "ps", "-a", "-q", "--filter", $"label=io.drydock.run={runId}").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static Process Start(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)

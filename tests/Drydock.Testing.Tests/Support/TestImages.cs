@@ -1,9 +1,10 @@
 namespace Drydock.Testing.Tests.Support;
 
 /// <summary>
-/// Publishes TestApp into podman once per test run (about 10 s) and removes it afterwards, with any
-/// container a failed test left behind. One image serves every scenario: TESTAPP_MODE=crash exits at
-/// start, TESTAPP_MODE=silent never listens.
+/// Publishes TestApp into docker and into podman once per test run (about 10 s each, the SDK's own
+/// LocalRegistry load) and removes it afterwards, with any container a failed test left behind. One
+/// image serves every scenario: TESTAPP_MODE=crash exits at start, silent never listens, slow listens
+/// after 5 s.
 /// </summary>
 public sealed class TestImages : IDisposable
 {
@@ -13,22 +14,26 @@ public sealed class TestImages : IDisposable
     {
         UsePodmanConfiguration();
         var tag = Guid.NewGuid().ToString("N")[..12];
-        App = $"localhost/drydock-testing/testapp:{tag}";
+        // No registry part: docker names it so, and podman finds its localhost/ image by the short name.
+        App = $"drydock-testing/testapp:{tag}";
         Directory.CreateDirectory(_workspace);
         foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestApp")))
         {
             File.Copy(file, Path.Combine(_workspace, Path.GetFileName(file)));
         }
 
-        var publish = Shell.Run("dotnet",
-        [
-            "publish", Path.Combine(_workspace, "TestApp.csproj"), "-t:PublishContainer",
-            $"-p:ContainerBaseImage={Registry}/dotnet/aspnet:10.0-noble-chiseled-extra",
-            "-p:ContainerRepository=drydock-testing/testapp", $"-p:ContainerImageTag={tag}", "-p:LocalRegistry=Podman",
-        ], TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = null });
-        if (!publish.Succeeded)
+        foreach (var localRegistry in new[] { "Docker", "Podman" })
         {
-            throw new InvalidOperationException($"Publishing the test app failed (is the registry at {Registry} up? bash eng/setup.sh):\n{publish.StandardOutput}\n{publish.StandardError}");
+            var publish = Shell.Run("dotnet",
+            [
+                "publish", Path.Combine(_workspace, "TestApp.csproj"), "-t:PublishContainer",
+                $"-p:ContainerBaseImage={Registry}/dotnet/aspnet:10.0-noble-chiseled-extra",
+                "-p:ContainerRepository=drydock-testing/testapp", $"-p:ContainerImageTag={tag}", $"-p:LocalRegistry={localRegistry}",
+            ], TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = null });
+            if (!publish.Succeeded)
+            {
+                throw new InvalidOperationException($"Publishing the test app into {localRegistry} failed (are the registry at {Registry} and both engines up? bash eng/setup.sh):\n{publish.StandardOutput}\n{publish.StandardError}");
+            }
         }
     }
 
@@ -43,14 +48,18 @@ public sealed class TestImages : IDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    /// <summary>Options for the test app with a profile a test may change.</summary>
-    public ImageOptions Options(TestProfile? profile = null) =>
-        new() { Image = App, Runtime = "podman", RunId = RunId, Profile = profile ?? new TestProfile() };
+    /// <summary>Options for the test app on <paramref name="engine"/>, with a profile a test may change.</summary>
+    public ImageOptions Options(string engine, TestProfile? profile = null) =>
+        new() { Image = App, Runtime = engine, RunId = RunId, Profile = profile ?? new TestProfile() };
 
     public void Dispose()
     {
-        ContainerSweeper.Sweep("podman", RunId);
-        Shell.Podman("rmi", "-f", App);
+        foreach (var engine in TestEngines.Names)
+        {
+            ContainerSweeper.Sweep(engine, RunId);
+            Shell.Engine(engine, "rmi", "-f", App);
+        }
+
         Directory.Delete(_workspace, recursive: true);
     }
 

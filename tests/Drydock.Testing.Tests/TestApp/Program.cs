@@ -10,6 +10,11 @@ switch (Environment.GetEnvironmentVariable("TESTAPP_MODE"))
         Console.WriteLine("testapp: never listening");
         Thread.Sleep(TimeSpan.FromMinutes(10));
         return 0;
+    case "slow":
+        // Behind docker-proxy or rootlessport the published port accepts connections all along.
+        Console.WriteLine("testapp: listening in 5 s");
+        Thread.Sleep(TimeSpan.FromSeconds(5));
+        break;
 }
 
 var app = WebApplication.CreateSlimBuilder(args).Build();

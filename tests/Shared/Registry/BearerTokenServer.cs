@@ -27,6 +27,15 @@ internal sealed partial class BearerTokenServer(string realm, string service, (s
 
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Which field carries the token: both (<c>token</c> and <c>access_token</c>, as Docker Hub answers), or one of them
+    /// (ACR answers <c>access_token</c> only). https://distribution.github.io/distribution/spec/auth/token/#token-response-fields
+    /// </summary>
+    public string[] TokenFields { get; set; } = ["token", "access_token"];
+
+    /// <summary>Leave out <c>expires_in</c>: the client must assume 60 seconds.</summary>
+    public bool OmitExpiresIn { get; set; }
+
     public IReadOnlyList<TokenRequest> Requests
     {
         get
@@ -138,12 +147,18 @@ internal sealed partial class BearerTokenServer(string realm, string service, (s
 
         var body = new Dictionary<string, object>
         {
-            ["token"] = token,
-            ["access_token"] = token,
-            ["expires_in"] = (int)TokenLifetime.TotalSeconds,
             ["issued_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["scope"] = string.Join(' ', scopes),
         };
+        foreach (var field in TokenFields)
+        {
+            body[field] = token;
+        }
+
+        if (!OmitExpiresIn)
+        {
+            body["expires_in"] = (int)TokenLifetime.TotalSeconds;
+        }
         if (refreshToken is not null)
         {
             body["refresh_token"] = refreshToken;

@@ -17,7 +17,20 @@ internal abstract record ProxyFault
 
     /// <summary>Forward, then add headers to the upstream's answer (features this registry lacks, e.g. <c>OCI-Subject</c>).</summary>
     public static ProxyFault AddHeaders(params (string Name, string Value)[] headers) => new AddHeadersFault(headers);
+
+    /// <summary>Forward, then drop headers from the upstream's answer (what a registry leaves out, e.g. ECR's <c>Docker-Content-Digest</c>).</summary>
+    public static ProxyFault RemoveHeaders(params string[] names) => new RemoveHeadersFault(names);
+
+    /// <summary>
+    /// Answer with a redirect to the same target: on the proxy's storage host (<see cref="RegistryProxy.StorageHost"/>,
+    /// another origin, as blob storage is) when <paramref name="toStorage"/>, else as a relative <c>Location</c>.
+    /// </summary>
+    public static ProxyFault Redirect(int status, bool toStorage) => new RedirectFault(status, toStorage);
 }
+
+internal sealed record RemoveHeadersFault(IReadOnlyList<string> Names) : ProxyFault;
+
+internal sealed record RedirectFault(int Status, bool ToStorage) : ProxyFault;
 
 internal sealed record RespondFault(int Status, IReadOnlyList<(string Name, string Value)> Headers) : ProxyFault;
 

@@ -90,7 +90,13 @@ internal sealed class RegistryProxy : IAsyncDisposable
     public const string Service = "drydock-test";
 
     /// <summary>The bearer challenge's realm, the proxy's own token endpoint.</summary>
-    public Uri TokenRealm => new(BaseUri, "token");
+    public Uri TokenRealm => RealmOnStorageHost ? new Uri($"http://{StorageHost}/token") : new(BaseUri, "token");
+
+    /// <summary>
+    /// The bearer challenge names a realm on another host (<see cref="StorageHost"/>), as Docker Hub (auth.docker.io)
+    /// and GitLab (the GitLab host's <c>/jwt/auth</c> for <c>registry.</c>) do. Set before <see cref="RequireBearer"/>.
+    /// </summary>
+    public bool RealmOnStorageHost { get; set; }
 
     /// <summary>How long a token stays good in bearer mode; <see cref="ExpireTokens"/> ends them early.</summary>
     public TimeSpan TokenLifetime
@@ -172,6 +178,25 @@ internal sealed class RegistryProxy : IAsyncDisposable
         tokens = new BearerTokenServer(
             TokenRealm.ToString(), Service, user is null ? null : (user, password ?? string.Empty));
     }
+
+    /// <summary>The token server of bearer mode, to shape its answers (<see cref="BearerTokenServer.TokenFields"/>).</summary>
+    public BearerTokenServer Tokens => tokens ?? throw new InvalidOperationException("Call RequireBearer first.");
+
+    /// <summary>
+    /// <c>localhost:PORT</c>: the proxy under another name, so another origin to a client, as the storage a registry
+    /// redirects blob requests to. Requests there skip the bearer check (storage URLs carry their own signature) and
+    /// are logged with their headers, so a test can see whether credentials followed.
+    /// </summary>
+    public string StorageHost => $"localhost:{BaseUri.Port}";
+
+    /// <summary>
+    /// Upload <c>Location</c>s outside <c>/v2/</c>, under this prefix (Google Artifact Registry answers
+    /// <c>/artifacts-uploads/namespaces/…</c>); requests there are forwarded to the upload they stand for.
+    /// </summary>
+    public string? UploadPathPrefix { get; set; }
+
+    /// <summary>Upstream <c>Location</c>s are given as path and query only (GHCR, Harbor), not absolute (distribution).</summary>
+    public bool RelativeLocations { get; set; }
 
     /// <summary>Makes every token issued so far invalid: the next request with one gets 401 and a challenge.</summary>
     public void ExpireTokens() => (tokens ?? throw new InvalidOperationException("Call RequireBearer first.")).ExpireTokens();
@@ -276,6 +301,13 @@ internal sealed class RegistryProxy : IAsyncDisposable
                 Log(head, 0, Interlocked.Read(ref received), fault);
                 return false;
 
+            case RedirectFault redirect:
+                keepAlive &= await DrainUnlessExpectingAsync(head, body);
+                status = redirect.Status;
+                await RespondAsync(connection, status, [new("Location", (redirect.ToStorage ? $"http://{StorageHost}" : "") + head.Target)],
+                    ErrorJson(status, "redirected by RegistryProxy"), head, keepAlive);
+                break;
+
             case RespondFault respond:
                 keepAlive &= await DrainUnlessExpectingAsync(head, body);
                 status = respond.Status;
@@ -295,7 +327,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
                         : [];
                     await RespondAsync(connection, status, extra.Append(new("Content-Type", "application/json")), json, head, keepAlive);
                 }
-                else if (tokens is not null && head.Path.StartsWith("/v2", StringComparison.Ordinal)
+                else if (tokens is not null && head.Path.StartsWith("/v2", StringComparison.Ordinal) && !OnStorageHost(head)
                     && !tokens.Authorize(head.Method, head.Path, head.Header("Authorization"), out var challenge))
                 {
                     keepAlive &= await DrainUnlessExpectingAsync(head, body);
@@ -307,7 +339,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
                 else
                 {
                     await ContinueIfExpectedAsync(connection, head);
-                    (status, keepAlive) = await ForwardAsync(connection, head, body, keepAlive, (fault as AddHeadersFault)?.Headers ?? []);
+                    (status, keepAlive) = await ForwardAsync(connection, head, body, keepAlive, (fault as AddHeadersFault)?.Headers ?? [], (fault as RemoveHeadersFault)?.Names ?? []);
                     if (keepAlive && !body.Complete)
                     {
                         // The upstream answered without reading the whole body (e.g. 401 on a PATCH).
@@ -326,7 +358,9 @@ internal sealed class RegistryProxy : IAsyncDisposable
     {
         lock (gate)
         {
-            return rules.FirstOrDefault(rule => rule.TryFire(head.Method, head.Target))?.Fault;
+            // A request that followed a redirect to storage is not redirected again.
+            var onStorage = OnStorageHost(head);
+            return rules.FirstOrDefault(rule => !(onStorage && rule.Fault is RedirectFault) && rule.TryFire(head.Method, head.Target))?.Fault;
         }
     }
 
@@ -338,12 +372,16 @@ internal sealed class RegistryProxy : IAsyncDisposable
         }
     }
 
+    private bool OnStorageHost(ProxyRequestHead head) =>
+        string.Equals(head.Header("Host"), StorageHost, StringComparison.OrdinalIgnoreCase);
+
     private async Task<(int Status, bool KeepAlive)> ForwardAsync(
-        ProxyConnection connection, ProxyRequestHead head, Stream body, bool keepAlive, IReadOnlyList<(string Name, string Value)> addedHeaders)
+        ProxyConnection connection, ProxyRequestHead head, Stream body, bool keepAlive, IReadOnlyList<(string Name, string Value)> addedHeaders, IReadOnlyList<string> removedHeaders)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         timer.CancelAfter(UpstreamTimeout);
-        using var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(Upstream, head.Target));
+        var target = UploadPathPrefix is { } prefix && head.Target.StartsWith(prefix, StringComparison.Ordinal) ? head.Target[prefix.Length..] : head.Target;
+        using var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(Upstream, target));
         if (head.HasBody || head.ContentLength == 0)
         {
             request.Content = new StreamContent(body);
@@ -386,7 +424,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
             var headers = new List<KeyValuePair<string, string>>();
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             {
-                if (NotForwarded.Contains(name))
+                if (NotForwarded.Contains(name) || removedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
                 {
                     continue;
                 }
@@ -430,9 +468,18 @@ internal sealed class RegistryProxy : IAsyncDisposable
     private string RewriteLocation(string location)
     {
         var upstream = Upstream.GetLeftPart(UriPartial.Authority);
-        return location.StartsWith(upstream, StringComparison.OrdinalIgnoreCase)
-            ? BaseUri.GetLeftPart(UriPartial.Authority) + location[upstream.Length..]
-            : location;
+        if (!location.StartsWith(upstream, StringComparison.OrdinalIgnoreCase))
+        {
+            return location;
+        }
+
+        var path = location[upstream.Length..];
+        if (UploadPathPrefix is not null && path.Contains("/blobs/uploads/", StringComparison.Ordinal))
+        {
+            path = UploadPathPrefix + path;
+        }
+
+        return RelativeLocations ? path : BaseUri.GetLeftPart(UriPartial.Authority) + path;
     }
 
     private static async Task CopyBodyAsync(Stream content, ProxyConnection connection, bool chunked, CancellationToken cancellationToken)

@@ -15,22 +15,20 @@ internal sealed class CredentialFile
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly JsonElement root;
-    private readonly Func<string, string?> normalize;
 
-    private CredentialFile(string path, JsonElement root, Func<string, string?> normalize)
+    private CredentialFile(string path, JsonElement root)
     {
         Path = path;
         this.root = root;
-        this.normalize = normalize;
     }
 
     public string Path { get; }
 
     /// <summary>Reads docker's <c>config.json</c>, or returns null when there is no such file.</summary>
-    public static CredentialFile? ReadDockerConfig(string path) => Read(path, RegistryKey.Normalize);
+    public static CredentialFile? ReadDockerConfig(string path) => Read(path);
 
     /// <summary>Reads podman's <c>auth.json</c>, or returns null when there is no such file.</summary>
-    public static CredentialFile? ReadPodmanAuth(string path) => Read(path, RegistryKey.NormalizePodman);
+    public static CredentialFile? ReadPodmanAuth(string path) => Read(path);
 
     /// <summary>
     /// The helper docker would ask for <paramref name="registry"/> (a normalized key): its <c>credHelpers</c> entry, else
@@ -42,7 +40,7 @@ internal sealed class CredentialFile
     {
         foreach (var (key, value) in Entries("credHelpers"))
         {
-            if (normalize(key) == registry)
+            if (RegistryKey.Normalize(key) == registry)
             {
                 var name = AsString(value, $"credHelpers.{key}");
                 return string.IsNullOrEmpty(name) ? null : (CheckHelperName(name, $"credHelpers.{key}"), $"credHelpers: {name}");
@@ -54,14 +52,20 @@ internal sealed class CredentialFile
     }
 
     /// <summary>
-    /// The login in <c>auths</c> for <paramref name="registry"/> (a normalized key), or null. Entries without credentials
-    /// are skipped: docker leaves <c>{}</c> under <c>auths</c> for registries whose secret a helper holds.
+    /// The login in <c>auths</c> for <paramref name="registry"/> (a normalized key) and <paramref name="repository"/>:
+    /// the most specific key that fits (<c>ghcr.io/acme/app</c> before <c>ghcr.io/acme</c> before <c>ghcr.io</c>), as
+    /// containers-auth.json(5) says; null when none fits. Entries without credentials are skipped: docker leaves
+    /// <c>{}</c> under <c>auths</c> for registries whose secret a helper holds.
     /// </summary>
-    public RegistryCredential? FindLogin(string registry)
+    public RegistryCredential? FindLogin(string registry, string? repository = null)
     {
-        foreach (var (key, entry) in Entries("auths"))
+        var candidates = Entries("auths")
+            .Select(entry => (entry.Key, entry.Value, Rank: RegistryKey.NormalizeScoped(entry.Key) is { } scoped ? RegistryKey.Specificity(scoped, registry, repository) : -1))
+            .Where(entry => entry.Rank >= 0)
+            .OrderByDescending(entry => entry.Rank);
+        foreach (var (key, entry, _) in candidates)
         {
-            if (normalize(key) == registry && ReadLogin(key, entry) is { } credential)
+            if (ReadLogin(key, entry) is { } credential)
             {
                 return credential;
             }
@@ -70,7 +74,7 @@ internal sealed class CredentialFile
         return null;
     }
 
-    private static CredentialFile? Read(string path, Func<string, string?> normalize)
+    private static CredentialFile? Read(string path)
     {
         byte[] bytes;
         try
@@ -103,7 +107,7 @@ internal sealed class CredentialFile
                 throw Invalid(path, null, "is not a JSON object");
             }
 
-            return new CredentialFile(path, document.RootElement.Clone(), normalize);
+            return new CredentialFile(path, document.RootElement.Clone());
         }
         catch (JsonException e)
         {

@@ -38,11 +38,18 @@ public sealed class CredentialStore
     /// <see cref="KnownCodes.CredentialConfigInvalid"/> for half a variable pair or a broken file,
     /// <see cref="KnownCodes.CredentialHelperFailed"/> for a credential helper that is missing or fails.
     /// </exception>
-    public RegistryCredential? Find(string registry, CancellationToken cancellationToken)
+    public RegistryCredential? Find(string registry, CancellationToken cancellationToken) => Find(registry, repository: null, cancellationToken);
+
+    /// <summary>
+    /// The login for <paramref name="repository"/> in <paramref name="registry"/>: in each file the most specific
+    /// <c>auths</c> key wins (<c>ghcr.io/acme</c> before <c>ghcr.io</c> for <c>acme/app</c>), as podman and skopeo read them.
+    /// </summary>
+    /// <param name="repository">As the registry's API names it (<c>library/x</c> on Docker Hub); null for registry-wide keys only.</param>
+    public RegistryCredential? Find(string registry, string? repository, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(registry);
         var key = RegistryKey.Normalize(registry) ?? throw new ArgumentException($"'{registry}' names no registry.", nameof(registry));
-        return FromVariables() ?? FromPodman(key) ?? FromDocker(key, cancellationToken);
+        return FromVariables() ?? FromPodman(key, repository) ?? FromDocker(key, repository, cancellationToken);
     }
 
     private RegistryCredential? FromVariables()
@@ -72,8 +79,9 @@ public sealed class CredentialStore
     /// containers-auth.json(5): <c>$REGISTRY_AUTH_FILE</c> alone when set, else the login podman keeps for this session
     /// (<c>$XDG_RUNTIME_DIR/containers/auth.json</c>) and then the lasting one (<c>$XDG_CONFIG_HOME/containers/auth.json</c>,
     /// <c>~/.config</c> by default). Only <c>auths</c> is read; podman's own <c>credHelpers</c> are not.
+    /// Keys may name a namespace or repository (<c>ghcr.io/acme</c>); the most specific one that fits wins.
     /// </summary>
-    private RegistryCredential? FromPodman(string registry)
+    private RegistryCredential? FromPodman(string registry, string? repository)
     {
         string?[] files = Variable("REGISTRY_AUTH_FILE") is { } authFile
             ? [authFile]
@@ -83,7 +91,7 @@ public sealed class CredentialStore
                 Path.Combine(Variable("XDG_CONFIG_HOME") ?? Path.Combine(homeDirectory, ".config"), "containers", "auth.json"),
             ];
         return files.OfType<string>()
-            .Select(file => CredentialFile.ReadPodmanAuth(file)?.FindLogin(registry))
+            .Select(file => CredentialFile.ReadPodmanAuth(file)?.FindLogin(registry, repository))
             .FirstOrDefault(credential => credential is not null);
     }
 
@@ -91,7 +99,7 @@ public sealed class CredentialStore
     /// docker-config-json(5): the registry's <c>credHelpers</c> helper, else the <c>credsStore</c> helper; when the helper
     /// has nothing for the registry (or there is none), the login written under <c>auths</c>.
     /// </summary>
-    private RegistryCredential? FromDocker(string registry, CancellationToken cancellationToken)
+    private RegistryCredential? FromDocker(string registry, string? repository, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Variable("DOCKER_CONFIG") ?? Path.Combine(homeDirectory, ".docker"), "config.json");
         var file = CredentialFile.ReadDockerConfig(path);
@@ -109,7 +117,7 @@ public sealed class CredentialStore
             }
         }
 
-        return file.FindLogin(registry);
+        return file.FindLogin(registry, repository);
     }
 
     /// <summary>A variable's value; an empty one counts as unset, as CI systems set missing secrets to "".</summary>

@@ -20,6 +20,12 @@ public sealed record PushRequest
     /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
     public byte[]? TestResults { get; init; }
 
+    /// <summary>
+    /// <c>DrydockPushDirty</c>: push an image whose <c>io.drydock.git.dirty</c> label is <c>true</c> (built from a
+    /// working tree with uncommitted changes). Without it such a push stops with DRY6011 before any request.
+    /// </summary>
+    public bool AllowDirty { get; init; }
+
     /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 }
@@ -49,6 +55,12 @@ public sealed record PushResult
 
     /// <summary>The test results artifact's digest; null when none was attached.</summary>
     public string? Referrer { get; init; }
+
+    /// <summary>The same image pushed to each <c>DrydockPushRegistry</c>, each verified by digest.</summary>
+    public IReadOnlyList<PushResult> OtherRegistries { get; init; } = [];
+
+    /// <summary>For a multi-platform image: each platform's manifest digest, as the registry confirmed it (the index is <see cref="Digest"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Manifests { get; init; }
 }
 
 /// <summary>
@@ -56,16 +68,33 @@ public sealed record PushResult
 /// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
 /// against the registry's digest, then each tag, then the test results as a referrer.
 /// </summary>
-public sealed class ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
+public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 {
-    private const string BaseNameKey = "org.opencontainers.image.base.name";
+    /// <summary>A pusher that uses one credential (or none) for every registry, as tests and single-registry callers want.</summary>
+    public ImagePusher(RegistryOptions options, RegistryCredential? credential, IBuildLog log)
+        : this(options, log) => this.credential = credential;
 
-    public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken)
+    private readonly RegistryCredential? credential;
+
+    private const string BaseNameKey = "org.opencontainers.image.base.name";
+    private const string DirtyKey = "io.drydock.git.dirty";
+
+    public Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken) =>
+        PushAsync(archive, request, store: null, cancellationToken);
+
+    /// <summary>As <see cref="PushAsync(OciArchive, PushRequest, CancellationToken)"/>, with the login found in <paramref name="store"/> for this registry and repository.</summary>
+    public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(request);
-        var repository = request.Repository;
         var tested = archive.ManifestDescriptor.Digest;
+        CheckDirty(archive, request);
+        // From here on the names the registry's API uses: docker.io for any Docker Hub alias, library/x for x there.
+        var endpoint = RegistryEndpoint.Parse(request.Registry);
+        request = request with { Registry = endpoint.Name, Repository = endpoint.Repository(request.Repository) };
+        var repository = request.Repository;
+        var credential = store is null ? this.credential : store.Find(endpoint.Name, repository, cancellationToken);
+        log.Detail($"Drydock: credentials for {endpoint.Name}: {credential?.ToString() ?? "none (anonymous)"}, for {repository}");
         var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
         string[] scopes = mountFrom is null
             ? [$"repository:{repository}:pull,push"]
@@ -113,7 +142,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
 
         return new PushResult
         {
-            Registry = request.Registry,
+            Registry = endpoint.Name,
             Repository = repository,
             Digest = tested.ToString(),
             Tags = set,
@@ -172,17 +201,38 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         ArgumentNullException.ThrowIfNull(archive);
         var name = OciJson.GetString(archive.Manifest["annotations"]?[BaseNameKey])
             ?? OciJson.GetString(archive.Config["config"]?["Labels"]?[BaseNameKey]);
-        var prefix = registry + "/";
-        if (name is null || !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        var slash = name?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (name is null || slash <= 0)
         {
             return null;
         }
 
-        var path = name[prefix.Length..];
+        // docker.io, index.docker.io and registry-1.docker.io name one registry.
+        var endpoint = RegistryEndpoint.Parse(registry);
+        if (!endpoint.Names(name[..slash]))
+        {
+            return null;
+        }
+
+        var path = name[(slash + 1)..];
         var at = path.IndexOf('@', StringComparison.Ordinal);
         path = at >= 0 ? path[..at] : path;
         var colon = path.LastIndexOf(':');
-        return colon > path.LastIndexOf('/') ? path[..colon] : path;
+        return endpoint.Repository(colon > path.LastIndexOf('/') ? path[..colon] : path);
+    }
+
+    /// <summary>DRY6011 for an image built from uncommitted changes, unless the push opted in.</summary>
+    public static void CheckDirty(OciArchive archive, PushRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(request);
+        var dirty = OciJson.GetString(archive.Config["config"]?["Labels"]?[DirtyKey]) == "true";
+        if (dirty && !request.AllowDirty)
+        {
+            throw new DrydockException(
+                KnownCodes.DirtyPushRefused,
+                $"the image was built from a working tree with uncommitted changes (label {DirtyKey}=true), so its bytes belong to no commit, and {request.Registry}/{request.Repository} would get them under {string.Join(", ", request.Tags)}. Commit the changes and publish again, or set DrydockPushDirty=true to push it anyway (it is tagged only sha-<commit>-dirty), or DrydockPush=false to keep it local.");
+        }
     }
 
     private static byte[] ReadManifest(OciArchive archive)
@@ -204,7 +254,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
 
     private static DrydockException Mismatch(PushRequest request, Digest tested, string what) => new(
         KnownCodes.PushedDigestMismatch,
-        $"{KnownCodes.PushedDigestMismatch}: {request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
+        $"{request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
 
     private async Task<IReadOnlyList<string>> PushTagsAsync(
         RegistryClient client, PushRequest request, Digest tested, byte[] manifest, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken)
@@ -224,7 +274,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
                 var unset = tags.Except(set, StringComparer.Ordinal);
                 throw new DrydockException(
                     KnownCodes.TagsPartlyPushed,
-                    $"{KnownCodes.TagsPartlyPushed}: {request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause: {e.Message}",
+                    $"{request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause ({e.Code}): {e.Message}",
                     e);
             }
         }
@@ -265,7 +315,7 @@ public sealed class ImagePusher(RegistryOptions options, RegistryCredential? cre
         }
         catch (DrydockException e)
         {
-            log.Warning(KnownCodes.ReferrerNotAttached, $"{KnownCodes.ReferrerNotAttached}: the image is pushed and verified, but attaching its test results failed: {e.Message}");
+            log.Warning(KnownCodes.ReferrerNotAttached, $"the image is pushed and verified, but attaching its test results failed: {e.Message}");
             return null;
         }
     }

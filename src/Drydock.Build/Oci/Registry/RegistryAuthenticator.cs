@@ -19,6 +19,8 @@ internal sealed class RegistryAuthenticator(
 
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private AuthChallenge? _challenge;
+    /// <summary>The refresh token the token server last handed back for an identity token (OAuth 2 rotation); null: the credential's own.</summary>
+    private string? _refreshToken;
     private AuthenticationHeaderValue? _header;
     /// <summary>UTC ticks when the token is renewed; read without the lock by parallel uploads, hence a long.</summary>
     private long _renewAt = long.MaxValue;
@@ -100,15 +102,7 @@ internal sealed class RegistryAuthenticator(
             throw Protocol($"its token server {realm.Authority} speaks plain HTTP; Drydock sends credentials over plain HTTP only to loopback or to registries listed in DOTNET_CONTAINER_INSECURE_REGISTRIES");
         }
 
-        using var request = credential is { IsIdentityToken: true }
-            ? new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(OAuthForm(challenge, credential)) }
-            : new HttpRequestMessage(HttpMethod.Get, AddQuery(realm, challenge));
-        if (credential is { IsIdentityToken: false })
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(credential));
-        }
-
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendTokenRequestAsync(challenge, realm, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw Unauthorized(credential is null
@@ -128,8 +122,57 @@ internal sealed class RegistryAuthenticator(
             throw Protocol($"its token server answered {(int)response.StatusCode} without a token");
         }
 
+        // A token server may rotate the refresh token (RFC 6749 6): the next exchange uses the new one.
+        if (credential is { IsIdentityToken: true } && OciJson.GetString(body!["refresh_token"]) is { Length: > 0 } rotated)
+        {
+            _refreshToken = rotated;
+        }
+
         var seconds = body!["expires_in"] is JsonValue value && value.TryGetValue<int>(out var s) && s > 0 ? s : 60;
         return (token, TimeSpan.FromSeconds(seconds));
+    }
+
+    /// <summary>
+    /// The token request, following up to five redirects itself (the transport does not): the credentials go only
+    /// to the realm's own origin, and never from https to http.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendTokenRequestAsync(AuthChallenge challenge, Uri realm, CancellationToken cancellationToken)
+    {
+        var uri = credential is { IsIdentityToken: true } ? realm : AddQuery(realm, challenge);
+        for (var hop = 0; ; hop++)
+        {
+            using var request = credential is { IsIdentityToken: true }
+                ? new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(OAuthForm(challenge, credential)) }
+                : new HttpRequestMessage(HttpMethod.Get, uri);
+            var sameOrigin = Uri.Compare(uri, realm, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
+            if (credential is { IsIdentityToken: true } && !sameOrigin)
+            {
+                // The form carries the refresh token: it does not follow a redirect to another host.
+                throw Protocol($"its token server redirected the token exchange to another host ({uri.Authority})");
+            }
+
+            if (credential is { IsIdentityToken: false } && sameOrigin)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(credential));
+            }
+
+            var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location || hop >= 5)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                var next = new Uri(uri, location);
+                if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+                {
+                    throw Protocol($"its token server redirected from https to {next.Scheme}");
+                }
+
+                uri = next;
+            }
+        }
     }
 
     private Uri AddQuery(Uri realm, AuthChallenge challenge)
@@ -148,7 +191,7 @@ internal sealed class RegistryAuthenticator(
     private IEnumerable<KeyValuePair<string, string>> OAuthForm(AuthChallenge challenge, RegistryCredential identity)
     {
         yield return new("grant_type", "refresh_token");
-        yield return new("refresh_token", identity.Secret);
+        yield return new("refresh_token", _refreshToken ?? identity.Secret);
         yield return new("client_id", "drydock");
         yield return new("service", challenge.Service ?? registry);
         yield return new("scope", string.Join(' ', Scopes(challenge)));
@@ -159,9 +202,9 @@ internal sealed class RegistryAuthenticator(
 
     private DrydockException Unauthorized(string why) => new(
         KnownCodes.RegistryUnauthorized,
-        $"{KnownCodes.RegistryUnauthorized}: {registry} refused the push: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
+        $"{registry} refused the push: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
 
     private DrydockException Protocol(string why) => new(
         KnownCodes.RegistryProtocolError,
-        $"{KnownCodes.RegistryProtocolError}: {registry} does not follow the registry token protocol: {why}.");
+        $"{registry} does not follow the registry token protocol: {why}.");
 }

@@ -22,18 +22,23 @@ public sealed class RegistryClient : IDisposable
     private readonly HttpClient _http;
     private readonly RegistryOptions _options;
     private readonly RegistryAuthenticator _auth;
+    private const int MaxRedirects = 5;
+
     private readonly IBuildLog _log;
+    private readonly string _apiHost;
     private Uri? _base;
 
-    /// <param name="registry"><c>host[:port]</c>, as <c>ContainerRegistry</c>.</param>
+    /// <param name="registry"><c>host[:port]</c>, as <c>ContainerRegistry</c>; Docker Hub's names reach its API host (<see cref="RegistryEndpoint"/>).</param>
     /// <param name="scopes">What the push needs, e.g. <c>repository:app:pull,push</c>; asked of bearer token servers.</param>
     public RegistryClient(string registry, RegistryCredential? credential, IReadOnlyList<string> scopes, RegistryOptions options, IBuildLog log)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Registry = registry;
+        var endpoint = RegistryEndpoint.Parse(registry);
+        Registry = endpoint.Name;
+        _apiHost = endpoint.ApiHost;
         _options = options;
         _log = log;
-        _http = new HttpClient(RegistryTransport.CreateHandler(registry, options)) { Timeout = options.RequestTimeout };
+        _http = new HttpClient(RegistryTransport.CreateHandler(_apiHost, options)) { Timeout = options.RequestTimeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Drydock/1.0");
         _auth = new RegistryAuthenticator(_http, registry, credential, scopes, options);
     }
@@ -50,20 +55,20 @@ public sealed class RegistryClient : IDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         // Loopback traffic never leaves the machine: plain HTTP first, as most local registries speak it.
-        var loopback = RegistryTransport.IsLoopback(Registry);
+        var loopback = RegistryTransport.IsLoopback(_apiHost);
         if (loopback && await TryPlainHttpAsync(cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        _base = new Uri($"https://{Registry}/");
+        _base = new Uri($"https://{_apiHost}/");
         try
         {
             await PingAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (IsTlsFault(e))
         {
-            if (loopback || !RegistryTransport.AllowsPlainHttp(Registry, _options))
+            if (loopback || !RegistryTransport.AllowsPlainHttp(_apiHost, _options))
             {
                 throw TlsFailed(e);
             }
@@ -79,7 +84,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>True when the registry answers plain HTTP; false when it answers like a TLS port does (400).</summary>
     private async Task<bool> TryPlainHttpAsync(CancellationToken cancellationToken)
     {
-        _base = new Uri($"http://{Registry}/");
+        _base = new Uri($"http://{_apiHost}/");
         try
         {
             await PingAsync(cancellationToken).ConfigureAwait(false);
@@ -163,12 +168,16 @@ public sealed class RegistryClient : IDisposable
             return null;
         }
 
-        if (!Digest.TryParse(Header(response, "Docker-Content-Digest"), out var digest))
+        if (Digest.TryParse(Header(response, "Docker-Content-Digest"), out var digest))
         {
-            throw Protocol($"HEAD manifest {repository}:{reference}", response, "no Docker-Content-Digest header");
+            return new Descriptor(response.Content.Headers.ContentType?.MediaType ?? "", digest, response.Content.Headers.ContentLength ?? 0);
         }
 
-        return new Descriptor(response.Content.Headers.ContentType?.MediaType ?? "", digest, response.Content.Headers.ContentLength ?? 0);
+        // The header is optional (distribution spec: "SHOULD"); ECR and some proxies leave it out. The manifest's
+        // own bytes, hashed here, are the stronger check anyway.
+        _log.Detail($"Drydock: {Registry} answered HEAD manifest {repository}:{reference} without Docker-Content-Digest; reading the manifest to hash it");
+        var manifest = await GetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
+        return manifest is { } found ? new Descriptor(found.MediaType, Digest.Of(found.Bytes), found.Bytes.Length) : null;
     }
 
     /// <summary>The manifest's bytes and media type; null when there is none under that reference.</summary>
@@ -297,15 +306,7 @@ public sealed class RegistryClient : IDisposable
     {
         for (var round = 0; ; round++)
         {
-            using var request = create();
-            if (!request.RequestUri!.IsAbsoluteUri)
-            {
-                request.RequestUri = new Uri(BaseAddress, request.RequestUri);
-            }
-
-            var sent = await _auth.CurrentAsync(_options.Retry, _log, cancellationToken).ConfigureAwait(false);
-            request.Headers.Authorization = sent;
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var (response, sent) = await SendFollowingRedirectsAsync(what, create, cancellationToken).ConfigureAwait(false);
             var status = response.StatusCode;
             if (expected.Contains(status))
             {
@@ -314,7 +315,7 @@ public sealed class RegistryClient : IDisposable
 
             using (response)
             {
-                if (status == HttpStatusCode.Unauthorized && round < 2)
+                if (status == HttpStatusCode.Unauthorized && round < 2 && IsRegistry(response.RequestMessage?.RequestUri))
                 {
                     await _auth.RenewAsync(sent, AuthChallenge.From(response.Headers.WwwAuthenticate), _options.Retry, _log, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -326,16 +327,69 @@ public sealed class RegistryClient : IDisposable
                     _ when RetryPolicy.IsTransient(status) => new TransientRegistryException(
                         $"{what} got {(int)status} {detail}".TrimEnd(), RetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow)),
                     HttpStatusCode.Unauthorized => new DrydockException(KnownCodes.RegistryUnauthorized,
-                        $"{KnownCodes.RegistryUnauthorized}: {Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to this repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
+                        $"{Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to this repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
                     HttpStatusCode.Forbidden => new DrydockException(KnownCodes.RegistryForbidden,
-                        $"{KnownCodes.RegistryForbidden}: {Registry} denied {what} (403) {detail}. The account may not push there: grant it push rights, or change ContainerRepository."),
+                        $"{Registry} denied {what} (403) {detail}. The account may not push there: grant it push rights, or change ContainerRepository."),
                     HttpStatusCode.NotFound => new DrydockException(KnownCodes.RegistryNotFound,
-                        $"{KnownCodes.RegistryNotFound}: {Registry} answered 404 to {what} {detail}. Check ContainerRegistry (host and port only) and ContainerRepository; some registries need the repository created first."),
+                        $"{Registry} answered 404 to {what} {detail}. Check ContainerRegistry (host and port only) and ContainerRepository; some registries need the repository created first."),
                     _ => Protocol(what, response, detail),
                 };
             }
         }
     }
+
+    /// <summary>
+    /// One request and the redirects it gets (301, 302, 303, 307, 308; at most five), as registries send blob reads
+    /// and uploads to storage on another host. A relative <c>Location</c> resolves against the URL that answered.
+    /// The Authorization header goes only to the registry's own scheme and host: never to a redirect's other host,
+    /// whose URL carries its own signature. 303 turns the request into a GET without a body (RFC 9110 15.4.4).
+    /// </summary>
+    private async Task<(HttpResponseMessage Response, AuthenticationHeaderValue? Sent)> SendFollowingRedirectsAsync(
+        string what, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        Uri? uri = null;
+        var seeOther = false;
+        for (var hop = 0; ; hop++)
+        {
+            using var request = create();
+            uri ??= request.RequestUri!.IsAbsoluteUri ? request.RequestUri : new Uri(BaseAddress, request.RequestUri);
+            request.RequestUri = uri;
+            if (seeOther)
+            {
+                request.Method = request.Method == HttpMethod.Head ? HttpMethod.Head : HttpMethod.Get;
+                request.Content = null;
+            }
+
+            var sent = IsRegistry(uri) ? await _auth.CurrentAsync(_options.Retry, _log, cancellationToken).ConfigureAwait(false) : null;
+            request.Headers.Authorization = sent;
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location || hop >= MaxRedirects)
+            {
+                return (response, sent);
+            }
+
+            using (response)
+            {
+                var next = new Uri(uri, location);
+                if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+                {
+                    throw Protocol(what, response, $"(a redirect from https to {next.Scheme})");
+                }
+
+                // The path only: a storage redirect's query holds its signature.
+                _log.Detail($"Drydock: {what} redirected ({(int)response.StatusCode}) to {next.GetLeftPart(UriPartial.Path)}{(IsRegistry(next) ? "" : ", another host: without credentials")}");
+                seeOther |= response.StatusCode == HttpStatusCode.SeeOther;
+                uri = next;
+            }
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    /// <summary>The registry's own origin (scheme, host and port): the only place credentials go.</summary>
+    private bool IsRegistry(Uri? uri) =>
+        uri is not null && _base is not null && Uri.Compare(uri, _base, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     /// <summary>The registry's own error codes (<c>{"errors":[{"code","message"}]}</c>), in brackets; empty when it gave none.</summary>
     private static async Task<string> ErrorDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -356,11 +410,11 @@ public sealed class RegistryClient : IDisposable
 
     private DrydockException Protocol(string what, HttpResponseMessage response, string detail) => new(
         KnownCodes.RegistryProtocolError,
-        $"{KnownCodes.RegistryProtocolError}: {Registry} answered {what} with {(int)response.StatusCode} {response.ReasonPhrase} {detail}".TrimEnd() + ", which the distribution protocol does not allow here.");
+        $"{Registry} answered {what} with {(int)response.StatusCode} {response.ReasonPhrase} {detail}".TrimEnd() + ", which the distribution protocol does not allow here.");
 
     private DrydockException TlsFailed(Exception e) => new(
         KnownCodes.RegistryTlsFailed,
-        $"{KnownCodes.RegistryTlsFailed}: the TLS connection to {Registry} failed: {MessageText.Quote(e.GetBaseException().Message)}. Trust its CA (system store, or certs.d/{Registry}/ca.crt under /etc/containers, /etc/docker or ~/.config/containers), or, if it really is plain HTTP, list it in DOTNET_CONTAINER_INSECURE_REGISTRIES.",
+        $"the TLS connection to {Registry} failed: {MessageText.Quote(e.GetBaseException().Message)}. Trust its CA (system store, or certs.d/{Registry}/ca.crt under /etc/containers, /etc/docker or ~/.config/containers), or, if it really is plain HTTP, list it in DOTNET_CONTAINER_INSECURE_REGISTRIES.",
         e);
 
     private static bool IsTlsFault(Exception e) => e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError };
@@ -375,9 +429,10 @@ public sealed class RegistryClient : IDisposable
         return request;
     }
 
+    /// <summary>An upload's next URL: a relative <c>Location</c> resolves against the URL that answered (RFC 9110 10.2.2), which after a redirect is not the registry's.</summary>
     private Uri Location(HttpResponseMessage response, string what) =>
         response.Headers.Location is { } location
-            ? new Uri(BaseAddress, location)
+            ? new Uri(response.RequestMessage?.RequestUri ?? BaseAddress, location)
             : throw Protocol(what, response, "without a Location header");
 
     private static Uri WithDigest(Uri location, Digest digest) =>

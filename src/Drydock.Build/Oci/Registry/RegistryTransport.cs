@@ -44,6 +44,9 @@ public static class RegistryTransport
         return new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(15),
+            // RegistryClient follows redirects itself: it resolves each Location, keeps credentials on the
+            // registry's own host, and re-creates a blob's body for the next hop.
+            AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = new SslClientAuthenticationOptions
             {

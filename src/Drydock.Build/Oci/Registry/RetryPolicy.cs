@@ -48,7 +48,7 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan FirstDelay, TimeSpan 
             {
                 throw new DrydockException(
                     KnownCodes.RegistryUnavailable,
-                    $"{KnownCodes.RegistryUnavailable}: {what} failed {attempt} times; the last answer: {fault.Message}. Nothing more was pushed; rerun the publish when the registry is available (blobs already there are skipped).",
+                    $"{what} failed {attempt} times; the last answer: {fault.Message}. Nothing more was pushed; rerun the publish when the registry is available (blobs already there are skipped).",
                     fault);
             }
 

@@ -3,9 +3,10 @@ using Drydock.Build.Diagnostics;
 namespace Drydock.Build.Policy.Rules;
 
 /// <summary>
-/// A tag can move: the same commit then builds on another base. Harmless when the image records the
-/// base's digest (<c>org.opencontainers.image.base.digest</c>, which the SDK writes): the base can be
-/// found again. A warning only when neither pins nor records it.
+/// A tag can move: the same commit then builds on another base. Judged on the reference the user chose
+/// (<c>ContainerBaseImage</c> as written, or the SDK's default, always a tag), not on the
+/// <c>org.opencontainers.image.base.digest</c> label: the SDK writes that label for every image, so it
+/// records what a tag pointed at once but pins nothing. The label's digest goes into the advice.
 /// </summary>
 internal sealed class UnpinnedBaseRule : ILintRule
 {
@@ -14,13 +15,16 @@ internal sealed class UnpinnedBaseRule : ILintRule
     public IEnumerable<Finding> Check(LintSubject image)
     {
         var reference = image.Context.BaseImage;
-        var recorded = image.Labels.Any(label => label.Key == BaseDigestLabel && label.Value.StartsWith("sha256:", StringComparison.Ordinal));
-        if (!string.IsNullOrWhiteSpace(reference) && !image.Context.BaseImagePinned && !recorded)
+        if (string.IsNullOrWhiteSpace(reference) || image.Context.BaseImagePinned)
         {
-            yield return LintRules.Finding(
-                KnownCodes.UnpinnedBaseImage,
-                $"The base image '{reference}' is referenced by a tag, which can move to other content, and the image records no base digest; pin it by digest (ContainerBaseImage={reference}@sha256:<digest>) and update the digest on purpose.",
-                "ContainerBaseImage");
+            yield break;
         }
+
+        var digest = image.Labels.FirstOrDefault(label => label.Key == BaseDigestLabel && label.Value.StartsWith("sha256:", StringComparison.Ordinal)).Value;
+        var whose = image.Context.BaseImageIsDefault ? "The SDK's default base image" : "ContainerBaseImage";
+        yield return LintRules.Finding(
+            KnownCodes.UnpinnedBaseImage,
+            $"{whose} '{reference}' is a tag, which can move to other content, so the same commit can build on another base; pin it by digest (ContainerBaseImage={reference}@{digest ?? "sha256:<digest>"}) and update the digest on purpose.",
+            "ContainerBaseImage");
     }
 }

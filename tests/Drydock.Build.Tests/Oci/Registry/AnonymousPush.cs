@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Drydock.Build.Oci.Registry;
 using Drydock.Build.Tests.Support;
@@ -63,6 +64,25 @@ public sealed class AnonymousPush : IDisposable
         Assert.Equal(["1.3.0-rc.1"], prerelease.Tags);
         Assert.Equal(first.Digest, SkopeoDigest($"{_registry}/{_repository}:latest"));
         Assert.NotEqual(first.Digest, second.Digest);
+    }
+
+    [Fact]
+    public async Task ADirtyBuildStopsBeforeAnyRequestUnlessOptedIn()
+    {
+        var dirty = new SdkArchiveFixture { Labels = new Dictionary<string, string> { ["io.drydock.git.dirty"] = "true" } };
+        var archive = OciArchive.Open(dirty.Write(_temp.File("dirty.tar")));
+        var pusher = new ImagePusher(new RegistryOptions(), credential: null, new ListBuildLog());
+
+        // Port 9 on loopback has no registry: the refusal must come before any connection.
+        var refused = await Assert.ThrowsAsync<DrydockException>(() => pusher.PushAsync(
+            archive, new PushRequest { Registry = "127.0.0.1:9", Repository = _repository, Tags = ["sha-abc1234-dirty"] }, CancellationToken.None));
+        var pushed = await pusher.PushAsync(
+            archive, new PushRequest { Registry = _registry, Repository = _repository, Tags = ["sha-abc1234-dirty"], AllowDirty = true }, CancellationToken.None);
+
+        Assert.Equal(KnownCodes.DirtyPushRefused, refused.Code);
+        Assert.Contains("DrydockPushDirty=true", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["sha-abc1234-dirty"], pushed.Tags);
+        Assert.Equal(pushed.Digest, SkopeoDigest($"{_registry}/{_repository}:sha-abc1234-dirty"));
     }
 
     private async Task<PushResult> Push(OciArchive archive, ListBuildLog log, IReadOnlyList<string> tags, NuGetVersion? version = null)

@@ -13,7 +13,6 @@ public class CredentialFileTests
     [InlineData("https://localhost:5000")]
     [InlineData("http://localhost:5000")]
     [InlineData("https://localhost:5000/v2/")]
-    [InlineData("localhost:5000/anything")]
     public void Find_DockerKeyForms_MatchHostAndPort(string key)
     {
         using var sandbox = new CredentialSandbox();
@@ -22,6 +21,53 @@ public class CredentialFileTests
         var credential = sandbox.Find("localhost:5000")!;
 
         Assert.Equal(("u", Secret), (credential.Username, credential.Secret));
+    }
+
+    // containers-auth.json(5): "the most specific match is used", per file; docker config.json keys too (podman reads them so).
+    [Theory]
+    [InlineData("acme/app", "repo-key")]
+    [InlineData("acme/app/worker", "repo-key")]
+    [InlineData("acme/other", "namespace-key")]
+    [InlineData("acme", "namespace-key")]
+    [InlineData("acmecorp/app", "registry-key")]
+    [InlineData("other/app", "registry-key")]
+    [InlineData(null, "registry-key")]
+    public void Find_NamespacedKeys_MostSpecificWins(string? repository, string user)
+    {
+        using var sandbox = new CredentialSandbox();
+        var entries = $$"""
+            "ghcr.io": {"auth":"{{CredentialSandbox.Auth("registry-key", Secret)}}"},
+            "ghcr.io/acme/app": {"auth":"{{CredentialSandbox.Auth("repo-key", Secret)}}"},
+            "ghcr.io/acme": {"auth":"{{CredentialSandbox.Auth("namespace-key", Secret)}}"}
+            """;
+        sandbox.PodmanAuth($$"""{"auths":{ {{entries}} } }""");
+        using var docker = new CredentialSandbox();
+        docker.DockerConfig($$"""{"auths":{ {{entries}} } }""");
+
+        Assert.Equal(user, sandbox.Find("ghcr.io", repository)!.Username);
+        Assert.Equal(user, docker.Find("ghcr.io", repository)!.Username);
+    }
+
+    [Fact]
+    public void Find_OnlyANamespacedKey_OtherNamespacesAnonymous()
+    {
+        using var sandbox = new CredentialSandbox();
+        sandbox.PodmanAuth($$"""{"auths":{"ghcr.io/acme":{"auth":"{{CredentialSandbox.Auth("acme-bot", Secret)}}"} } }""");
+
+        Assert.Equal("acme-bot", sandbox.Find("ghcr.io", "acme/app")!.Username);
+        Assert.Null(sandbox.Find("ghcr.io", "other/app"));
+        Assert.Null(sandbox.Find("ghcr.io"));
+    }
+
+    [Theory]
+    [InlineData("docker.io/library")]
+    [InlineData("index.docker.io/library/app")]
+    public void Find_DockerHubNamespacedKey_MatchesLibraryRepository(string key)
+    {
+        using var sandbox = new CredentialSandbox();
+        sandbox.PodmanAuth($$"""{"auths":{"{{key}}":{"auth":"{{CredentialSandbox.Auth("hub", Secret)}}"} } }""");
+
+        Assert.Equal("hub", sandbox.Find("docker.io", "library/app")!.Username);
     }
 
     [Theory]

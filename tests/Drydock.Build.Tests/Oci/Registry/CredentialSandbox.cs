@@ -70,5 +70,8 @@ internal sealed class CredentialSandbox : IDisposable
     public RegistryCredential? Find(string registry, CancellationToken cancellationToken = default) =>
         new CredentialStore(Environment, Home).Find(registry, cancellationToken);
 
+    public RegistryCredential? Find(string registry, string? repository) =>
+        new CredentialStore(Environment, Home).Find(registry, repository, CancellationToken.None);
+
     public void Dispose() => temp.Dispose();
 }

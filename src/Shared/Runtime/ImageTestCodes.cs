@@ -1,15 +1,15 @@
-namespace Drydock.Testing;
+namespace Drydock.Runtime;
 
 /// <summary>
-/// The diagnostic codes raised inside image tests (band 51xx; the publish's own are 50xx, see docs/diagnostics.md and KnownCodes in Drydock.Build). Each exception message
-/// starts with its code, like the SDK's build diagnostics.
+/// The codes raised inside image tests (band 51xx), declared once: Drydock.Testing throws them and
+/// Drydock.Build's KnownCodes names them (DRY5001 quotes them). See docs/diagnostics.md.
 /// </summary>
-internal static class Codes
+internal static class ImageTestCodes
 {
     /// <summary>The container exited (crashed, OOM-killed) before it was ready.</summary>
     public const string ContainerExited = "DRY5101";
 
-    /// <summary>The container did not become ready within the profile's timeout.</summary>
+    /// <summary>The app did not become ready (listening and answering on the profile's port) within the timeout.</summary>
     public const string NotReady = "DRY5102";
 
     /// <summary>A DRYDOCK_* environment variable or a profile value is invalid.</summary>
@@ -18,6 +18,6 @@ internal static class Codes
     /// <summary>DRYDOCK_IMAGE is not set and no explicit options were given.</summary>
     public const string NoImage = "DRY5104";
 
-    /// <summary>No container runtime, or the runtime could not create the container.</summary>
+    /// <summary>No container engine answers, or it could not create or inspect the container.</summary>
     public const string RuntimeFailed = "DRY5105";
 }

@@ -1,0 +1,179 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Drydock.Build.Oci;
+
+/// <summary>A blob to store in the layout: its descriptor and a way to read its bytes (read once, when written).</summary>
+internal sealed record LayoutBlob(Descriptor Descriptor, Func<Stream> Open);
+
+/// <summary>
+/// Writes one image as a tar that every engine loads: an OCI image layout
+/// (https://github.com/opencontainers/image-spec/blob/main/image-layout.md: <c>oci-layout</c>,
+/// <c>index.json</c>, <c>blobs/sha256/…</c>) that also carries the docker-archive <c>manifest.json</c>
+/// pointing at the same blobs, as <c>docker save</c> writes it since Engine 25. Engines before 25 load
+/// only the docker-archive part; podman, skopeo and newer engines read the OCI part. Both describe the
+/// same config blob, so the image id is the config digest whichever part an engine reads, and the
+/// manifest digest is the one that is pushed. The tar's bytes depend only on its content: entries
+/// sorted by name, mtime = the epoch, uid/gid 0.
+/// </summary>
+internal static class ImageLayoutWriter
+{
+    private const string BlobDirectory = "blobs/sha256/";
+    private const string RefNameAnnotation = "org.opencontainers.image.ref.name";
+
+    /// <summary>
+    /// Writes the layout next to <paramref name="outputArchive"/> and renames it into place, so the output is
+    /// either the old file or the complete new one. An identical existing output is kept as is, timestamp
+    /// included, so MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
+    /// </summary>
+    /// <param name="names">The image's local names (<c>repository:tag</c>), primary first: index.json's <c>ref.name</c> is the first, manifest.json's <c>RepoTags</c> all of them.</param>
+    public static bool Write(
+        string outputArchive,
+        Descriptor manifest,
+        JsonObject config,
+        Descriptor configDescriptor,
+        IReadOnlyList<Descriptor> layers,
+        IEnumerable<LayoutBlob> blobs,
+        IReadOnlyList<string> names,
+        long epochSeconds,
+        CancellationToken cancellationToken)
+    {
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            ["index.json"] = OciJson.Serialize(CreateIndex(manifest, config, names[0])),
+            ["manifest.json"] = OciJson.Serialize(CreateDockerManifest(configDescriptor, layers, names)),
+        };
+        return WriteTar(outputArchive, blobs, files, epochSeconds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a plain OCI layout with the given <c>index.json</c> (an image index of several platforms, or an
+    /// intermediate image nobody loads), with the same guarantees as <see cref="Write(string, Descriptor, JsonObject, Descriptor, IReadOnlyList{Descriptor}, IEnumerable{LayoutBlob}, IReadOnlyList{string}, long, CancellationToken)"/>.
+    /// No <c>manifest.json</c>: docker-archive cannot describe an index.
+    /// </summary>
+    public static bool WriteLayout(string outputArchive, IEnumerable<LayoutBlob> blobs, byte[] index, long epochSeconds, CancellationToken cancellationToken) =>
+        WriteTar(outputArchive, blobs, new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { ["index.json"] = index }, epochSeconds, cancellationToken);
+
+    private static bool WriteTar(string outputArchive, IEnumerable<LayoutBlob> blobs, SortedDictionary<string, byte[]> files, long epochSeconds, CancellationToken cancellationToken)
+    {
+        var sortedBlobs = new SortedDictionary<string, LayoutBlob>(StringComparer.Ordinal);
+        foreach (var blob in blobs)
+        {
+            sortedBlobs.TryAdd(BlobDirectory + blob.Descriptor.Digest.Hex, blob);
+        }
+
+        files["oci-layout"] = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outputArchive))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(outputArchive)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+            {
+                // Entries sorted by name: blobs/sha256/…, index.json, manifest.json, oci-layout.
+                var writer = new ReproducibleTarWriter(stream, epochSeconds);
+                const UnixFileMode FileMode = (UnixFileMode)0b110_100_100;
+                foreach (var (name, blob) in sortedBlobs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var data = blob.Open();
+                    writer.Write(new TarItem(TarEntryType.RegularFile, name, FileMode, blob.Descriptor.Size), data);
+                }
+
+                foreach (var (name, bytes) in files)
+                {
+                    writer.Write(new TarItem(TarEntryType.RegularFile, name, FileMode, bytes.Length), new MemoryStream(bytes));
+                }
+
+                writer.Finish();
+            }
+
+            if (SameBytes(temp, outputArchive))
+            {
+                File.Delete(temp);
+                return false;
+            }
+
+            File.Move(temp, outputArchive, overwrite: true);
+            return true;
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One entry, tagged with ref.name only (image-layout.md, index.json). The SDK's io.containerd.image.name
+    /// is left out: the loader tags the image itself. The platform comes from the config, so a loader can
+    /// check it without reading the config.
+    /// </summary>
+    private static JsonObject CreateIndex(Descriptor manifest, JsonObject config, string refName)
+    {
+        var entry = new JsonObject
+        {
+            ["mediaType"] = manifest.MediaType,
+            ["digest"] = manifest.Digest.ToString(),
+            ["size"] = manifest.Size,
+        };
+        if (OciJson.GetString(config["architecture"]) is { } architecture && OciJson.GetString(config["os"]) is { } os)
+        {
+            var platform = new JsonObject { ["architecture"] = architecture, ["os"] = os };
+            if (OciJson.GetString(config["variant"]) is { } variant)
+            {
+                platform["variant"] = variant;
+            }
+
+            entry["platform"] = platform;
+        }
+
+        entry["annotations"] = new JsonObject { [RefNameAnnotation] = refName };
+        return new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciMediaTypes.ImageIndex,
+            ["manifests"] = new JsonArray(entry),
+        };
+    }
+
+    /// <summary>
+    /// The docker-archive manifest (moby's image/spec, "v1.2" save format): one image, its config and layer
+    /// files by path in this tar, base layer first, and the names to tag it with on load. Docker reads the
+    /// layer files with automatic decompression, so the gzip blobs serve as they are.
+    /// </summary>
+    private static JsonArray CreateDockerManifest(Descriptor config, IReadOnlyList<Descriptor> layers, IReadOnlyList<string> names) =>
+    [
+        new JsonObject
+        {
+            ["Config"] = BlobDirectory + config.Digest.Hex,
+            ["RepoTags"] = new JsonArray(names.Select(name => (JsonNode?)name).ToArray()),
+            ["Layers"] = new JsonArray(layers.Select(layer => (JsonNode?)(BlobDirectory + layer.Digest.Hex)).ToArray()),
+        },
+    ];
+
+    private static bool SameBytes(string a, string b)
+    {
+        if (!File.Exists(b) || new FileInfo(a).Length != new FileInfo(b).Length)
+        {
+            return false;
+        }
+
+        using var first = File.OpenRead(a);
+        using var second = File.OpenRead(b);
+        var left = new byte[81920];
+        var right = new byte[81920];
+        int read;
+        while ((read = first.ReadAtLeast(left, left.Length, throwOnEndOfStream: false)) > 0)
+        {
+            if (second.ReadAtLeast(right.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

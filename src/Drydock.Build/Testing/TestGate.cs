@@ -1,0 +1,84 @@
+using Drydock.Build.Diagnostics;
+
+namespace Drydock.Build.Testing;
+
+/// <summary>What the gate decides on, after the tests ran or were skipped and before anything is pushed.</summary>
+public sealed record TestGateInputs
+{
+    public required string ImageDigest { get; init; }
+
+    public IReadOnlyList<TestRunResult> Results { get; init; } = [];
+
+    /// <summary>Every test project ran to its end (or passed before: the test cache).</summary>
+    public bool Tested { get; init; }
+
+    /// <summary>The signal that stopped the test run, or null.</summary>
+    public string? StoppedBy { get; init; }
+
+    /// <summary>How many <c>ContainerTestProject</c> items the app declares.</summary>
+    public int TestProjects { get; init; }
+
+    /// <summary><c>DrydockTest</c>.</summary>
+    public bool TestsEnabled { get; init; } = true;
+
+    /// <summary><c>registry/repository</c> the image is about to be pushed to; null when it stays local.</summary>
+    public string? PushTarget { get; init; }
+
+    /// <summary><c>DrydockRequireImageTests</c>.</summary>
+    public bool RequireTests { get; init; }
+}
+
+/// <summary>
+/// The gate between the image tests and the push: a stopped run (DRY5007), a failed test (DRY5001)
+/// or, with <c>DrydockRequireImageTests</c>, an untested image (DRY5008) stops the publish; an
+/// untested image that is pushed is said so (DRY5050).
+/// </summary>
+public static class TestGate
+{
+    private const string Docs = "docs/image-tests.md";
+
+    /// <exception cref="DrydockException">DRY5007, DRY5001 or DRY5008: nothing may be pushed.</exception>
+    public static void Check(TestGateInputs inputs, IBuildLog log)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(log);
+        if (inputs.StoppedBy is { Length: > 0 } signal)
+        {
+            throw new DrydockException(KnownCodes.TestsCancelled,
+                $"The image tests of {inputs.ImageDigest} were stopped by {signal} before they finished ({inputs.Results.Count} test project(s) done); their processes and containers are gone, the report says cancelled: true, and nothing is pushed. Publish again to test the image.");
+        }
+
+        var failed = inputs.Results.Where(result => !result.Succeeded).ToArray();
+        if (failed.Length > 0)
+        {
+            throw new DrydockException(KnownCodes.TestsFailed, FailureMessage(failed, inputs.ImageDigest));
+        }
+
+        if (inputs.Tested)
+        {
+            return;
+        }
+
+        var why = inputs.TestProjects == 0 ? "the project declares no ContainerTestProject"
+            : !inputs.TestsEnabled ? "DrydockTest=false"
+            : "its tests did not run";
+        if (inputs.RequireTests)
+        {
+            throw new DrydockException(KnownCodes.TestsRequired,
+                $"The image {inputs.ImageDigest} was not tested ({why}) and DrydockRequireImageTests=true, so nothing is pushed. Add a ContainerTestProject item with tests of the image (see {Docs}), or run them (DrydockTest=true).");
+        }
+
+        if (inputs.PushTarget is { } target)
+        {
+            log.Warning(KnownCodes.UntestedPush,
+                $"The image {inputs.ImageDigest} is pushed to {target} untested: {why}. Add a ContainerTestProject item so that what is pushed is what passed its tests (see {Docs}); the pushed test results say tested: false. DrydockRequireImageTests=true makes this an error.");
+        }
+    }
+
+    internal static string FailureMessage(IEnumerable<TestRunResult> failed, string imageDigest)
+    {
+        var projects = failed.Select(result =>
+            $"{result.Project}: {result.Failed} failed ({string.Join("; ", result.Failures.Take(5).Select(test => $"{test.Name}: {test.Message.Replace("\n", " | ", StringComparison.Ordinal)}"))}); results in {result.Trx}{(result.Files.Count > 0 ? $"; files: {string.Join(", ", result.Files.Take(5))}" : "")}.");
+        return $"The image {imageDigest} failed its tests, so nothing is pushed. {string.Join(" ", projects)}";
+    }
+}

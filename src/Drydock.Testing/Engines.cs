@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+
+using Drydock.Runtime;
+
+namespace Drydock.Testing;
+
+/// <summary>The engine a test host uses: the one named (<see cref="ImageOptions.Runtime"/>), or the detected one, each probed once per process.</summary>
+internal static class Engines
+{
+    private static readonly ConcurrentDictionary<string, Lazy<ContainerEngine?>> Probed = new(StringComparer.Ordinal);
+
+    /// <summary>The engine <paramref name="runtime"/> (<c>docker</c>, <c>podman</c>), or when empty the first that answers of docker, podman.</summary>
+    /// <exception cref="InvalidOperationException">DRY5103 for an unknown name; DRY5105 when no engine answers.</exception>
+    public static ContainerEngine Resolve(string? runtime)
+    {
+        if (runtime is { Length: > 0 } && !ContainerEngine.IsKnown(runtime))
+        {
+            throw Settings.Invalid("Runtime", runtime, Settings.RuntimeHint);
+        }
+
+        var key = runtime?.ToLowerInvariant() ?? "";
+        var engine = Probed.GetOrAdd(key, name => new Lazy<ContainerEngine?>(() => (name.Length > 0
+            ? ContainerEngine.AnsweringAsync(name, ImageTestCodes.RuntimeFailed, CancellationToken.None)
+            : ContainerEngine.DetectAsync(ImageTestCodes.RuntimeFailed, CancellationToken.None)).GetAwaiter().GetResult())).Value;
+        return engine ?? throw new InvalidOperationException(key.Length > 0
+            ? $"{ImageTestCodes.RuntimeFailed}: '{key} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set {DrydockVariables.Runtime} to the other engine."
+            : $"{ImageTestCodes.RuntimeFailed}: neither 'docker version' nor 'podman version' reaches a running engine; start one, or set {DrydockVariables.Runtime}.");
+    }
+}

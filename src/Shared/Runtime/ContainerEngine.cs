@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+using Drydock.Processes;
+
+namespace Drydock.Runtime;
+
+/// <summary>What the engine says about a container (<c>inspect</c>), the same fields from docker and podman.</summary>
+/// <param name="Status">The engine's word for the state: <c>created</c>, <c>running</c>, <c>exited</c>, …</param>
+/// <param name="Running">Whether the main process still runs.</param>
+/// <param name="ExitCode">The main process's exit code once it has exited (137: killed by SIGKILL).</param>
+/// <param name="OomKilled">The engine's own OOM flag (podman 4 with runc on cgroup v1 leaves it false).</param>
+/// <param name="Pid">The main process in the engine's pid namespace (0 when not running); the host's pid on a local Linux engine.</param>
+/// <param name="HostPort">The host port published for the asked container port, when there is one.</param>
+/// <param name="Health">The image's own health check, when it has one: <c>starting</c>, <c>healthy</c>, <c>unhealthy</c>.</param>
+internal sealed record ContainerFacts(string Status, bool Running, int ExitCode, bool OomKilled, int Pid, int? HostPort, string? Health);
+
+/// <summary>An engine command failed. The message names the command and the engine's first error line.</summary>
+internal sealed class ContainerEngineException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// The one container-engine layer of Drydock (linked source: Drydock.Build loads and sweeps with it,
+/// Drydock.Testing runs, inspects and removes with it). It drives the engine's CLI, <c>docker</c> or
+/// <c>podman</c>, whose commands and JSON agree on everything used here; docs/how-it-works.md says why
+/// a CLI and not the Engine API. The CLI brings the user's own connection: <c>DOCKER_HOST</c>, docker
+/// contexts (<c>DOCKER_CONTEXT</c>, <c>docker context use</c>), Docker Desktop, podman's connections.
+/// Every call is bounded; a failure throws <see cref="ContainerEngineException"/>, whose message starts
+/// with <see cref="FailureCode"/> when one is given (Drydock.Testing's DRY5105).
+/// </summary>
+internal sealed class ContainerEngine
+{
+    /// <summary>The engines in the order the SDK tries them when <c>LocalRegistry</c> is empty.</summary>
+    public static readonly IReadOnlyList<string> Names = ["docker", "podman"];
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RemovalPollInterval = TimeSpan.FromMilliseconds(200);
+
+    private ContainerEngine(string command, string? failureCode) => (Command, FailureCode) = (command, failureCode);
+
+    /// <summary><c>docker</c> or <c>podman</c>.</summary>
+    public string Command { get; }
+
+    /// <summary>Leads every failure message (e.g. <c>DRY5105</c>); null for none.</summary>
+    public string? FailureCode { get; }
+
+    /// <summary>Whether <paramref name="name"/> is <c>docker</c> or <c>podman</c>, in any case.</summary>
+    public static bool IsKnown(string? name) => Names.Contains(name?.ToLowerInvariant());
+
+    /// <summary>The engine <paramref name="name"/> when an engine answers it (<c>version</c> reaches the daemon or podman's store), else null.</summary>
+    public static async Task<ContainerEngine?> AnsweringAsync(string name, string? failureCode, CancellationToken cancellationToken)
+    {
+        var command = name.ToLowerInvariant();
+        try
+        {
+            // 'version' talks to the engine: a docker CLI without a reachable daemon fails here.
+            var version = await ProcessRunner.RunAsync(command, ["version"], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+            return version.Succeeded ? new ContainerEngine(command, failureCode) : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The first engine of <see cref="Names"/> that answers, as the SDK detects; null when none does.</summary>
+    public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken)
+    {
+        foreach (var name in Names)
+        {
+            if (await AnsweringAsync(name, failureCode, cancellationToken).ConfigureAwait(false) is { } engine)
+            {
+                return engine;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>load --input</c>: an image archive the engine reads (docker-archive; OCI layout on podman and docker 25+).</summary>
+    public async Task LoadAsync(string archive, CancellationToken cancellationToken) =>
+        await CheckedAsync(["load", "--input", archive], LongTimeout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary><c>tag</c>: names the image <paramref name="id"/> (config digest, with or without <c>sha256:</c>).</summary>
+    public async Task TagAsync(string id, string name, CancellationToken cancellationToken) =>
+        await CheckedAsync(["tag", Hex(id), name], ShortTimeout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The image id (<c>sha256:…</c>) each name points at, in order; null when any name is unknown.</summary>
+    public async Task<IReadOnlyList<string>?> ImageIdsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var inspect = await RunAsync(["image", "inspect", "--format", "{{.Id}}", .. names], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        var ids = Lines(inspect.StandardOutput).Select(id => "sha256:" + Hex(id)).ToList();
+        return inspect.Succeeded && ids.Count == names.Count ? ids : null;
+    }
+
+    /// <summary><c>run -d</c>; returns the full container id.</summary>
+    public async Task<string> RunAsync(IReadOnlyList<string> arguments, string image, CancellationToken cancellationToken)
+    {
+        var result = await CheckedAsync(["run", "-d", .. arguments, image], LongTimeout, cancellationToken).ConfigureAwait(false);
+        return Lines(result.StandardOutput).LastOrDefault() is { Length: > 0 } id
+            ? id
+            : throw Failure($"'{Command} run' of image '{image}' printed no container id");
+    }
+
+    /// <summary>The container's state, main pid, health and the host port published for <paramref name="port"/>/tcp.</summary>
+    public async Task<ContainerFacts> InspectAsync(string id, int port, CancellationToken cancellationToken)
+    {
+        var result = await CheckedAsync(["inspect", "--type", "container", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(result.StandardOutput);
+        var container = document.RootElement[0];
+        var state = container.GetProperty("State");
+
+        // docker: State.Health; podman 4: State.Health, older podman: State.Healthcheck.
+        string? health = null;
+        foreach (var name in new[] { "Health", "Healthcheck" })
+        {
+            if (health is null && state.TryGetProperty(name, out var check) && check.ValueKind == JsonValueKind.Object
+                && check.TryGetProperty("Status", out var status) && status.GetString() is { Length: > 0 } text)
+            {
+                health = text;
+            }
+        }
+
+        return new ContainerFacts(
+            state.GetProperty("Status").GetString() ?? "",
+            state.GetProperty("Running").GetBoolean(),
+            state.GetProperty("ExitCode").GetInt32(),
+            state.GetProperty("OOMKilled").GetBoolean(),
+            state.GetProperty("Pid").GetInt32(),
+            HostPort(container, port),
+            health);
+    }
+
+    /// <summary>The last <paramref name="tail"/> lines of standard output and error, as the engine stores them.</summary>
+    public async Task<string> LogsAsync(string id, int tail, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["logs", "--tail", tail.ToString(CultureInfo.InvariantCulture), id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        return result.StandardOutput + result.StandardError;
+    }
+
+    /// <summary><c>stats --no-stream --format json</c>; empty when the engine has none (a stopped container, rootless cgroup v1).</summary>
+    public async Task<string> StatsJsonAsync(string id, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["stats", "--no-stream", "--format", "json", id], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? result.StandardOutput : "";
+    }
+
+    /// <summary>Full ids of all containers, running or not, with the label (<c>key</c> or <c>key=value</c>).</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(string label, CancellationToken cancellationToken) =>
+        Lines((await CheckedAsync(["ps", "--all", "--quiet", "--no-trunc", "--filter", $"label={label}"], ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput);
+
+    /// <summary>The value of the label <paramref name="key"/> on each container (both engines have <c>.Config.Labels</c> as a map).</summary>
+    public async Task<IReadOnlyList<(string Id, string Value)>> LabelAsync(IReadOnlyList<string> ids, string key, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        // A container removed meanwhile makes inspect fail for it alone; the others are still printed.
+        var result = await RunAsync(["inspect", "--type", "container", "--format", $"{{{{.Id}}}} {{{{index .Config.Labels \"{key}\"}}}}", .. ids], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        return [.. Lines(result.StandardOutput).Select(line => line.Split(' ', 2)).Select(parts => (parts[0], parts.Length == 2 ? parts[1] : ""))];
+    }
+
+    /// <summary><c>rm --force</c>: stops (SIGTERM, then SIGKILL after the stop timeout) and removes; ids already gone are fine.</summary>
+    public async Task RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var result = await RunAsync(["rm", "--force", .. ids], LongTimeout, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        // docker exits 1 for an id that is already gone ("No such container"); podman does not. Gone is what was asked.
+        // docker also refuses one whose removal another client started ("removal of container … is already in
+        // progress", e.g. a test host's exit cleanup): the daemon finishes it, so wait until it is gone.
+        var errors = Lines(result.StandardError);
+        var inProgress = errors.Where(line => line.Contains("already in progress", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (!errors.All(line => line.Contains("no such container", StringComparison.OrdinalIgnoreCase) || inProgress.Contains(line)))
+        {
+            throw Failure($"'{Command} rm' failed: {ErrorLine(result)}");
+        }
+
+        // The others are gone already, so waiting for all of them waits for those.
+        var pending = inProgress.Count > 0 ? ids.ToList() : [];
+        var waited = Stopwatch.StartNew();
+        while (pending.Count > 0)
+        {
+            var left = await RunAsync(["ps", "--all", "--quiet", "--no-trunc", .. pending.SelectMany(id => new[] { "--filter", $"id={id}" })], ShortTimeout, cancellationToken).ConfigureAwait(false);
+            if (left.Succeeded && Lines(left.StandardOutput).Count == 0)
+            {
+                return;
+            }
+
+            if (waited.Elapsed > LongTimeout)
+            {
+                throw Failure($"'{Command} rm': the removal of {string.Join(", ", pending)} did not end within {LongTimeout.TotalMinutes:0} minutes");
+            }
+
+            await Task.Delay(RemovalPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes every container of the run <paramref name="runId"/> (<see cref="RunLabels.Run"/>); returns how many.</summary>
+    public async Task<int> RemoveRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        var ids = await ListAsync($"{RunLabels.Run}={runId}", cancellationToken).ConfigureAwait(false);
+        await RemoveAsync([.. ids], cancellationToken).ConfigureAwait(false);
+        return ids.Count;
+    }
+
+    /// <summary>
+    /// Removes the containers whose test host (<see cref="RunLabels.Pid"/>) no longer runs: killed or
+    /// crashed, it could not clean up. A pid the system has since reused keeps its containers until that
+    /// process ends. Returns how many were removed.
+    /// </summary>
+    public async Task<int> RemoveDeadRunsAsync(CancellationToken cancellationToken)
+    {
+        var labelled = await ListAsync(RunLabels.Pid, cancellationToken).ConfigureAwait(false);
+        var owners = await LabelAsync(labelled, RunLabels.Pid, cancellationToken).ConfigureAwait(false);
+        var dead = owners.Where(owner => !IsAlive(owner.Value)).Select(owner => owner.Id).ToList();
+        await RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
+        return dead.Count;
+    }
+
+    public override string ToString() => Command;
+
+    private async Task<ProcessResult> CheckedAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(arguments, timeout, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? result : throw Failure($"'{Command} {arguments[0]}' failed (exit code {result.ExitCode}): {ErrorLine(result)}");
+    }
+
+    private async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProcessRunner.RunAsync(Command, arguments, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or TimeoutException)
+        {
+            throw Failure(e.Message);
+        }
+    }
+
+    private ContainerEngineException Failure(string message) =>
+        new(FailureCode is null ? message : $"{FailureCode}: {message}");
+
+    /// <summary>The engine's error line: podman prints progress first ("Trying to pull …"), then "Error: …".</summary>
+    private static string ErrorLine(ProcessResult result)
+    {
+        var lines = Lines(result.StandardError);
+        return lines.FirstOrDefault(line => line.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault() ?? "";
+    }
+
+    private static string Hex(string id) => id.Trim().Replace("sha256:", "", StringComparison.Ordinal);
+
+    private static List<string> Lines(string text) =>
+        [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static int? HostPort(JsonElement container, int port)
+    {
+        if (container.TryGetProperty("NetworkSettings", out var network)
+            && network.TryGetProperty("Ports", out var ports)
+            && ports.ValueKind == JsonValueKind.Object
+            && ports.TryGetProperty($"{port.ToString(CultureInfo.InvariantCulture)}/tcp", out var bindings)
+            && bindings.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var binding in bindings.EnumerateArray())
+            {
+                if (int.TryParse(binding.GetProperty("HostPort").GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var hostPort) && hostPort > 0)
+                {
+                    return hostPort;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAlive(string pid)
+    {
+        if (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            // Not ours to judge: a label someone else wrote.
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(id);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Drydock.Runtime;
+
+/// <summary>
+/// The environment variables a publish hands its image tests (linked source: Drydock.Build writes them,
+/// Drydock.Testing reads them; users set them in an IDE). docs/image-tests.md lists them.
+/// </summary>
+internal static class DrydockVariables
+{
+    /// <summary>The image to test: a reference or an image id (the publish passes the config digest).</summary>
+    public const string Image = "DRYDOCK_IMAGE";
+
+    /// <summary>The manifest digest the publish built; informational.</summary>
+    public const string ImageDigest = "DRYDOCK_IMAGE_DIGEST";
+
+    /// <summary><c>docker</c> or <c>podman</c>: the engine the image was loaded into.</summary>
+    public const string Runtime = "DRYDOCK_RUNTIME";
+
+    /// <summary>The <see cref="RunLabels.Run"/> value for every container of the run.</summary>
+    public const string RunId = "DRYDOCK_RUN_ID";
+
+    /// <summary>A folder for the files a test run leaves beside its TRX (full container logs, dumps); the report links them.</summary>
+    public const string ResultsDirectory = "DRYDOCK_RESULTS_DIRECTORY";
+
+    public const string Cpus = "DRYDOCK_TEST_CPUS";
+    public const string Memory = "DRYDOCK_TEST_MEMORY";
+    public const string PidsLimit = "DRYDOCK_TEST_PIDS_LIMIT";
+    public const string ReadOnly = "DRYDOCK_TEST_READ_ONLY";
+    public const string Latency = "DRYDOCK_TEST_LATENCY";
+    public const string Timeout = "DRYDOCK_TEST_TIMEOUT";
+    public const string Port = "DRYDOCK_TEST_PORT";
+    public const string ReadyPath = "DRYDOCK_TEST_READY_PATH";
+
+    /// <summary>The test profile's variables, one per <c>ContainerTest*</c> property (the targets name their items after them).</summary>
+    public static readonly IReadOnlySet<string> Profile = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Cpus, Memory, PidsLimit, ReadOnly, Latency, Timeout, Port, ReadyPath,
+    };
+}

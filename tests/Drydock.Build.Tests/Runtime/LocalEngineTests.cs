@@ -1,0 +1,130 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Runtime;
+using Drydock.Build.Tests.Support;
+
+namespace Drydock.Build.Tests.Runtime;
+
+/// <summary>
+/// Against the machine's real engines (eng/setup.sh starts Docker Engine and installs podman;
+/// CONTAINERS_CONF comes from eng/env.sh). Changes DOCKER_* variables of this process, so not parallel.
+/// </summary>
+[Collection(nameof(LocalEngineTests))]
+[CollectionDefinition(nameof(LocalEngineTests), DisableParallelization = true)]
+public sealed class LocalEngineTests
+{
+    [Theory]
+    [InlineData("Podman", "podman")]
+    [InlineData("Docker", "docker")]
+    public void Resolve_LocalRegistry_UsesThatEngine(string localRegistry, string command)
+    {
+        var log = new ListBuildLog();
+
+        var engine = LocalEngine.Resolve(localRegistry, log, CancellationToken.None);
+
+        Assert.Equal(command, engine?.Command);
+        Assert.Contains($"Drydock: runtime={command} (from LocalRegistry)", log.Details);
+    }
+
+    [Fact]
+    public void Resolve_Empty_DockerFirstAsTheSdk()
+    {
+        var log = new ListBuildLog();
+
+        var engine = LocalEngine.Resolve("", log, CancellationToken.None);
+
+        Assert.Equal("docker", engine?.Command);
+        Assert.Contains("Drydock: runtime=docker (detected)", log.Details);
+    }
+
+    [Fact]
+    public void Resolve_EmptyWithDockerHostUnreachable_FallsBackToPodman()
+    {
+        using var _ = new DockerVariables(("DOCKER_HOST", "unix:///nonexistent/docker.sock"));
+
+        var engine = LocalEngine.Resolve(null, new ListBuildLog(), CancellationToken.None);
+
+        Assert.Equal("podman", engine?.Command);
+    }
+
+    [Fact]
+    public void Resolve_LocalRegistryUnknown_FailsWithDRY3004()
+    {
+        var error = Assert.Throws<DrydockException>(() => LocalEngine.Resolve("Containerd", new ListBuildLog(), CancellationToken.None));
+
+        Assert.Equal(KnownCodes.NoRuntime, error.Code);
+        Assert.Contains("'Docker' or 'Podman'", error.Message);
+    }
+
+    [Fact]
+    public void Resolve_LocalRegistryDockerWithDockerHostUnreachable_FailsWithDRY3004()
+    {
+        using var _ = new DockerVariables(("DOCKER_HOST", "unix:///nonexistent/docker.sock"));
+
+        var error = Assert.Throws<DrydockException>(() => LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None));
+
+        Assert.Equal(KnownCodes.NoRuntime, error.Code);
+        Assert.Contains("DOCKER_HOST", error.Message);
+        Assert.Contains("DrydockLoadImage=false", error.Message);
+    }
+
+    [Fact]
+    public void Resolve_DockerContext_IsHonoured()
+    {
+        // A context of one's own, in a config directory of one's own: the machine's docker config is not touched.
+        using var temp = new TempDirectory();
+        using var _ = new DockerVariables(("DOCKER_CONFIG", temp.Path), ("DOCKER_HOST", null), ("DOCKER_CONTEXT", null));
+        foreach (var (name, host) in new[] { ("dead", "unix:///nonexistent/docker.sock"), ("live", "unix:///var/run/docker.sock") })
+        {
+            var create = Drydock.Processes.ProcessRunner.Run("docker", ["context", "create", name, "--docker", $"host={host}"], TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.True(create.Succeeded, create.StandardError);
+        }
+
+        Environment.SetEnvironmentVariable("DOCKER_CONTEXT", "dead");
+        var dead = Assert.Throws<DrydockException>(() => LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None));
+        Environment.SetEnvironmentVariable("DOCKER_CONTEXT", "live");
+        var live = LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None);
+
+        Assert.Equal(KnownCodes.NoRuntime, dead.Code);
+        Assert.Equal("docker", live?.Command);
+    }
+
+    [Theory]
+    [InlineData("Podman")]
+    [InlineData("Docker")]
+    public void Load_ArchiveThatIsNoImage_FailsWithDRY3003(string localRegistry)
+    {
+        using var temp = new TempDirectory();
+        var archive = temp.Write("broken.tar", "this is not an image archive");
+        var engine = LocalEngine.Resolve(localRegistry, new ListBuildLog(), CancellationToken.None)!;
+
+        var error = Assert.Throws<DrydockException>(() =>
+            LocalEngine.Load(engine, archive, "sha256:" + new string('0', 64), ["drydock-test/broken:1"], new ListBuildLog(), CancellationToken.None));
+
+        Assert.Equal(KnownCodes.RuntimeLoadFailed, error.Code);
+        Assert.Contains(archive, error.Message);
+        Assert.Contains($"'{engine.Command} load' failed", error.Message);
+    }
+
+    /// <summary>Sets DOCKER_* variables of this process for one test (a null removes one), and puts them back.</summary>
+    private sealed class DockerVariables : IDisposable
+    {
+        private readonly (string Name, string? Value)[] _saved;
+
+        public DockerVariables(params (string Name, string? Value)[] variables)
+        {
+            _saved = [.. variables.Select(variable => (variable.Name, Environment.GetEnvironmentVariable(variable.Name)))];
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var (name, value) in _saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+}

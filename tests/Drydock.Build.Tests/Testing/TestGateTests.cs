@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Testing;
+using Drydock.Build.Tests.Support;
+
+namespace Drydock.Build.Tests.Testing;
+
+public sealed class TestGateTests
+{
+    private static readonly TestRunResult Passed = new() { Project = "Shop.ImageTests", Passed = 2, Failed = 0, Skipped = 0, DurationSeconds = 1 };
+
+    private static readonly TestRunResult Failed = new()
+    {
+        Project = "Shop.ImageTests",
+        Passed = 1,
+        Failed = 1,
+        Skipped = 0,
+        DurationSeconds = 1,
+        Failures = [new FailedTest("ImageTests.Greets", "Assert.Equal() Failure\nExpected: Bonjour")],
+        Trx = "/r/Shop.ImageTests.trx",
+    };
+
+    [Fact]
+    public void Check_PassedTests_NoErrorNoWarning()
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", Results = [Passed], Tested = true, TestProjects = 1, PushTarget = "r/shop" }, log);
+
+        Assert.Empty(log.Warnings);
+    }
+
+    [Fact]
+    public void Check_FailedTest_DRY5001NamesTheTestAndTheTrx()
+    {
+        var error = Assert.Throws<DrydockException>(() =>
+            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", Results = [Failed], Tested = true, TestProjects = 1 }, new ListBuildLog()));
+
+        Assert.Equal(KnownCodes.TestsFailed, error.Code);
+        Assert.Contains("ImageTests.Greets: Assert.Equal() Failure | Expected: Bonjour", error.Message);
+        Assert.Contains("/r/Shop.ImageTests.trx", error.Message);
+    }
+
+    [Fact]
+    public void Check_FailedTestWithFiles_DRY5001LinksThem()
+    {
+        var error = Assert.Throws<DrydockException>(() =>
+            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", Results = [Failed with { Files = ["/r/Shop.ImageTests/app.log"] }], Tested = true, TestProjects = 1 }, new ListBuildLog()));
+
+        Assert.Contains("files: /r/Shop.ImageTests/app.log", error.Message);
+    }
+
+    [Fact]
+    public void Check_StoppedRun_DRY5007EvenWhenWhatRanPassed()
+    {
+        var error = Assert.Throws<DrydockException>(() =>
+            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", Results = [Passed], StoppedBy = "SIGTERM", TestProjects = 2 }, new ListBuildLog()));
+
+        Assert.Equal(KnownCodes.TestsCancelled, error.Code);
+        Assert.Contains("SIGTERM", error.Message);
+        Assert.Contains("cancelled: true", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0, true, "no ContainerTestProject")]
+    [InlineData(1, false, "DrydockTest=false")]
+    public void Check_UntestedPush_DRY5050WarningNamesContainerTestProjectAndTheDocs(int projects, bool enabled, string why)
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", TestProjects = projects, TestsEnabled = enabled, PushTarget = "localhost:5000/shop" }, log);
+
+        var (code, message) = Assert.Single(log.Warnings);
+        Assert.Equal(KnownCodes.UntestedPush, code);
+        Assert.Contains(why, message);
+        Assert.Contains("ContainerTestProject", message);
+        Assert.Contains("docs/image-tests.md", message);
+        Assert.Contains("localhost:5000/shop", message);
+    }
+
+    [Fact]
+    public void Check_UntestedLocalImage_NoWarning()
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1" }, log);
+
+        Assert.Empty(log.Warnings);
+    }
+
+    [Theory]
+    [InlineData("localhost:5000/shop")]
+    [InlineData(null)]
+    public void Check_UntestedWithRequireImageTests_DRY5008(string? target)
+    {
+        var log = new ListBuildLog();
+
+        var error = Assert.Throws<DrydockException>(() =>
+            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", PushTarget = target, RequireTests = true }, log));
+
+        Assert.Equal(KnownCodes.TestsRequired, error.Code);
+        Assert.Contains("DrydockRequireImageTests", error.Message);
+        Assert.Contains("ContainerTestProject", error.Message);
+        Assert.Empty(log.Warnings);
+    }
+
+    [Fact]
+    public void TestResultsDocument_Untested_SaysTestedFalseWithNoCountsAndNoProfile()
+    {
+        var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: false, [], new Dictionary<string, string> { ["DRYDOCK_TEST_MEMORY"] = "256m" }))!;
+
+        Assert.False((bool)document["tested"]!);
+        Assert.Equal("sha256:1", (string?)document["digest"]);
+        Assert.Equal(0, (int)document["passed"]!);
+        Assert.Empty(document["profile"]!.AsObject());
+        Assert.Empty(document["projects"]!.AsArray());
+    }
+
+    [Fact]
+    public void TestResultsDocument_Tested_CountsAndProfile()
+    {
+        var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: true, [Passed], new Dictionary<string, string> { ["DRYDOCK_TEST_MEMORY"] = "256m", ["DRYDOCK_TEST_PORT"] = "5000" }))!;
+
+        Assert.True((bool)document["tested"]!);
+        Assert.Equal(2, (int)document["passed"]!);
+        Assert.Equal("256m", (string?)document["profile"]!["memory"]);
+        Assert.Equal("5000", (string?)document["profile"]!["port"]);
+        Assert.Equal("Shop.ImageTests", (string?)document["projects"]![0]!["project"]);
+    }
+}

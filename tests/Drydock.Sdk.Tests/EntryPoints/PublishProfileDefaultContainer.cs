@@ -1,0 +1,45 @@
+using Drydock.Sdk.Tests.Support;
+
+namespace Drydock.Sdk.Tests.EntryPoints;
+
+/// <summary>
+/// Visual Studio's "Publish → container" runs `dotnet publish -p:PublishProfile=DefaultContainer`:
+/// the publish SDK calls PublishContainer before AfterPublish. The SDK must build exactly one image,
+/// Drydock's, into obj/ (never loading its own), and Drydock's pipeline then stamps, loads and reports it.
+/// </summary>
+public sealed class PublishProfileDefaultContainer : IDisposable
+{
+    private readonly TestProject _project = TestProject.Create("vsprofile", properties: "<ContainerRepository>entry/vsprofile</ContainerRepository>");
+
+    [Fact]
+    public void Visual_Studio_container_publish_builds_one_stamped_image()
+    {
+        var publish = _project.Publish("-p:PublishProfile=DefaultContainer", "-p:LocalRegistry=Podman");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput + publish.StandardError);
+        Assert.DoesNotContain("DRY3001", publish.StandardOutput);
+        // The SDK built once, into Drydock's archive under obj/, with Drydock's tags (not `latest`).
+        var built = publish.StandardOutput.Split('\n').Where(line => line.Contains("Building image 'entry/vsprofile'", StringComparison.Ordinal)).ToArray();
+        Assert.Single(built);
+        Assert.DoesNotContain("'latest'", built[0]);
+        Assert.Contains("drydock/sdk-image.tar", publish.StandardOutput);
+
+        var head = _project.Git("rev-parse", "HEAD");
+        var labels = Oci.Config(_project.ArchivePath)["config"]!["Labels"]!;
+        Assert.Equal(head, (string?)labels["org.opencontainers.image.revision"]);
+        var report = _project.Report();
+        Assert.Equal(Oci.ManifestDigest(_project.ArchivePath), (string?)report["image"]!["digest"]);
+
+        // Only Drydock's image is in the local runtimes: the normalized one, by its config digest.
+        var configDigest = ((string)report["image"]!["configDigest"]!).Replace("sha256:", "", StringComparison.Ordinal);
+        Assert.Equal([configDigest], LocalImages.Podman("entry/vsprofile"));
+        Assert.Empty(LocalImages.Docker("entry/vsprofile"));
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_project.ArchivePath)!, "sdk-image.tar")));
+    }
+
+    public void Dispose()
+    {
+        LocalImages.RemoveEverywhere("entry/vsprofile");
+        _project.Dispose();
+    }
+}

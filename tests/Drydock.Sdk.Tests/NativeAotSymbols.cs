@@ -1,0 +1,35 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Sdk.Tests.Support;
+
+namespace Drydock.Sdk.Tests;
+
+/// <summary>
+/// A Native AOT app, as found on real apps: the publish folder holds the binary and its split debug
+/// symbols (app.dbg, larger than the binary), copied there by ILCompiler's targets after Publish. On
+/// the first publish already, the image holds them; the lint flags the symbols (DRY4015) and finds the
+/// runtime-deps base's user able to run the binary (no DRY4014).
+/// </summary>
+public sealed class NativeAotSymbols : IDisposable
+{
+    private readonly TestProject _project = TestProject.Create(
+        "aotsymbols",
+        sdk: "Microsoft.NET.Sdk",
+        properties: "<PublishAot>true</PublishAot><RuntimeIdentifier>linux-x64</RuntimeIdentifier><InvariantGlobalization>true</InvariantGlobalization>");
+
+    [Fact]
+    public void Aot_debug_symbols_are_flagged_and_the_binary_is_reachable()
+    {
+        var publish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        var project = Path.Combine(_project.ProjectDirectory, "aotsymbols.csproj");
+        Assert.True(
+            publish.StandardOutput.Contains($"{project} : warning {KnownCodes.LargeDebugSymbols}: The app layer holds debug symbols 'app/aotsymbols.dbg'", StringComparison.Ordinal),
+            publish.StandardOutput);
+        Assert.DoesNotContain(KnownCodes.EntrypointNotAccessible, publish.StandardOutput, StringComparison.Ordinal);
+        var archive = Path.Combine(_project.ProjectDirectory, "obj", "Release", "net10.0", "linux-x64", "drydock", "image.tar");
+        Assert.Equal("""["/app/aotsymbols"]""", Oci.Config(archive)["config"]!["Entrypoint"]!.ToJsonString());
+    }
+
+    public void Dispose() => _project.Dispose();
+}
