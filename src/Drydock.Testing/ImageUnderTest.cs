@@ -74,7 +74,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         profile.Validate();
 
         var engine = _engine.Value;
-        var id = await engine.RunAsync(RunArguments(profile, options.Environment), Options.Image, cancellationToken).ConfigureAwait(false);
+        var id = await engine.RunAsync(RunArguments(profile, options), Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
         try
@@ -116,7 +116,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private List<string> RunArguments(TestProfile profile, IDictionary<string, string> environment)
+    private List<string> RunArguments(TestProfile profile, ContainerOptions options)
     {
         var memory = profile.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
@@ -142,7 +142,21 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
             arguments.AddRange(["--read-only", "--tmpfs", "/tmp"]);
         }
 
-        foreach (var (name, value) in environment)
+        if (options.Network is { Length: > 0 } network)
+        {
+            // Both engines take a user-defined network by name; aliases only count on such a network.
+            arguments.AddRange(["--network", network]);
+            foreach (var alias in options.NetworkAliases)
+            {
+                arguments.AddRange(["--network-alias", alias]);
+            }
+        }
+        else if (options.NetworkAliases.Count > 0)
+        {
+            throw new ArgumentException("NetworkAliases need a Network: the engine's default bridge has no aliases.", nameof(options));
+        }
+
+        foreach (var (name, value) in options.Environment)
         {
             arguments.AddRange(["--env", $"{name}={value}"]);
         }
