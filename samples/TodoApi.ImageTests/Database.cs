@@ -8,8 +8,8 @@ namespace TodoApi.ImageTests;
 
 /// <summary>
 /// A real PostgreSQL for the app, started with Testcontainers on a network of its own that the app's
-/// container joins (the database answers there as <c>db</c>), labelled with the test run so Drydock
-/// removes it with the app's containers.
+/// container joins (the database answers there as <c>db</c>). Both carry the test run's labels, so
+/// Drydock removes them with the app's containers even if this fixture never gets to.
 /// </summary>
 public sealed class Database : IAsyncLifetime
 {
@@ -20,12 +20,13 @@ public sealed class Database : IAsyncLifetime
 
     public Database()
     {
-        _network = new NetworkBuilder().WithLabel(TestRun.Label.Key, TestRun.Label.Value).Build();
+        _network = new NetworkBuilder().WithLabel(TestRun.Labels).Build();
+        // A Docker Hub name, as anywhere: TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX maps it to a mirror offline.
         _postgres = new PostgreSqlBuilder("postgres:15")
             .WithDatabase("todos")
             .WithNetwork(_network)
             .WithNetworkAliases(Alias)
-            .WithLabel(TestRun.Label.Key, TestRun.Label.Value)
+            .WithLabel(TestRun.Labels)
             .Build();
     }
 
@@ -33,7 +34,7 @@ public sealed class Database : IAsyncLifetime
     public string Network => _network.Name;
 
     /// <summary>The connection string the app uses, from inside that network.</summary>
-    public string ConnectionString => $"Host={Alias};Username=postgres;Password=postgres;Database=todos";
+    public string ConnectionString => $"Host={Alias};Username={PostgreSqlBuilder.DefaultUsername};Password={PostgreSqlBuilder.DefaultPassword};Database=todos";
 
     public async Task InitializeAsync()
     {
