@@ -72,6 +72,17 @@ public sealed class Networks(TestImages images)
         ContainerSweeper.Sweep(engine, "alive-" + _runId);
     }
 
+    [Fact]
+    public async Task NetworkAliases_WithoutNetwork_IsRefusedBeforeAnythingStarts()
+    {
+        await using var image = ImageUnderTest.For(images.Options("podman") with { RunId = _runId });
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => image.StartAsync(options => options.NetworkAliases.Add("api")));
+
+        Assert.Contains("NetworkAliases need a Network", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Shell.ContainersOfRun("podman", _runId));
+    }
+
     /// <summary>A network as Testcontainers makes one with <c>WithLabel(TestRun.Labels)</c>.</summary>
     private static string CreateNetwork(string engine, string runId, int pid)
     {
