@@ -66,6 +66,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// <exception cref="ContainerStartException">DRY5101: it exited or was OOM-killed first, with its exit code; DRY5102: not ready within
     /// the profile's timeout, naming the port waited on and the ports the app listens on. It has been removed.</exception>
     /// <exception cref="InvalidOperationException">DRY5105: no engine answers, or it could not create the container.</exception>
+    /// <exception cref="ArgumentException"><see cref="ContainerOptions.NetworkAliases"/> without a <see cref="ContainerOptions.Network"/>.</exception>
     public async Task<RunningContainer> StartAsync(Action<ContainerOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new ContainerOptions();

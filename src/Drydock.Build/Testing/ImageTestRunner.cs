@@ -228,6 +228,7 @@ public static class ImageTestRunner
         {
             environment[variable] = value;
         }
+
         foreach (var (variable, value) in settings.Profile)
         {
             environment[variable] = value;
