@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drydock's entry point.
-#   ./build.sh sample   set up this machine, then publish samples/HelloApi with Drydock and print its report
+#   ./build.sh sample   set up this machine, then publish samples/HelloApi and samples/TodoApi with Drydock and print their reports
 #   ./build.sh test     set up this machine, then run every test
 #   ./build.sh bench    set up this machine, then compare Drydock with the plain SDK (eng/bench)
 #   ./build.sh pack     pack Drydock.Sdk into artifacts/feed
@@ -12,8 +12,14 @@ case "${1:-}" in
   sample)
     eng/setup.sh
     # Pushed to the loopback registry eng/setup.sh started, after its lint and image tests pass.
-    dotnet publish samples/HelloApi/HelloApi.csproj -c Release -nologo -p:ContainerRegistry="$DRYDOCK_TEST_REGISTRY"
-    cat samples/HelloApi/bin/Release/net10.0/drydock.json
+    # TodoApi's image tests start PostgreSQL with Testcontainers on the same engine (docs/image-tests.md).
+    for sample in HelloApi TodoApi; do
+      dotnet publish "samples/$sample/$sample.csproj" -c Release -nologo -p:ContainerRegistry="$DRYDOCK_TEST_REGISTRY"
+    done
+    for sample in HelloApi TodoApi; do
+      echo "== samples/$sample/bin/Release/net10.0/drydock.json"
+      cat "samples/$sample/bin/Release/net10.0/drydock.json"
+    done
     ;;
   test)
     eng/setup.sh

@@ -13,6 +13,9 @@ if [ "$(id -u)" = 0 ]; then
 else
   export DRYDOCK_PODMAN_SOCKET="${DRYDOCK_PODMAN_SOCKET:-${XDG_RUNTIME_DIR:-/tmp/drydock-$(id -u)}/drydock/podman.sock}"
 fi
+# Testcontainers names Docker Hub images as any user writes them ("postgres:15") and prefixes them with
+# this: the offline images eng/service-images.sh pushes (localhost:5000/library/postgres:15).
+export TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX="${TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX:-$DRYDOCK_TEST_REGISTRY/library}"
 # Restores of the samples and of the package tests use their own package folder, so a repacked
 # Drydock.Sdk of the same version is never served stale from the user's global cache.
 export NUGET_PACKAGES="$DRYDOCK_ROOT/artifacts/nuget-packages"

@@ -30,6 +30,17 @@ public sealed class ContainerOptions
 
     public bool? Tmpfs { get; set; }
 
+    /// <summary>
+    /// A network the container joins (<c>--network</c>) instead of the engine's default bridge: the one
+    /// a test's backing services run on (a Testcontainers <c>INetwork</c>'s <c>Name</c>), so the app
+    /// reaches them by their network aliases. The container keeps the profile's limits and its
+    /// published test port. Null: the engine's default network.
+    /// </summary>
+    public string? Network { get; set; }
+
+    /// <summary>Names other containers on <see cref="Network"/> reach this one by (<c>--network-alias</c>).</summary>
+    public IList<string> NetworkAliases { get; } = [];
+
     /// <summary>Passed to the container with <c>--env</c>; they win over the image's own variables.</summary>
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

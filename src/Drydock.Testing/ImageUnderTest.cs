@@ -70,6 +70,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// the profile's timeout, naming the port or the log pattern waited on (and the ports the app listens on). It has been removed.</exception>
     /// <exception cref="InvalidOperationException">DRY5103: the profile has no port (<c>ContainerTestPort</c> none) and no other readiness;
     /// DRY5105: no engine answers, or it could not create the container.</exception>
+    /// <exception cref="ArgumentException"><see cref="ContainerOptions.NetworkAliases"/> without a <see cref="ContainerOptions.Network"/>.</exception>
     public async Task<RunningContainer> StartAsync(Action<ContainerOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         var options = new ContainerOptions();
@@ -85,7 +86,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
 
         var engine = _engine.Value;
-        var id = await engine.RunAsync(RunArguments(engine, profile, options.Environment, publish: true), Options.Image, cancellationToken).ConfigureAwait(false);
+        var id = await engine.RunAsync(RunArguments(engine, profile, options, publish: true), Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
         try
@@ -133,7 +134,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         profile.Validate();
 
         var engine = _engine.Value;
-        var id = await engine.RunAsync(RunArguments(engine, profile, options.Environment, publish: false), Options.Image, cancellationToken, [.. args]).ConfigureAwait(false);
+        var id = await engine.RunAsync(RunArguments(engine, profile, options, publish: false), Options.Image, cancellationToken, [.. args]).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         ExitCleanup.Track(engine, id);
         try
@@ -185,7 +186,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private List<string> RunArguments(ContainerEngine engine, TestProfile profile, IDictionary<string, string> environment, bool publish)
+    private List<string> RunArguments(ContainerEngine engine, TestProfile profile, ContainerOptions options, bool publish)
     {
         var memory = profile.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
@@ -218,7 +219,21 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                 : engine.Command == "podman" ? ["--read-only-tmpfs=false"] : []);
         }
 
-        foreach (var (name, value) in environment)
+        if (options.Network is { Length: > 0 } network)
+        {
+            // Both engines take a user-defined network by name; aliases only count on such a network.
+            arguments.AddRange(["--network", network]);
+            foreach (var alias in options.NetworkAliases)
+            {
+                arguments.AddRange(["--network-alias", alias]);
+            }
+        }
+        else if (options.NetworkAliases.Count > 0)
+        {
+            throw new ArgumentException("NetworkAliases need a Network: the engine's default bridge has no aliases.", nameof(options));
+        }
+
+        foreach (var (name, value) in options.Environment)
         {
             arguments.AddRange(["--env", $"{name}={value}"]);
         }

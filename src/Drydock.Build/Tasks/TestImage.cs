@@ -103,6 +103,7 @@ public sealed class TestImage : DrydockTask
             Configuration = Configuration,
             Profile = profile,
             ResultsDirectory = ResultsDirectory,
+            ServiceVariables = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken),
             Timeout = timeout,
             UseCache = UseCache,
         };

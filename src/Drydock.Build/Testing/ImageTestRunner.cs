@@ -27,6 +27,9 @@ public sealed record ImageTestSettings
 
     public required string ResultsDirectory { get; init; }
 
+    /// <summary>What points Testcontainers at the same engine (<see cref="ServiceEngine.Variables"/>); the user's own values are not in it.</summary>
+    public IReadOnlyDictionary<string, string> ServiceVariables { get; init; } = new Dictionary<string, string>();
+
     public required TimeSpan Timeout { get; init; }
 
     public bool UseCache { get; init; } = true;
@@ -221,6 +224,11 @@ public static class ImageTestRunner
         environment[DrydockVariables.ImageDigest] = settings.ImageDigest;
         environment[DrydockVariables.Runtime] = settings.Runtime;
         environment[DrydockVariables.RunId] = settings.RunId;
+        foreach (var (variable, value) in settings.ServiceVariables)
+        {
+            environment[variable] = value;
+        }
+
         foreach (var (variable, value) in settings.Profile)
         {
             environment[variable] = value;

@@ -252,12 +252,18 @@ internal sealed class ContainerEngine
         }
     }
 
-    /// <summary>Removes every container of the run <paramref name="runId"/> (<see cref="RunLabels.Run"/>); returns how many.</summary>
+    /// <summary>
+    /// Removes every container of the run <paramref name="runId"/> (<see cref="RunLabels.Run"/>), then its
+    /// networks (a test's backing services); returns how many containers and networks there were.
+    /// </summary>
     public async Task<int> RemoveRunAsync(string runId, CancellationToken cancellationToken)
     {
-        var ids = await ListAsync($"{RunLabels.Run}={runId}", cancellationToken).ConfigureAwait(false);
+        var label = $"{RunLabels.Run}={runId}";
+        var ids = await ListAsync(label, cancellationToken).ConfigureAwait(false);
         await RemoveAsync([.. ids], cancellationToken).ConfigureAwait(false);
-        return ids.Count;
+        var networks = await ListNetworksAsync(label, cancellationToken).ConfigureAwait(false);
+        await RemoveNetworksAsync(networks, cancellationToken).ConfigureAwait(false);
+        return ids.Count + networks.Count;
     }
 
     /// <summary>
@@ -271,7 +277,47 @@ internal sealed class ContainerEngine
         var owners = await LabelAsync(labelled, RunLabels.Pid, cancellationToken).ConfigureAwait(false);
         var dead = owners.Where(owner => !IsAlive(owner.Value)).Select(owner => owner.Id).ToList();
         await RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
-        return dead.Count;
+
+        // Then the networks of those test hosts, now that no container of theirs holds them.
+        var networks = await ListNetworksAsync(RunLabels.Pid, cancellationToken).ConfigureAwait(false);
+        var deadNetworks = networks.Count == 0
+            ? []
+            : Lines((await RunAsync(["network", "inspect", "--format", $"{{{{.Name}}}} {{{{index .Labels \"{RunLabels.Pid}\"}}}}", .. networks], ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput)
+                .Select(line => line.Split(' ', 2))
+                .Where(parts => !IsAlive(parts.Length == 2 ? parts[1] : ""))
+                .Select(parts => parts[0])
+                .ToList();
+        await RemoveNetworksAsync(deadNetworks, cancellationToken).ConfigureAwait(false);
+        return dead.Count + deadNetworks.Count;
+    }
+
+    /// <summary>Names of the networks with the label (<c>key</c> or <c>key=value</c>); the engine's own networks carry none of ours.</summary>
+    public async Task<IReadOnlyList<string>> ListNetworksAsync(string label, CancellationToken cancellationToken) =>
+        Lines((await CheckedAsync(["network", "ls", "--filter", $"label={label}", "--format", "{{.Name}}"], ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput);
+
+    /// <summary>
+    /// <c>network rm</c>: removes networks no container uses any more (remove those first); names already
+    /// gone are fine. Neither engine's <c>--force</c> fits: podman's removes the containers, docker's only ignores missing names.
+    /// </summary>
+    public async Task RemoveNetworksAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        var result = await RunAsync(["network", "rm", .. names], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        // Both exit 1 for a name that is already gone, each with its own words: gone is what was asked.
+        var existing = await RunAsync(["network", "ls", "--format", "{{.Name}}"], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        if (!existing.Succeeded || Lines(existing.StandardOutput).Intersect(names, StringComparer.Ordinal).Any())
+        {
+            throw Failure($"'{Command} network rm' failed: {ErrorLine(result)}");
+        }
     }
 
     public override string ToString() => Command;

@@ -97,6 +97,48 @@ internal sealed class TestProject : IDisposable
         return project;
     }
 
+    /// <summary>
+    /// A copy of <c>samples/&lt;name&gt;</c> and <c>samples/&lt;name&gt;.ImageTests</c> (sources only) in a new
+    /// git repository, against the packed package: as a user who cloned the sample has it.
+    /// </summary>
+    public static TestProject FromSample(string name)
+    {
+        var project = new TestProject(NewRoot(), name);
+        foreach (var folder in new[] { name, $"{name}.ImageTests" })
+        {
+            var source = Path.Combine(Paths.RepositoryRoot, "samples", folder);
+            foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(source, file);
+                if (relative.Split(Path.DirectorySeparatorChar)[0] is not ("bin" or "obj"))
+                {
+                    project.WriteFile(Path.Combine(folder, relative), File.ReadAllText(file));
+                }
+            }
+        }
+
+        project.WriteFile("Directory.Build.props", $"""
+            <Project>
+              <PropertyGroup><DrydockSdkVersion>{Paths.PackageVersion}</DrydockSdkVersion></PropertyGroup>
+            </Project>
+            """);
+        project.WriteFile("NuGet.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="drydock" value="{Paths.Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        project.WriteFile(".gitignore", "bin/\nobj/\n");
+        project.Git("init", "-q", "-b", "main");
+        project.Git("config", "user.name", "Drydock Test");
+        project.Git("config", "user.email", "test@drydock.invalid");
+        project.Git("config", "commit.gpgsign", "false");
+        project.Commit($"The {name} sample");
+        return project;
+    }
+
     /// <summary>A <c>git clone</c> of <paramref name="origin"/> into a new temp folder.</summary>
     public static TestProject Clone(TestProject origin)
     {

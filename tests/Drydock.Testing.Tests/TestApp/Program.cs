@@ -50,6 +50,20 @@ var app = WebApplication.CreateSlimBuilder(args).Build();
 app.MapGet("/", () => "ok");
 app.MapGet("/env", () => $"{Environment.ProcessorCount} {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes}");
 app.MapGet("/var", (string name) => Environment.GetEnvironmentVariable(name) ?? "");
+// Another container by name (a network alias): "connected", or why not.
+app.MapGet("/connect", async (string host, int port) =>
+{
+    using var client = new System.Net.Sockets.TcpClient();
+    try
+    {
+        await client.ConnectAsync(host, port).WaitAsync(TimeSpan.FromSeconds(5));
+        return "connected";
+    }
+    catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException)
+    {
+        return e.Message;
+    }
+});
 app.MapGet("/write", (string path) =>
 {
     try

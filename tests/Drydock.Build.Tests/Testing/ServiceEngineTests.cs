@@ -1,0 +1,98 @@
+using Drydock.Build.Testing;
+using Drydock.Build.Tests.Support;
+using Drydock.Processes;
+
+namespace Drydock.Build.Tests.Testing;
+
+/// <summary>
+/// Against the machine's real engines (eng/setup.sh: Docker Engine 20.10 on its default socket,
+/// podman's Docker API on DRYDOCK_PODMAN_SOCKET). The user's environment is passed in, never this process's.
+/// </summary>
+public sealed class ServiceEngineTests
+{
+    private static readonly string PodmanSocket =
+        Environment.GetEnvironmentVariable(ServiceEngine.PodmanSocket) is { Length: > 0 } socket ? socket : "/run/drydock/podman.sock";
+
+    [Fact]
+    public void Variables_Docker_PointsAtTheCurrentContextAndPinsItsApiVersion()
+    {
+        var log = new ListBuildLog();
+
+        var variables = ServiceEngine.Variables("docker", Without(), log, CancellationToken.None);
+
+        Assert.Equal(Cli("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}"), variables[ServiceEngine.DockerHost]);
+        var served = Version.Parse(Cli("docker", "version", "--format", "{{.Server.APIVersion}}"));
+        // Docker Engine 20.10 serves 1.41, below what Testcontainers asks for.
+        Assert.True(served < ServiceEngine.ClientApiVersion, $"this machine's docker serves {served}");
+        Assert.Equal(served.ToString(), variables[ServiceEngine.DockerApiVersion]);
+        Assert.Equal("true", variables[ServiceEngine.RyukDisabled]);
+        Assert.Contains(log.Details, line => line.Contains("docker's current context", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Variables_PodmanWithDrydockSocket_PointsAtItAndAsksItsApiVersion()
+    {
+        var log = new ListBuildLog();
+
+        var variables = ServiceEngine.Variables("podman", Without((ServiceEngine.PodmanSocket, PodmanSocket)), log, CancellationToken.None);
+
+        Assert.Equal("unix://" + PodmanSocket, variables[ServiceEngine.DockerHost]);
+        // Asked another way: the docker CLI against podman's socket.
+        Assert.Equal(Cli("docker", "--host", "unix://" + PodmanSocket, "version", "--format", "{{.Server.APIVersion}}"), variables[ServiceEngine.DockerApiVersion]);
+        Assert.Equal("true", variables[ServiceEngine.RyukDisabled]);
+    }
+
+    [Fact]
+    public void Variables_PodmanWithoutSocketSetting_UsesPodmansOwnSocketPathEvenWhenMissing()
+    {
+        var log = new ListBuildLog();
+
+        var variables = ServiceEngine.Variables("podman", Without(), log, CancellationToken.None);
+
+        var path = Cli("podman", "info", "--format", "{{.Host.RemoteSocket.Path}}");
+        Assert.Equal("unix://" + path, variables[ServiceEngine.DockerHost]);
+        if (!File.Exists(path))
+        {
+            Assert.False(variables.ContainsKey(ServiceEngine.DockerApiVersion));
+            Assert.Contains(log.Details, line => line.Contains("podman system service", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("docker")]
+    [InlineData("podman")]
+    public void Variables_UserSetThem_SetsNone(string engine)
+    {
+        var given = Without(
+            (ServiceEngine.DockerHost, "unix:///somewhere/else.sock"),
+            (ServiceEngine.DockerApiVersion, "1.40"),
+            (ServiceEngine.RyukDisabled, "false"));
+        var log = new ListBuildLog();
+
+        var variables = ServiceEngine.Variables(engine, given, log, CancellationToken.None);
+
+        Assert.Empty(variables);
+        Assert.Contains("Drydock: DOCKER_HOST=unix:///somewhere/else.sock for the image tests (from the environment)", log.Details);
+    }
+
+    [Fact]
+    public void Variables_DockerContextGiven_LeavesTheHostToTestcontainers()
+    {
+        var variables = ServiceEngine.Variables("docker", Without((ServiceEngine.DockerContext, "default")), new ListBuildLog(), CancellationToken.None);
+
+        Assert.False(variables.ContainsKey(ServiceEngine.DockerHost));
+        Assert.Equal("true", variables[ServiceEngine.RyukDisabled]);
+    }
+
+    /// <summary>An environment with only <paramref name="set"/>: none of this machine's DOCKER_* or DRYDOCK_* variables.</summary>
+    private static Func<string, string?> Without(params (string Name, string Value)[] set) =>
+        name => set.FirstOrDefault(pair => pair.Name == name).Value;
+
+    private static string Cli(string program, params string[] arguments)
+    {
+        var result = ProcessRunner.Run(program, arguments, TimeSpan.FromSeconds(30), CancellationToken.None,
+            environment: new Dictionary<string, string?> { ["DOCKER_HOST"] = null, ["DOCKER_CONTEXT"] = null });
+        Assert.True(result.Succeeded, result.StandardError);
+        return result.StandardOutput.Trim();
+    }
+}
