@@ -13,7 +13,7 @@ public sealed class TwoPlatformWebApp : IDisposable
 
     private readonly TestProject _project = TestProject.Create(
         "twoweb",
-        properties: $"<ContainerRepository>{Repository}</ContainerRepository><ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>",
+        properties: $"<ContainerRepository>{Repository}</ContainerRepository><ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers><ContainerTestPort>8080</ContainerTestPort>",
         // More ports than DrydockMaxExposedPorts (2): a lint warning (DRY4008) on every platform.
         items: """<ContainerPort Include="8081" /><ContainerPort Include="8082" /><ContainerPort Include="8083" />""");
 
