@@ -42,6 +42,9 @@ public static class KnownCodes
     public const string UnexpectedFailure = "DRY2099";
     public const string InvalidTestPort = "DRY2010";
 
+    /// <summary><c>DrydockCreated</c> is not a time.</summary>
+    public const string InvalidCreated = "DRY2011";
+
     // 202x: what the SDK is asked to build (image format, platforms).
     public const string UnsupportedImageFormat = "DRY2020";
     public const string PlatformNotRestored = "DRY2021";

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Drydock.Build.Diagnostics;
+
 namespace Drydock.Build.Oci;
 
 /// <summary>What <see cref="ImageNormalizer"/> stamps into the image instead of the wall clock and the SDK's naming.</summary>
@@ -27,6 +30,18 @@ public sealed record NormalizeOptions
 
     /// <summary>Config environment variables to set to exactly these values; others are kept.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// <c>DrydockCreated</c> (which ComputeImageMetadata writes and a global property can replace) as the epoch:
+    /// an RFC 3339 / ISO 8601 time, UTC when it names no offset, from 1970 to 2242 (what a tar header holds).
+    /// </summary>
+    /// <exception cref="DrydockException">DRY2011: not a time, or out of that range.</exception>
+    public static DateTimeOffset ParseEpoch(string? created) =>
+        DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var epoch)
+        && epoch.ToUnixTimeSeconds() is >= 0 and <= ReproducibleTarWriter.MaxOctalTime
+            ? epoch
+            : throw new DrydockException(KnownCodes.InvalidCreated,
+                $"DrydockCreated is {MessageText.Quote(created)}, not a time from 1970 to 2242: set it to an RFC 3339 time such as 2024-05-01T12:00:00Z, or leave it unset so the commit time (or SOURCE_DATE_EPOCH) is used.");
 }
 
 /// <summary>The normalized archive and the facts later stages (load, lint, push, report) need from it.</summary>

@@ -13,7 +13,7 @@ public static class ByteSize
         string.IsNullOrWhiteSpace(text) ? null
             : TryParse(text, out var bytes) ? bytes
             : throw new Diagnostics.DrydockException(Diagnostics.KnownCodes.InvalidSizeBudget,
-                $"ContainerImageSizeBudget is '{text}'; use bytes or a size such as 200MB or 180MiB.");
+                $"ContainerImageSizeBudget is {Diagnostics.MessageText.Quote(text)}; use bytes or a size such as 200MB or 180MiB.");
 
     /// <summary>The one size syntax of Drydock (<see cref="Sizes"/>, shared with the test profile's memory).</summary>
     public static bool TryParse(string? text, out long bytes)

@@ -53,6 +53,6 @@ public static class SeverityOverrides
         "note" => Severity.Note,
         "none" => null,
         _ => throw new DrydockException(KnownCodes.InvalidLintSeverity,
-            $"DrydockLintRule '{code}' has Severity '{text}'; use error, warning, note or none."),
+            $"DrydockLintRule {MessageText.Quote(code)} has Severity {MessageText.Quote(text)}; use error, warning, note or none."),
     };
 }

@@ -21,7 +21,7 @@ internal static class LocalEngine
             if (!ContainerEngine.IsKnown(localRegistry))
             {
                 throw new DrydockException(KnownCodes.NoRuntime,
-                    $"LocalRegistry is '{localRegistry}'; set it to 'Docker' or 'Podman', or leave it empty to detect one.");
+                    $"LocalRegistry is {MessageText.Quote(localRegistry)}; set it to 'Docker' or 'Podman', or leave it empty to detect one.");
             }
 
             var named = ContainerEngine.AnsweringAsync(localRegistry, null, cancellationToken).GetAwaiter().GetResult()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
@@ -56,7 +55,7 @@ public sealed class NormalizeImage : DrydockTask
     {
         var options = new NormalizeOptions
         {
-            Epoch = DateTimeOffset.Parse(Created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            Epoch = NormalizeOptions.ParseEpoch(Created),
             // The names runtimes give the image on load.
             Names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags)),
             Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),

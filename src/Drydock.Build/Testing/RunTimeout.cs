@@ -19,6 +19,6 @@ public static class RunTimeout
         return timeout is { } positive && positive > TimeSpan.Zero
             ? positive
             : throw new DrydockException(KnownCodes.InvalidTestRunTimeout,
-                $"DrydockTestRunTimeout is '{value}'; set whole minutes (30) or {Durations.Syntax}.");
+                $"DrydockTestRunTimeout is {MessageText.Quote(value)}; set whole minutes (30) or {Durations.Syntax}.");
     }
 }

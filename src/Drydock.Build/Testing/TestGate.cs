@@ -45,7 +45,7 @@ public static class TestGate
         if (inputs.StoppedBy is { Length: > 0 } signal)
         {
             throw new DrydockException(KnownCodes.TestsCancelled,
-                $"The image tests of {inputs.ImageDigest} were stopped by {signal} before they finished ({inputs.Results.Count} test project(s) done); their processes and containers are gone, the report says cancelled: true, and nothing is pushed. Publish again to test the image.");
+                $"The image tests of {inputs.ImageDigest} were stopped by {MessageText.Quote(signal)} before they finished ({inputs.Results.Count} test project(s) done); their processes and containers are gone, the report says cancelled: true, and nothing is pushed. Publish again to test the image.");
         }
 
         var failed = inputs.Results.Where(result => !result.Succeeded).ToArray();

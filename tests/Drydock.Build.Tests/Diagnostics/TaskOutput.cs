@@ -48,10 +48,32 @@ public sealed partial class TaskOutput
     [Fact]
     public void UnexpectedException_DRY2099WithoutStackTrace()
     {
+        var engine = new RecordingBuildEngine();
+
+        // Results are written by TestImage, never by a user: a hand-made item that is not JSON is an input no code was made for.
+        var ok = new CheckImageTests
+        {
+            BuildEngine = engine,
+            ImageDigest = "sha256:" + new string('a', 64),
+            Results = [new Microsoft.Build.Utilities.TaskItem("tests.csproj", new Dictionary<string, string> { ["Result"] = "not json" })],
+        }.Execute();
+
+        Assert.False(ok);
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(KnownCodes.UnexpectedFailure, error.Code);
+        Assert.Contains("JsonException", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(engine.Errors.Concat<object>(engine.Warnings), e => e.ToString()!.Contains("   at ", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(engine.Messages, m => m.Importance == Microsoft.Build.Framework.MessageImportance.Low && m.Message!.Contains("   at ", StringComparison.Ordinal));
+        AssertCodesPrintedOnce(engine);
+    }
+
+    [Fact]
+    public void CreatedNotATime_DRY2011()
+    {
         using var folder = new TempDirectory();
         var engine = new RecordingBuildEngine();
 
-        // Created is written by ComputeImageMetadata; a hand-set garbage value is an input no code was made for.
         var ok = new NormalizeImage
         {
             BuildEngine = engine,
@@ -65,11 +87,8 @@ public sealed partial class TaskOutput
 
         Assert.False(ok);
         var error = Assert.Single(engine.Errors);
-        Assert.Equal(KnownCodes.UnexpectedFailure, error.Code);
-        Assert.Contains("FormatException", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(engine.Errors.Concat<object>(engine.Warnings), e => e.ToString()!.Contains("   at ", StringComparison.Ordinal));
-        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
-        Assert.Contains(engine.Messages, m => m.Importance == Microsoft.Build.Framework.MessageImportance.Low && m.Message!.Contains("   at ", StringComparison.Ordinal));
+        Assert.Equal(KnownCodes.InvalidCreated, error.Code);
+        Assert.StartsWith("DrydockCreated is 'not a time', not a time from 1970 to 2242", error.Message, StringComparison.Ordinal);
         AssertCodesPrintedOnce(engine);
     }
 
