@@ -9,6 +9,9 @@ internal static class MessageText
     /// The value in single quotes with control characters and line breaks written as <c>\uXXXX</c>:
     /// a raw newline would split the message, and MSBuild reads only the first line as the error.
     /// </summary>
-    public static string Quote(string? value) =>
-        "'" + string.Concat((value ?? "").Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{((int)c).ToString("x4", CultureInfo.InvariantCulture)}" : c.ToString())) + "'";
+    public static string Quote(string? value) => "'" + Escape(value) + "'";
+
+    /// <summary>The value with control characters and line breaks written as <c>\uXXXX</c>, without quotes.</summary>
+    public static string Escape(string? value) =>
+        string.Concat((value ?? "").Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{((int)c).ToString("x4", CultureInfo.InvariantCulture)}" : c.ToString()));
 }

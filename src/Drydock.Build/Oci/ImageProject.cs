@@ -72,6 +72,6 @@ public static class ImageProject
             : "the SDK knows only OCI and Docker";
         throw new DrydockException(
             KnownCodes.UnsupportedImageFormat,
-            $"ContainerImageFormat is '{format}': {why}. Remove ContainerImageFormat or set it to OCI; to run the image on Docker Engine before 25, load the archive with `skopeo copy oci-archive:IMAGE.tar docker-daemon:NAME`.");
+            $"ContainerImageFormat is {MessageText.Quote(format)}: {why}. Remove ContainerImageFormat or set it to OCI; to run the image on Docker Engine before 25, load the archive with `skopeo copy oci-archive:IMAGE.tar docker-daemon:NAME`.");
     }
 }

@@ -35,8 +35,8 @@ public static class PlatformPlan
         {
             throw new DrydockException(
                 KnownCodes.PlatformNotRestored,
-                $"ContainerRuntimeIdentifiers asks for {string.Join(", ", rids)}, but the restore did not include {string.Join(", ", missing)} ('{assetsFile}' has no '{targetFramework}/{missing[0]}' target), so the SDK cannot publish for it. "
-                + $"Add <RuntimeIdentifiers>{string.Join(';', rids)}</RuntimeIdentifiers> beside ContainerRuntimeIdentifiers (restore reads RuntimeIdentifiers, and a package's targets take no part in restore), or reference Drydock as <Sdk Name=\"Drydock.Sdk\" />, which sets it; then publish again.");
+                $"ContainerRuntimeIdentifiers asks for {MessageText.Escape(string.Join(", ", rids))}, but the restore did not include {MessageText.Escape(string.Join(", ", missing))} ({MessageText.Quote(assetsFile)} has no {MessageText.Quote($"{targetFramework}/{missing[0]}")} target), so the SDK cannot publish for it. "
+                + $"Add <RuntimeIdentifiers>{MessageText.Escape(string.Join(';', rids))}</RuntimeIdentifiers> beside ContainerRuntimeIdentifiers (restore reads RuntimeIdentifiers, and a package's targets take no part in restore), or reference Drydock as <Sdk Name=\"Drydock.Sdk\" />, which sets it; then publish again.");
         }
     }
 }

@@ -71,7 +71,9 @@ public sealed class LintImage : DrydockTask
         var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), policy);
         if (!string.IsNullOrEmpty(Platform))
         {
-            findings = findings.Select(finding => finding with { Message = $"{Platform}: {finding.Message}" }).ToList();
+            // Escaped: a finding stays one line whatever the platform's text.
+            var platform = MessageText.Escape(Platform);
+            findings = findings.Select(finding => finding with { Message = $"{platform}: {finding.Message}" }).ToList();
         }
 
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);

@@ -71,7 +71,7 @@ public static class TestGate
         if (inputs.PushTarget is { } target)
         {
             log.Warning(KnownCodes.UntestedPush,
-                $"The image {inputs.ImageDigest} is pushed to {target} untested: {why}. Add a ContainerTestProject item so that what is pushed is what passed its tests (see {Docs}); the pushed test results say tested: false. DrydockRequireImageTests=true makes this an error.");
+                $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. Add a ContainerTestProject item so that what is pushed is what passed its tests (see {Docs}); the pushed test results say tested: false. DrydockRequireImageTests=true makes this an error.");
         }
     }
 

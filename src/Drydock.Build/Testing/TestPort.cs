@@ -33,7 +33,7 @@ public static class TestPort
                 : Port(given) is { } port
                     ? new TestPortChoice(port.ToString(CultureInfo.InvariantCulture), "ContainerTestPort")
                     : throw new DrydockException(KnownCodes.InvalidTestPort,
-                        $"ContainerTestPort is '{explicitPort}'; set the container port the tests talk to (1 to 65535), or '{None}' for an app that listens on none.");
+                        $"ContainerTestPort is {MessageText.Quote(explicitPort)}; set the container port the tests talk to (1 to 65535), or '{None}' for an app that listens on none.");
         }
 
         var image = config["config"] as JsonObject ?? [];

@@ -24,7 +24,7 @@ internal sealed class UnpinnedBaseRule : ILintRule
         var whose = image.Context.BaseImageIsDefault ? "The SDK's default base image" : "ContainerBaseImage";
         yield return LintRules.Finding(
             KnownCodes.UnpinnedBaseImage,
-            $"{whose} '{reference}' is a tag, which can move to other content, so the same commit can build on another base; pin it by digest (ContainerBaseImage={reference}@{digest ?? "sha256:<digest>"}) and update the digest on purpose.",
+            $"{whose} {MessageText.Quote(reference)} is a tag, which can move to other content, so the same commit can build on another base; pin it by digest (ContainerBaseImage={MessageText.Escape(reference)}@{digest ?? "sha256:<digest>"}) and update the digest on purpose.",
             "ContainerBaseImage");
     }
 }
