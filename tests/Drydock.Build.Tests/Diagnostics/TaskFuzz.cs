@@ -59,8 +59,37 @@ public sealed class TaskFuzz : IDisposable
                 Layering = layering,
                 Layers = [Item(values[4], "Files", values[5])],
                 Annotations = [Item(values[5], "Value", values[4])],
+                Labels = [Item(values[4], "Value", values[0])],
+                Environment = [Item(values[3], "Value", values[1])],
             });
             File.Delete(output);
+        }, iter: 150, threads: 1);
+    }
+
+    /// <summary>As <see cref="InputFuzz.ComputeImageMetadataTask_AnyProperties_SuccessOrOneCodedError"/>, with huge, control and unicode strings.</summary>
+    [Fact]
+    public void ComputeImageMetadata_AnyStrings_SuccessOrCodedErrors()
+    {
+        using var repository = TempGitRepository.Init();
+        repository.WriteFile("a.txt", "a");
+        repository.Commit("first");
+        Value.Array[10, 10].Sample(values =>
+        {
+            Run(new ComputeImageMetadata
+            {
+                ProjectDirectory = repository.Path,
+                Repository = values[0],
+                Registry = values[1],
+                Revision = values[2],
+                Branch = values[3],
+                Version = values[4],
+                DefaultVersion = values[5],
+                SourceUrl = values[6],
+                Tags = values[7],
+                Tag = values[8],
+                BaseImage = values[9],
+                ExistingLabels = [Item(values[9], "Value", values[8])],
+            });
         }, iter: 150, threads: 1);
     }
 
@@ -78,7 +107,8 @@ public sealed class TaskFuzz : IDisposable
                 BaseImage = values[5],
                 WrittenBaseImage = values[6],
                 InvariantGlobalization = values[7],
-                Platform = values[8],
+                // The targets write the platform from the RID (linux/arm64); one named like a code (DRY4001) would read as a second code.
+                Platform = values[8] is { } platform && platform.StartsWith("DRY", StringComparison.Ordinal) ? "linux/" + platform : values[8],
                 Configuration = values[8] ?? "Release",
                 MaxExposedPorts = ports,
                 SarifPath = Path.Combine(_folder.Path, "lint.sarif"),

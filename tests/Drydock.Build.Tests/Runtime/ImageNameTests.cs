@@ -18,4 +18,16 @@ public sealed class ImageNameTests
     [Fact]
     public void LocalNames_WithRegistry_RegistryPrefixed() =>
         Assert.Equal(["registry.example.com/shop/api:1"], ImageName.LocalNames("registry.example.com/", "shop/api", ["1"]));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(";")]
+    [InlineData(" ; ;")]
+    public void LocalNames_NoTag_DRY2005(string tags)
+    {
+        var e = Assert.Throws<Drydock.Build.Diagnostics.DrydockException>(() => ImageName.LocalNames(null, "shop/api", ImageName.SplitTags(tags)));
+
+        Assert.Equal(Drydock.Build.Diagnostics.KnownCodes.NoImageTags, e.Code);
+        Assert.StartsWith("ContainerImageTags holds no tag", e.Message, StringComparison.Ordinal);
+    }
 }
