@@ -45,14 +45,16 @@ public sealed class TaskFuzz : IDisposable
     public void NormalizeImage_AnyStrings_SuccessOrCodedErrors()
     {
         var run = 0;
-        Gen.Select(Value.Array[6, 6], Gen.Bool, Gen.Bool).Sample((values, real, layering) =>
+        var normalized = 0;
+        // Half the runs get a valid time, so the names, annotations and layer globs are read too (a bad time stops the task first).
+        Gen.Select(Value.Array[6, 6], Gen.Bool, Gen.Bool, Gen.Bool).Sample((values, real, layering, validTime) =>
         {
             var output = Path.Combine(_folder.Path, $"normalized-{run++}.tar");
-            Run(new NormalizeImage
+            normalized += Run(new NormalizeImage
             {
                 SdkArchive = real ? _archive : Missing,
                 Archive = output,
-                Created = values[0] ?? "",
+                Created = validTime ? "2024-05-01T12:00:00Z" : values[0] ?? "",
                 Registry = values[1],
                 Repository = values[2] ?? "",
                 Tags = values[3] ?? "",
@@ -61,9 +63,10 @@ public sealed class TaskFuzz : IDisposable
                 Annotations = [Item(values[5], "Value", values[4])],
                 Labels = [Item(values[4], "Value", values[0])],
                 Environment = [Item(values[3], "Value", values[1])],
-            });
+            }) ? 1 : 0;
             File.Delete(output);
         }, iter: 150, threads: 1);
+        Assert.True(normalized > 0, "no run got as far as a normalized archive");
     }
 
     /// <summary>As <see cref="InputFuzz.ComputeImageMetadataTask_AnyProperties_SuccessOrOneCodedError"/>, with huge, control and unicode strings.</summary>
@@ -126,7 +129,8 @@ public sealed class TaskFuzz : IDisposable
     /// </summary>
     [Fact]
     public void TestImage_AnyProfile_SuccessOrCodedErrors() =>
-        Gen.Select(Value.Array[ProfileVariables.Length + 1, ProfileVariables.Length + 1], Gen.Bool).Sample((values, real) =>
+        // Half the runs leave the timeout unset, so the profile and the port are read too (a bad timeout stops the task first).
+        Gen.Select(Value.Array[ProfileVariables.Length + 1, ProfileVariables.Length + 1], Gen.Bool, Gen.Bool).Sample((values, real, noTimeout) =>
         {
             Run(new TestImage
             {
@@ -139,7 +143,7 @@ public sealed class TaskFuzz : IDisposable
                 Profile = ProfileVariables.Zip(values).Where(pair => pair.Second is not null).Select(pair => Item(pair.First, "Value", pair.Second)).ToArray(),
                 ResultsDirectory = Path.Combine(_folder.Path, "results"),
                 CacheDirectory = Path.Combine(_folder.Path, "test-cache"),
-                Timeout = values[^1],
+                Timeout = noTimeout ? null : values[^1],
             });
         }, iter: 200, threads: 1);
 
@@ -166,13 +170,14 @@ public sealed class TaskFuzz : IDisposable
     /// </summary>
     [Fact]
     public void PushImage_AnyStrings_CodedErrorsBeforeTheRegistry() =>
-        Gen.Select(Value.Array[6, 6], Gen.Bool).Sample((values, missing) =>
+        // Half the runs name a valid registry, so the tags, version and profile are read too (a bad registry stops the task first).
+        Gen.Select(Value.Array[6, 6], Gen.Bool, Gen.Bool).Sample((values, missing, validRegistry) =>
         {
             var ok = Run(new PushImage
             {
                 Archive = missing ? Missing : _dirtyArchive,
-                Registry = values[0] ?? "",
-                Repository = values[1] ?? "",
+                Registry = validRegistry ? "localhost:5000" : values[0] ?? "",
+                Repository = validRegistry ? "shop/api" : values[1] ?? "",
                 AdditionalRegistries = values[2] is null ? [] : [Item(values[2], "Repository", values[3])],
                 Tags = values[4],
                 StableVersion = values[5],
