@@ -30,6 +30,8 @@ public sealed class LoadImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        // Names first: a bad one is reported before any engine is asked.
+        var names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags));
         var engine = LocalEngine.Resolve(LocalRegistry, log, cancellationToken);
         if (engine is null)
         {
@@ -37,7 +39,6 @@ public sealed class LoadImage : DrydockTask
             return;
         }
 
-        var names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags));
         LocalEngine.Load(engine, Archive, ImageId, names, log, cancellationToken);
         Runtime = engine.Command;
     }

@@ -147,7 +147,10 @@ public sealed class TaskFuzz : IDisposable
             });
         }, iter: 200, threads: 1);
 
-    /// <summary>LocalRegistry is never empty, Docker or Podman (those reach an engine): the task stops at its check.</summary>
+    /// <summary>
+    /// LocalRegistry is never empty, Docker or Podman (those reach an engine): the task stops at the names' check
+    /// (DRY2005) or the LocalRegistry check (DRY3004), both before any engine is asked.
+    /// </summary>
     [Fact]
     public void LoadImage_AnyStrings_CodedErrors() =>
         Value.Array[4, 4].Where(values => !string.IsNullOrEmpty(values[0]) && !Drydock.Runtime.ContainerEngine.IsKnown(values[0])).Sample(values =>
