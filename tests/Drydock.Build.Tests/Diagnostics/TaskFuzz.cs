@@ -29,13 +29,14 @@ public sealed class TaskFuzz : IDisposable
 
     private readonly string _archive;
 
+    // Labelled as built from a dirty tree: PushImage refuses it (DRY6011) before it looks up a credential or connects.
+    private readonly string _dirtyArchive;
+
     public TaskFuzz()
     {
         _archive = new SdkArchiveFixture { ExposedPorts = ["8080/tcp"] }.Write(Path.Combine(_folder.Path, "sdk.tar"));
         _dirtyArchive = new SdkArchiveFixture { Labels = new Dictionary<string, string> { ["io.drydock.git.dirty"] = "true" } }.Write(Path.Combine(_folder.Path, "dirty.tar"));
     }
-
-    private readonly string _dirtyArchive;
 
     private string Missing => Path.Combine(_folder.Path, "missing", "image.tar");
 
