@@ -84,14 +84,17 @@ public sealed class InputFuzz
             Assert.All(log.Warnings, warning => AssertCoded(warning.Code, warning.Message));
         }, iter: 3000);
 
-    /// <summary>The task itself, against a real repository: every property a string, every outcome success or one coded error, never DRY2099.</summary>
+    /// <summary>
+    /// The task itself, against a real repository: every property any string (<see cref="TaskFuzz.Value"/>: huge, control,
+    /// unicode, near-valid), every outcome success or one coded error, never DRY2099.
+    /// </summary>
     [Fact]
     public void ComputeImageMetadataTask_AnyProperties_SuccessOrOneCodedError()
     {
         using var repository = TempGitRepository.Init();
         repository.WriteFile("a.txt", "a");
         repository.Commit("first");
-        Gen.Select(Text.Array[10, 10], Text).Sample((values, label) =>
+        Gen.Select(TaskFuzz.Value.Array[10, 10], Text).Sample((values, label) =>
         {
             var engine = new RecordingBuildEngine();
             var task = new Drydock.Build.Tasks.ComputeImageMetadata

@@ -17,7 +17,7 @@ namespace Drydock.Build.Tests.Diagnostics;
 public sealed class TaskFuzz : IDisposable
 {
     // The parsers' characters, numbers out of range, whitespace, control characters, unicode, and a huge string.
-    private static readonly Gen<string?> Value = Gen.OneOf(
+    internal static readonly Gen<string?> Value = Gen.OneOf(
         InputFuzz.Text,
         Gen.Char["0123456789.+-_/:@;,*?[]{}%$()\\ \t\r\n\0\u0001\u00e9\u4e2d\ud83d\ude00"].Array[0, 24].Select(chars => (string?)new string(chars)),
         Gen.OneOf<string?>("-0", "0", "-9223372036854775809", "99999999999999999999999", "1e9", "NaN", "∞", "2026-11-29T10:00:00Z", "0001-01-01T00:00:00Z",
@@ -68,33 +68,6 @@ public sealed class TaskFuzz : IDisposable
             File.Delete(output);
         }, iter: 150, threads: 1);
         Assert.True(normalized > 0, "no run got as far as a normalized archive");
-    }
-
-    /// <summary>As <see cref="InputFuzz.ComputeImageMetadataTask_AnyProperties_SuccessOrOneCodedError"/>, with huge, control and unicode strings.</summary>
-    [Fact]
-    public void ComputeImageMetadata_AnyStrings_SuccessOrCodedErrors()
-    {
-        using var repository = TempGitRepository.Init();
-        repository.WriteFile("a.txt", "a");
-        repository.Commit("first");
-        Value.Array[10, 10].Sample(values =>
-        {
-            Run(new ComputeImageMetadata
-            {
-                ProjectDirectory = repository.Path,
-                Repository = values[0],
-                Registry = values[1],
-                Revision = values[2],
-                Branch = values[3],
-                Version = values[4],
-                DefaultVersion = values[5],
-                SourceUrl = values[6],
-                Tags = values[7],
-                Tag = values[8],
-                BaseImage = values[9],
-                ExistingLabels = [Item(values[9], "Value", values[8])],
-            });
-        }, iter: 150, threads: 1);
     }
 
     [Fact]
