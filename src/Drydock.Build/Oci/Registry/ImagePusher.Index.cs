@@ -15,10 +15,7 @@ public sealed partial class ImagePusher
     public async Task<PushResult> PushIndexAsync(string indexArchive, PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // The names the registry's API uses, as PushAsync resolves them.
-        var endpoint = RegistryEndpoint.Parse(request.Registry);
-        request = request with { Registry = endpoint.Name, Repository = endpoint.Repository(request.Repository) };
-        var credential = store is null ? this.credential : store.Find(endpoint.Name, request.Repository, cancellationToken);
+        (request, var credential) = ResolveTarget(request, store, cancellationToken);
         var (index, manifests) = OciArchive.ReadIndex(indexArchive) is { Index: { } found } read
             ? (found, read.Manifests)
             : throw OciArchive.Invalid(indexArchive, "it holds no image index");

@@ -95,12 +95,8 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         ArgumentNullException.ThrowIfNull(request);
         var tested = archive.ManifestDescriptor.Digest;
         CheckDirty(archive, request);
-        // From here on the names the registry's API uses: docker.io for any Docker Hub alias, library/x for x there.
-        var endpoint = RegistryEndpoint.Parse(request.Registry);
-        request = request with { Registry = endpoint.Name, Repository = endpoint.Repository(request.Repository) };
+        (request, var credential) = ResolveTarget(request, store, cancellationToken);
         var repository = request.Repository;
-        var credential = store is null ? this.credential : store.Find(endpoint.Name, repository, cancellationToken);
-        log.Detail($"Drydock: credentials for {endpoint.Name}: {credential?.ToString() ?? "none (anonymous)"}, for {repository}");
         var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
         string[] scopes = mountFrom is null
             ? [$"repository:{repository}:pull,push"]
@@ -148,7 +144,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 
         return new PushResult
         {
-            Registry = endpoint.Name,
+            Registry = request.Registry,
             Repository = repository,
             Digest = tested.ToString(),
             Tags = set,
@@ -159,6 +155,19 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             BytesUploaded = bytes,
             Referrer = referrer?.ToString(),
         };
+    }
+
+    /// <summary>
+    /// The request in the names the registry's API uses (docker.io for any Docker Hub alias, library/x for x there), and
+    /// the login for it: the one given to the pusher, or the one <paramref name="store"/> finds for the registry and repository.
+    /// </summary>
+    private (PushRequest Request, RegistryCredential? Credential) ResolveTarget(PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
+    {
+        var endpoint = RegistryEndpoint.Parse(request.Registry);
+        request = request with { Registry = endpoint.Name, Repository = endpoint.Repository(request.Repository) };
+        var credential = store is null ? this.credential : store.Find(endpoint.Name, request.Repository, cancellationToken);
+        log.Detail($"Drydock: credentials for {endpoint.Name}: {credential?.ToString() ?? "none (anonymous)"}, for {request.Repository}");
+        return (request, credential);
     }
 
     /// <summary>The config and layers: skipped when present, mounted from the base's repository when possible, else uploaded. Returns the bytes sent.</summary>
