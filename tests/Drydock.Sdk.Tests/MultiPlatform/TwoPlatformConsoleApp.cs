@@ -11,7 +11,8 @@ namespace Drydock.Sdk.Tests.MultiPlatform;
 /// </summary>
 public sealed class TwoPlatformConsoleApp : IDisposable
 {
-    private const string Repository = "platform-tests/console";
+    // One per test run: the registry outlives runs on a developer machine, and a commit tag never moves (DRY6012).
+    private static readonly string Repository = "platform-tests/console-" + Guid.NewGuid().ToString("N")[..8];
 
     private static readonly string Rids = "<ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>";
 

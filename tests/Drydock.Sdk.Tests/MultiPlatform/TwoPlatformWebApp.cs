@@ -9,7 +9,8 @@ namespace Drydock.Sdk.Tests.MultiPlatform;
 /// </summary>
 public sealed class TwoPlatformWebApp : IDisposable
 {
-    private const string Repository = "platform-tests/web";
+    // One per test run: the registry outlives runs on a developer machine, and a commit tag never moves (DRY6012).
+    private static readonly string Repository = "platform-tests/web-" + Guid.NewGuid().ToString("N")[..8];
 
     private readonly TestProject _project = TestProject.Create(
         "twoweb",
