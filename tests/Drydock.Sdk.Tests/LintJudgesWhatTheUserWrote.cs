@@ -5,7 +5,8 @@ namespace Drydock.Sdk.Tests;
 
 /// <summary>
 /// A default web app on the eng/ base images: the lint finds no access problem (DRY4014) for the base's
-/// user, judges the SDK's default base, a tag, as unpinned (DRY4012) although the SDK records its digest,
+/// user, judges the SDK's default base, a tag, as unpinned (DRY4012) although the SDK records its digest, and
+/// names it by Microsoft's name, not DrydockBaseRegistry's mirror,
 /// and points its findings at the project file, not at Drydock's targets in the package folder.
 /// </summary>
 public sealed class LintJudgesWhatTheUserWrote : IDisposable
@@ -20,7 +21,8 @@ public sealed class LintJudgesWhatTheUserWrote : IDisposable
         Assert.True(publish.Succeeded, publish.StandardOutput);
         var project = Path.Combine(_project.ProjectDirectory, "lintdefaults.csproj");
         var warning = Assert.Single(publish.StandardOutput.Split('\n'), line => line.Contains($"warning {KnownCodes.UnpinnedBaseImage}:", StringComparison.Ordinal));
-        Assert.StartsWith($"{project} : warning {KnownCodes.UnpinnedBaseImage}: The SDK's default base image '{Paths.Registry}/dotnet/aspnet:10.0-noble-chiseled", warning.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith($"{project} : warning {KnownCodes.UnpinnedBaseImage}: The SDK's default base image 'mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled", warning.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Paths.Registry, warning, StringComparison.Ordinal); // the mirror (DrydockBaseRegistry) is not what the project pins
         Assert.Contains("@sha256:", warning, StringComparison.Ordinal);
         Assert.DoesNotContain(KnownCodes.EntrypointNotAccessible, publish.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("Drydock.Sdk.targets : warning", publish.StandardOutput, StringComparison.Ordinal);
