@@ -1,4 +1,5 @@
 using Drydock.Sdk.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Drydock.Sdk.Tests.MultiPlatform;
 
@@ -9,7 +10,7 @@ namespace Drydock.Sdk.Tests.MultiPlatform;
 /// DrydockTestPlatforms=host tests only the host's; and a change of the RID list is a new image, never
 /// "up to date".
 /// </summary>
-public sealed class TwoPlatformWebApp : IDisposable
+public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
 {
     // One per test run: the registry outlives runs on a developer machine, and a commit tag never moves (DRY6012).
     private static readonly string Repository = "platform-tests/web-" + Guid.NewGuid().ToString("N")[..8];
@@ -46,7 +47,8 @@ public sealed class TwoPlatformWebApp : IDisposable
     {
         _project.AddImageTests(ArchitectureTest);
 
-        var publish = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", $"-p:LocalRegistry={engine}");
+        // Spelled as the SDK wants it: its per-RID builds get LocalRegistry too, and refuse 'podman'.
+        var publish = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", $"-p:LocalRegistry={char.ToUpperInvariant(engine[0])}{engine[1..]}");
 
         Assert.True(publish.Succeeded, publish.StandardOutput + publish.StandardError);
         Assert.Contains("warning DRY4008: linux/amd64: ", publish.StandardOutput);
@@ -61,6 +63,11 @@ public sealed class TwoPlatformWebApp : IDisposable
         Assert.False((bool)platforms.Single(p => (string)p!["platform"]! == "linux/amd64")!["emulated"]!);
         Assert.True((bool)platforms.Single(p => (string)p!["platform"]! == "linux/arm64")!["emulated"]!);
         Assert.Contains("linux/arm64 tested under emulation in", publish.StandardOutput);
+        // The time each platform's tests took (the emulated one's is what DrydockTestPlatforms=host saves).
+        foreach (var line in publish.StandardOutput.Split('\n').Where(line => line.Contains(" tested ", StringComparison.Ordinal) && line.Contains("Drydock: linux/", StringComparison.Ordinal)))
+        {
+            log.WriteLine($"{engine}: {line.Trim()}");
+        }
 
         // One result per platform, each from a test that ran against that platform's image (by its config digest) and saw its architecture.
         var tests = report["tests"]!.AsArray();
