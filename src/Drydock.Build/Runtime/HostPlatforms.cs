@@ -207,9 +207,13 @@ public static class TestPlatforms
     /// <summary>Only the host's own platform: emulated .NET starts several times slower.</summary>
     public const string Host = "host";
 
-    /// <summary>Whether a platform with <paramref name="support"/> is loaded and tested under <paramref name="testPlatforms"/>; the note says why not when it is not.</summary>
+    /// <summary>
+    /// Whether a platform with <paramref name="support"/> is loaded and tested under <paramref name="testPlatforms"/>;
+    /// the note says how it runs, or why it is not tested. <paramref name="testsOff"/>: why no image test runs in
+    /// this publish (<c>DrydockTest=false</c>, no <c>ContainerTestProject</c>), or null when they do.
+    /// </summary>
     /// <exception cref="Diagnostics.DrydockException">DRY2025: a value other than <c>all</c>, <c>host</c> or empty.</exception>
-    public static (bool Test, string Note) Choose(PlatformSupport support, string? testPlatforms)
+    public static (bool Test, string Note) Choose(PlatformSupport support, string? testPlatforms, string? testsOff = null)
     {
         ArgumentNullException.ThrowIfNull(support);
         var value = string.IsNullOrWhiteSpace(testPlatforms) ? All : testPlatforms.Trim().ToLowerInvariant();
@@ -220,6 +224,7 @@ public static class TestPlatforms
         }
 
         return !support.Runnable ? (false, support.Note)
+            : testsOff is not null ? (false, $"not tested: {testsOff}; it {support.Note}")
             : support.Emulated && value == Host ? (false, $"not tested: DrydockTestPlatforms=host, though it {support.Note}")
             : (true, support.Note);
     }

@@ -35,6 +35,12 @@ public sealed class ReadImage : DrydockTask
     /// <summary><c>DrydockTestPlatforms</c>: <c>all</c> (default) or <c>host</c> (<see cref="Runtime.TestPlatforms"/>).</summary>
     public string? TestPlatforms { get; set; }
 
+    /// <summary><c>DrydockTest</c>: false loads and tests no platform but the tagged one.</summary>
+    public bool Tests { get; set; } = true;
+
+    /// <summary><c>ContainerTestProject</c> items: none loads and tests no platform but the tagged one.</summary>
+    public ITaskItem[] TestProjects { get; set; } = [];
+
     /// <summary>
     /// For an index only: item = platform (<c>linux/arm64</c>); metadata Archive, ManifestDigest, ConfigDigest, Size;
     /// Runnable and Emulated (<see cref="HostPlatforms"/>); Test (loaded and tested in this publish: runnable and
@@ -51,6 +57,7 @@ public sealed class ReadImage : DrydockTask
     {
         if (OciArchive.ReadIndex(Archive) is { } index)
         {
+            var testsOff = !Tests ? "DrydockTest=false" : TestProjects.Length == 0 ? "the project declares no ContainerTestProject" : null;
             var images = index.Manifests.Select(entry => ReadPlatform(entry, log)).ToList();
             var load = images.Find(i => i.Platform.Runs(Platform.Host)) is { Archive: not null } host ? host : images[0];
             ManifestDigest = index.Index?.Digest.ToString() ?? throw OciArchive.Invalid(Archive, "index.json lists manifests, not one image index");
@@ -66,7 +73,7 @@ public sealed class ReadImage : DrydockTask
                 item.SetMetadata("ConfigDigest", i.Archive.ConfigDescriptor.Digest.ToString());
                 item.SetMetadata("Size", i.Archive.TotalSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 var support = HostPlatforms.Current.Support(i.Platform);
-                var (test, note) = Runtime.TestPlatforms.Choose(support, TestPlatforms);
+                var (test, note) = Runtime.TestPlatforms.Choose(support, TestPlatforms, testsOff);
                 item.SetMetadata("Runnable", support.Runnable ? "true" : "false");
                 item.SetMetadata("Emulated", support.Emulated ? "true" : "false");
                 item.SetMetadata("Test", test ? "true" : "false");

@@ -142,6 +142,11 @@ public sealed class HostPlatformsTests : IDisposable
         Assert.Equal((false, "cannot run here: why"), TestPlatforms.Choose(new PlatformSupport(false, false, "cannot run here: why"), "all"));
 
     [Fact]
+    public void Choose_TestsOff_NotTestedSaysWhyAndHowItWouldRun() =>
+        Assert.Equal((false, "not tested: DrydockTest=false; it runs natively (host linux/amd64)"),
+            TestPlatforms.Choose(new HostPlatforms(Amd64, "/nonexistent").Support(Amd64), "all", "DrydockTest=false"));
+
+    [Fact]
     public void Choose_UnknownValue_DRY2025()
     {
         var error = Assert.Throws<DrydockException>(() => TestPlatforms.Choose(new PlatformSupport(true, false, "native"), "native"));
