@@ -74,6 +74,7 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         Assert.Equal(["linux/amd64", "linux/arm64"], tests.Select(t => (string)t!["platform"]!).Order(StringComparer.Ordinal).ToArray());
         foreach (var test in tests)
         {
+            log.WriteLine($"{engine}: {test!["platform"]}: the test run took {test["durationSeconds"]} s (TRX)");
             Assert.Equal(1, (int)test!["passed"]!);
             Assert.Equal(0, (int)test["failed"]!);
             var platform = platforms.Single(p => (string)p!["platform"]! == (string)test["platform"]!)!;
