@@ -15,15 +15,20 @@ public sealed record PlatformSupport(bool Runnable, bool Emulated, string Note);
 /// (https://docs.kernel.org/admin-guide/binfmt-misc.html), as qemu-user-static registers it. The handler is
 /// found by its magic and mask, not its name (Debian, Fedora and tonistiigi/binfmt name them differently),
 /// and it needs the <c>F</c> (fix binary) flag: without it the kernel looks the interpreter up inside the
-/// container, where it is not.
+/// container, where it is not. On macOS and Windows the engine runs Linux in a VM (Docker Desktop, podman
+/// machine) whose binfmt_misc this process cannot read; both register emulators there, so another Linux
+/// architecture counts as emulated.
 /// </summary>
-public sealed class HostPlatforms(Platform host, string binfmtDirectory)
+/// <param name="host">The platform the engine runs natively.</param>
+/// <param name="binfmtDirectory">Where binfmt_misc is mounted (<see cref="BinfmtDirectory"/>; another folder in tests).</param>
+/// <param name="engineInVm">True when the engine runs in a VM this process cannot look into (not Linux).</param>
+public sealed class HostPlatforms(Platform host, string binfmtDirectory, bool engineInVm = false)
 {
     /// <summary>Where Linux mounts binfmt_misc.</summary>
     public const string BinfmtDirectory = "/proc/sys/fs/binfmt_misc";
 
     /// <summary>This machine: <see cref="Platform.Host"/> and <see cref="BinfmtDirectory"/>.</summary>
-    public static HostPlatforms Current { get; } = new(Platform.Host, BinfmtDirectory);
+    public static HostPlatforms Current { get; } = new(Platform.Host, BinfmtDirectory, !OperatingSystem.IsLinux());
 
     /// <summary>The ELF identity of each architecture's binaries (https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html): class 64-bit, big-endian, <c>e_machine</c>.</summary>
     private static readonly Dictionary<string, (bool Is64, bool BigEndian, ushort Machine)> Elf = new(StringComparer.Ordinal)
@@ -58,6 +63,11 @@ public sealed class HostPlatforms(Platform host, string binfmtDirectory)
         if (!Elf.TryGetValue(platform.Architecture, out var elf))
         {
             return new PlatformSupport(false, false, $"cannot run here: Drydock knows no ELF machine for architecture '{platform.Architecture}', so it cannot tell whether a binfmt_misc handler runs it");
+        }
+
+        if (engineInVm)
+        {
+            return new PlatformSupport(true, true, "runs under emulation in the engine's VM (Docker Desktop and podman machine register qemu there; Drydock cannot read that VM's binfmt_misc)");
         }
 
         var header = Header(elf.Is64, elf.BigEndian, elf.Machine);

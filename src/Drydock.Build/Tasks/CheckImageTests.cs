@@ -37,6 +37,9 @@ public sealed class CheckImageTests : DrydockTask
     /// <summary>For a multi-platform image, <see cref="ReadImage.Platforms"/> (metadata <c>Note</c>: why one is not tested).</summary>
     public ITaskItem[] Platforms { get; set; } = [];
 
+    /// <summary><see cref="TestImage.Untested"/>.</summary>
+    public string? Untested { get; set; }
+
     /// <summary><see cref="TestImage.TestedPlatforms"/>.</summary>
     public string? TestedPlatforms { get; set; }
 
@@ -51,6 +54,7 @@ public sealed class CheckImageTests : DrydockTask
             TestsEnabled = TestsEnabled,
             PushTarget = Push && !string.IsNullOrEmpty(Registry) ? $"{Registry}/{Repository}" : null,
             RequireTests = RequireTests,
+            UntestedWhy = string.IsNullOrEmpty(Untested) ? null : Untested,
             UntestedPlatforms = Platforms
                 .Where(p => !(TestedPlatforms ?? "").Split(';').Contains(p.ItemSpec))
                 .Select(p => (p.ItemSpec, p.GetMetadata("Test") == "true" ? "its tests did not run" : p.GetMetadata("Note")))

@@ -77,6 +77,10 @@ public sealed class TestImage : DrydockTask
     [Output]
     public bool Tested { get; private set; }
 
+    /// <summary>For a single-platform image this machine cannot run (<see cref="HostPlatforms"/>): why it was not tested.</summary>
+    [Output]
+    public string? Untested { get; private set; }
+
     /// <summary>For a multi-platform image: the platforms whose tests ran to their end, semicolon-separated.</summary>
     [Output]
     public string? TestedPlatforms { get; private set; }
@@ -98,8 +102,15 @@ public sealed class TestImage : DrydockTask
                 "ContainerTestProject items are declared but the image was not loaded into docker or podman: install or start one, or publish with -p:DrydockTest=false.");
         }
 
+        var single = Platforms.Length == 0 && Oci.Platform.TryParse(Platform) is { } own ? HostPlatforms.Current.Support(own) : null;
+        if (single is { Runnable: false })
+        {
+            Log.LogMessage(MessageImportance.Normal, "Drydock: {0} is not tested: {1}. The report says tested: false.", Platform, single.Note);
+            Untested = $"{Platform} {single.Note}";
+        }
+
         var targets = Platforms.Length == 0
-            ? [new Target(Platform, ImageId, ImageDigest, Archive, ResultsDirectory, Emulated: false)]
+            ? single is { Runnable: false } ? [] : [new Target(Platform, ImageId, ImageDigest, Archive, ResultsDirectory, single?.Emulated ?? false)]
             : Platforms.Where(p => p.GetMetadata("Test") == "true")
                 .OrderBy(p => p.GetMetadata("Emulated") == "true")
                 .Select(p => new Target(p.ItemSpec, p.GetMetadata("ConfigDigest"), p.GetMetadata("ManifestDigest"), p.GetMetadata("Archive"),

@@ -32,6 +32,9 @@ public sealed record TestGateInputs
     /// <c>DrydockTestPlatforms=host</c>); <see cref="Tested"/> then speaks of the others.
     /// </summary>
     public IReadOnlyList<(string Platform, string Why)> UntestedPlatforms { get; init; } = [];
+
+    /// <summary>Why the tests did not run though they were to (a single-platform image this machine cannot run); null for the usual reasons.</summary>
+    public string? UntestedWhy { get; init; }
 }
 
 /// <summary>
@@ -76,7 +79,7 @@ public static class TestGate
 
         var why = inputs.TestProjects == 0 ? "the project declares no ContainerTestProject"
             : !inputs.TestsEnabled ? "DrydockTest=false"
-            : "its tests did not run";
+            : inputs.UntestedWhy ?? "its tests did not run";
         if (inputs.RequireTests)
         {
             throw new DrydockException(KnownCodes.TestsRequired,

@@ -105,6 +105,16 @@ public sealed class HostPlatformsTests : IDisposable
     }
 
     [Fact]
+    public void Support_EngineInAVm_OtherLinuxArchitecturesEmulated()
+    {
+        var support = new HostPlatforms(Arm64, Path.Combine(_binfmt.Path, "absent"), engineInVm: true).Support(Amd64);
+
+        Assert.True(support.Runnable);
+        Assert.True(support.Emulated);
+        Assert.Contains("engine's VM", support.Note);
+    }
+
+    [Fact]
     public void Support_WindowsImage_NeedsAWindowsHost()
     {
         Write("status", "enabled\n");

@@ -133,6 +133,22 @@ public sealed class TestGateTests
     }
 
     [Fact]
+    public void Check_SinglePlatformImageThatCannotRun_DRY5050SaysWhy()
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = "sha256:1", TestProjects = 1, PushTarget = "r/shop",
+            UntestedWhy = "linux/s390x cannot run here: no enabled binfmt_misc handler for s390x binaries",
+        }, log);
+
+        var (code, message) = Assert.Single(log.Warnings);
+        Assert.Equal(KnownCodes.UntestedPush, code);
+        Assert.Contains("untested: linux/s390x cannot run here: no enabled binfmt_misc handler", message);
+    }
+
+    [Fact]
     public void TestResultsDocument_PerPlatformResults_NameTheirPlatform()
     {
         var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: true, [Passed with { Platform = "linux/amd64" }, Passed with { Platform = "linux/arm64" }], new Dictionary<string, string>()))!;
