@@ -79,7 +79,8 @@ public static class TestGate
 
         var why = inputs.TestProjects == 0 ? "the project declares no ContainerTestProject"
             : !inputs.TestsEnabled ? "DrydockTest=false"
-            : inputs.UntestedWhy ?? "its tests did not run";
+            : inputs.UntestedWhy
+              ?? (inputs.UntestedPlatforms.Count > 0 ? $"no platform of the index was tested: {string.Join("; ", inputs.UntestedPlatforms.Select(p => $"{p.Platform}: {p.Why}"))}" : "its tests did not run");
         if (inputs.RequireTests)
         {
             throw new DrydockException(KnownCodes.TestsRequired,

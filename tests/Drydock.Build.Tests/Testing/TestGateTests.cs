@@ -149,6 +149,19 @@ public sealed class TestGateTests
     }
 
     [Fact]
+    public void Check_IndexWithNoPlatformThatRunsHere_DRY5008NamesEachPlatformAndWhy()
+    {
+        var error = Assert.Throws<DrydockException>(() => TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = "sha256:1", TestProjects = 1, RequireTests = true,
+            UntestedPlatforms = [("linux/s390x", "cannot run here: no enabled binfmt_misc handler for s390x binaries")],
+        }, new ListBuildLog()));
+
+        Assert.Equal(KnownCodes.TestsRequired, error.Code);
+        Assert.Contains("(no platform of the index was tested: linux/s390x: cannot run here: no enabled binfmt_misc handler for s390x binaries)", error.Message);
+    }
+
+    [Fact]
     public void TestResultsDocument_PerPlatformResults_NameTheirPlatform()
     {
         var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: true, [Passed with { Platform = "linux/amd64" }, Passed with { Platform = "linux/arm64" }], new Dictionary<string, string>()))!;
