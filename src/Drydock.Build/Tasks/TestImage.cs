@@ -134,6 +134,7 @@ public sealed class TestImage : DrydockTask
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
         var runId = Guid.NewGuid().ToString("N");
+        var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         using var signals = StopSignals.Listen();
@@ -152,7 +153,7 @@ public sealed class TestImage : DrydockTask
                     Configuration = Configuration,
                     Profile = profile,
                     ResultsDirectory = target.ResultsDirectory,
-                    ServiceVariables = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken),
+                    ServiceVariables = services,
                     Timeout = timeout,
                     UseCache = UseCache,
                 };
