@@ -102,27 +102,22 @@ public sealed class TestImage : DrydockTask
                 "ContainerTestProject items are declared but the image was not loaded into docker or podman: install or start one, or publish with -p:DrydockTest=false.");
         }
 
-        var single = Platforms.Length == 0 && Oci.Platform.TryParse(Platform) is { } own ? HostPlatforms.Current.Support(own) : null;
-        if (single is { Runnable: false })
+        var (targets, untested) = Platforms.Length == 0
+            ? TestTargets.ForImage(Platform, ImageId, ImageDigest, Archive, ResultsDirectory, HostPlatforms.Current)
+            : (TestTargets.ForIndex(Platforms.Select(ToIndexPlatform), ResultsDirectory), null);
+        if (untested is not null)
         {
-            Log.LogMessage(MessageImportance.Normal, "Drydock: {0} is not tested: {1}. The report says tested: false.", Platform, single.Note);
-            Untested = $"{Platform} {single.Note}";
+            Log.LogMessage(MessageImportance.Normal, "Drydock: not tested: {0}. The report says tested: false.", untested);
+            Untested = untested;
         }
 
-        var targets = Platforms.Length == 0
-            ? single is { Runnable: false } ? [] : [new Target(Platform, ImageId, ImageDigest, Archive, ResultsDirectory, single?.Emulated ?? false)]
-            : Platforms.Where(p => p.GetMetadata("Test") == "true")
-                .OrderBy(p => p.GetMetadata("Emulated") == "true")
-                .Select(p => new Target(p.ItemSpec, p.GetMetadata("ConfigDigest"), p.GetMetadata("ManifestDigest"), p.GetMetadata("Archive"),
-                    Path.Combine(ResultsDirectory, p.ItemSpec.Replace('/', '-')), p.GetMetadata("Emulated") == "true"))
-                .ToArray();
         foreach (var skipped in Platforms.Where(p => p.GetMetadata("Test") != "true"))
         {
             Log.LogMessage(MessageImportance.Normal, "Drydock: {0} is not tested: {1}. The report says tested: false for it.", skipped.ItemSpec, skipped.GetMetadata("Note"));
         }
 
         var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
-        if (targets.Length > 0)
+        if (targets.Count > 0)
         {
             var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(targets[0].Archive).Config);
             log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
@@ -195,7 +190,7 @@ public sealed class TestImage : DrydockTask
         }
 
         StoppedBy = signals.Received;
-        Tested = StoppedBy is null && targets.Length > 0 && tested.Count == targets.Length;
+        Tested = StoppedBy is null && targets.Count > 0 && tested.Count == targets.Count;
         TestedPlatforms = Platforms.Length == 0 ? null : string.Join(";", tested);
         Results = results.Select(TestResultItems.ToItem).ToArray();
         foreach (var result in results)
@@ -205,8 +200,9 @@ public sealed class TestImage : DrydockTask
         }
     }
 
-    /// <summary>One image to test: a platform's, or the single-platform image.</summary>
-    private sealed record Target(string? Platform, string ImageId, string ImageDigest, string Archive, string ResultsDirectory, bool Emulated);
+    private static IndexPlatform ToIndexPlatform(ITaskItem item) => new(
+        item.ItemSpec, item.GetMetadata("ConfigDigest"), item.GetMetadata("ManifestDigest"), item.GetMetadata("Archive"),
+        item.GetMetadata("Test") == "true", item.GetMetadata("Emulated") == "true", item.GetMetadata("Note"));
 
     /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>
     private static void Sweep(Func<Task<int>> remove, IBuildLog log, string what = " of ended test hosts")
