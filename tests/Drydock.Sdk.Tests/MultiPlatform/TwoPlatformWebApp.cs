@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Drydock.Sdk.Tests.Support;
 using Xunit.Abstractions;
 
@@ -43,7 +44,7 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
 
     [Theory]
     [MemberData(nameof(Oci.BothEngines), MemberType = typeof(Oci))]
-    public void Every_platform_is_linted_loaded_and_tested(string engine)
+    public async Task Every_platform_is_linted_loaded_and_tested(string engine)
     {
         _project.AddImageTests(ArchitectureTest);
 
@@ -107,6 +108,22 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         Assert.False((bool)arm["tested"]!);
         Assert.StartsWith("not tested: DrydockTestPlatforms=host", (string?)arm["untested"], StringComparison.Ordinal);
 
+        // Every platform again (the test cache has both), pushed: the index's test-results referrer lists each platform's results.
+        var pushed = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:LocalRegistry=Podman", $"-p:ContainerRegistry={Paths.Registry}", "-p:DrydockRequireImageTests=true");
+
+        Assert.True(pushed.Succeeded, pushed.StandardOutput);
+        var pushReport = _project.Report();
+        var digest = (string)pushReport["image"]!["digest"]!;
+        Assert.True((bool)pushReport["push"]!["verified"]!);
+        Assert.All(pushReport["tests"]!.AsArray(), t => Assert.True((bool)t!["cached"]!));
+        var referrers = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}:sha256-{digest["sha256:".Length..]}"]).StandardOutput)!;
+        var artifact = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}@{referrers["manifests"]![0]!["digest"]}"]).StandardOutput)!;
+        using var http = new HttpClient();
+        var results = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Paths.Registry}/v2/{Repository}/blobs/{artifact["layers"]![0]!["digest"]}")))!;
+        Assert.True((bool)results["tested"]!);
+        Assert.Equal(digest, (string?)results["digest"]);
+        Assert.Equal(["linux/amd64", "linux/arm64"], results["projects"]!.AsArray().Select(p => (string)p!["platform"]!).Order(StringComparer.Ordinal).ToArray());
+
         // One platform now: a new image (an index of one), not the cached two-platform one.
         var narrowed = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:LocalRegistry=Podman", "-p:ContainerRuntimeIdentifiers=linux-x64", "-p:DrydockTest=false");
 
@@ -125,6 +142,7 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         }
 
         LocalImages.RemoveEverywhere(Repository);
+        LocalImages.RemoveEverywhere($"{Paths.Registry}/{Repository}");
         _project.Dispose();
     }
 }
