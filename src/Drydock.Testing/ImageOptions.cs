@@ -12,6 +12,13 @@ public sealed record ImageOptions
     /// <summary>The digest the publish built (informational: for messages and reports).</summary>
     public string? ImageDigest { get; init; }
 
+    /// <summary>
+    /// The image's platform, <c>os/architecture[/variant]</c> (<c>linux/arm64</c>), passed to the engine as
+    /// <c>--platform</c>: one that is not the host's runs under emulation (qemu-user-static). Null starts the
+    /// image as it is (the engine warns when it is another platform's).
+    /// </summary>
+    public string? Platform { get; init; }
+
     /// <summary><c>docker</c> or <c>podman</c>; null detects one as the SDK does (docker if an engine answers, else podman).</summary>
     public string? Runtime { get; init; }
 
@@ -34,7 +41,7 @@ public sealed record ImageOptions
     public string? Origin { get; init; }
 
     /// <summary>
-    /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_RUNTIME</c>,
+    /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_IMAGE_PLATFORM</c>, <c>DRYDOCK_RUNTIME</c>,
     /// <c>DRYDOCK_RUN_ID</c>, <c>DRYDOCK_RESULTS_DIRECTORY</c> and the profile's <c>DRYDOCK_TEST_*</c> variables.
     /// </summary>
     /// <remarks>

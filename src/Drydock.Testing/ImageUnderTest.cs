@@ -200,6 +200,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
             // Removal stops with SIGTERM first; an app that ignores it is killed after 2 s, not the default 10 s.
             "--stop-timeout", "2",
         ];
+        if (Options.Platform is { } platform)
+        {
+            // Both engines start another platform's image under emulation anyway, with a warning; named, they do it quietly.
+            arguments.AddRange(["--platform", platform]);
+        }
+
         if (publish && profile.Port is { } port)
         {
             // Ephemeral host port on loopback only: tests run in parallel and nothing else should reach them.

@@ -21,6 +21,7 @@ internal static class Settings
     public const string ReadyLogPatternHint = "set a .NET regular expression that a line of the app's output matches once it is ready, such as 'Application started'.";
     public const string TmpfsHint = "set true (a writable tmpfs at /tmp) or false (strict: nothing writable).";
     public const string ReadyPathHint = "set an absolute HTTP path such as /health.";
+    public const string PlatformHint = "set os/architecture[/variant], such as linux/arm64, or leave it empty to start the image as it is.";
     public const string RuntimeHint = "set docker or podman, or leave it empty to detect (docker if an engine answers, else podman, as the SDK does).";
 
     /// <summary>
@@ -126,10 +127,17 @@ internal static class Settings
             throw Invalid(DrydockVariables.Runtime, runtime, RuntimeHint);
         }
 
+        var platform = Get(DrydockVariables.ImagePlatform);
+        if (platform is not null && platform.Split('/') is not ([{ Length: > 0 }, { Length: > 0 }] or [{ Length: > 0 }, { Length: > 0 }, { Length: > 0 }]))
+        {
+            throw Invalid(DrydockVariables.ImagePlatform, platform, PlatformHint);
+        }
+
         return new ImageOptions
         {
             Image = image,
             ImageDigest = Get(DrydockVariables.ImageDigest),
+            Platform = platform,
             Runtime = runtime,
             RunId = Get(DrydockVariables.RunId) ?? ImageOptions.ProcessRunId,
             ResultsDirectory = Get(DrydockVariables.ResultsDirectory),

@@ -10,6 +10,7 @@ public sealed class EnvironmentVariables
 
         Assert.Equal("shop/api:sha-1234567", options.Image);
         Assert.Null(options.Runtime);
+        Assert.Null(options.Platform);
         Assert.Equal(new TestProfile(), options.Profile);
         Assert.Equal(1, options.Profile.Cpus);
         Assert.Equal("256m", options.Profile.Memory);
@@ -23,12 +24,13 @@ public sealed class EnvironmentVariables
     public void Read_EveryVariable_SetsTheOptions()
     {
         var options = Read(
-            ("DRYDOCK_IMAGE", "sha256:abc"), ("DRYDOCK_IMAGE_DIGEST", "sha256:def"), ("DRYDOCK_RUNTIME", "Docker"),
+            ("DRYDOCK_IMAGE", "sha256:abc"), ("DRYDOCK_IMAGE_DIGEST", "sha256:def"), ("DRYDOCK_IMAGE_PLATFORM", "linux/arm64/v8"), ("DRYDOCK_RUNTIME", "Docker"),
             ("DRYDOCK_RUN_ID", "run-7"), ("DRYDOCK_TEST_CPUS", "0.5"), ("DRYDOCK_TEST_MEMORY", "1g"),
             ("DRYDOCK_TEST_PIDS_LIMIT", "64"), ("DRYDOCK_TEST_READ_ONLY", "false"), ("DRYDOCK_TEST_LATENCY", "50ms+-10ms"),
             ("DRYDOCK_TEST_TIMEOUT", "1.5s"), ("DRYDOCK_TEST_PORT", "5000"), ("DRYDOCK_TEST_READY_PATH", "/health"));
 
         Assert.Equal("sha256:def", options.ImageDigest);
+        Assert.Equal("linux/arm64/v8", options.Platform);
         Assert.Equal("docker", options.Runtime);
         Assert.Equal("run-7", options.RunId);
         Assert.Equal(new TestProfile
@@ -66,6 +68,8 @@ public sealed class EnvironmentVariables
     [InlineData("DRYDOCK_TEST_READY_LOG_PATTERN", "Worker (running")]
     [InlineData("DRYDOCK_TEST_TMPFS", "no")]
     [InlineData("DRYDOCK_RUNTIME", "containerd")]
+    [InlineData("DRYDOCK_IMAGE_PLATFORM", "arm64")]
+    [InlineData("DRYDOCK_IMAGE_PLATFORM", "linux//v8")]
     public void Read_BadValue_NamesTheVariable(string name, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read(("DRYDOCK_IMAGE", "app"), (name, value)));

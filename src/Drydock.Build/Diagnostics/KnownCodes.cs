@@ -49,6 +49,9 @@ public static class KnownCodes
     public const string UnsupportedImageFormat = "DRY2020";
     public const string PlatformNotRestored = "DRY2021";
 
+    /// <summary><c>DrydockTestPlatforms</c> is neither <c>all</c> nor <c>host</c>.</summary>
+    public const string InvalidTestPlatforms = "DRY2025";
+
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
     public const string ImageArchiveInvalid = "DRY3002";

@@ -11,6 +11,15 @@ public sealed record Platform(string OS, string Architecture, string? Variant = 
             ? new Platform(os, architecture, OciJson.GetString(json["variant"]) is { Length: > 0 } variant ? variant : null)
             : null;
 
+    /// <summary>The platform of <c>os/architecture[/variant]</c>; null for anything else (empty included).</summary>
+    public static Platform? TryParse(string? text) =>
+        text?.Split('/') switch
+        {
+            [{ Length: > 0 } os, { Length: > 0 } architecture] => new Platform(os, architecture),
+            [{ Length: > 0 } os, { Length: > 0 } architecture, { Length: > 0 } variant] => new Platform(os, architecture, variant),
+            _ => null,
+        };
+
     /// <summary>The form podman, docker and skopeo take: <c>os/architecture[/variant]</c>.</summary>
     public override string ToString() => Variant is null ? $"{OS}/{Architecture}" : $"{OS}/{Architecture}/{Variant}";
 

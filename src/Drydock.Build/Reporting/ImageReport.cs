@@ -83,8 +83,17 @@ public sealed record PlatformSection
     /// <summary>Its own single-image archive (what the lint read and what was loaded).</summary>
     public required string Archive { get; init; }
 
-    /// <summary>True for the platform loaded into the local runtime and tested.</summary>
+    /// <summary>True for a platform loaded into the local runtime: every one tested, and the one the tags name.</summary>
     public bool Loaded { get; init; }
+
+    /// <summary>True when it runs here under emulation (a binfmt_misc handler such as qemu-user-static), not natively.</summary>
+    public bool Emulated { get; init; }
+
+    /// <summary>True when every image test ran against this platform's image in this publish (or passed before: the test cache).</summary>
+    public bool Tested { get; init; }
+
+    /// <summary>Why it was not tested (it cannot run here, <c>DrydockTestPlatforms=host</c>, the tests did not run); null when tested.</summary>
+    public string? Untested { get; init; }
 }
 
 public sealed record SourceSection

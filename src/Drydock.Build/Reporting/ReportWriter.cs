@@ -61,11 +61,14 @@ public static class ReportWriter
             Invariant($"| pushed | {(report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
             "",
         ];
+        var platforms = (image.Platforms ?? []).Select(platform => Invariant(
+            $"- `{platform.Platform}` `{platform.Digest}`: {(platform.Tested ? platform.Emulated ? "tested under emulation" : "tested" : $"not tested: {platform.Untested}")}"))
+            .Concat(image.Platforms is null ? [] : [""]);
         var tests = report.Tests.Count == 0
             ? []
-            : TestsHeader.Concat(report.Tests.Select(test => Invariant($"| {test.Project}{(test.Cached ? " (cached)" : "")} | {test.Passed} | {test.Failed} | {test.Skipped} | {test.DurationSeconds:0.0} |")))
+            : TestsHeader.Concat(report.Tests.Select(test => Invariant($"| {test.Project}{(test.Platform is null ? "" : $" ({test.Platform})")}{(test.Cached ? " (cached)" : "")} | {test.Passed} | {test.Failed} | {test.Skipped} | {test.DurationSeconds:0.0} |")))
                 .Append("");
         var findings = report.Findings.Select(finding => Invariant($"- {finding.DefaultSeverity.ToString().ToLowerInvariant()} **{finding.Code}**: {finding.Message}"));
-        return string.Join('\n', lines.Concat(tests).Concat(findings)) + "\n";
+        return string.Join('\n', lines.Concat(platforms).Concat(tests).Concat(findings)) + "\n";
     }
 }

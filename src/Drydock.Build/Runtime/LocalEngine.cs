@@ -38,7 +38,8 @@ internal static class LocalEngine
 
     /// <summary>
     /// Loads the archive and names it with every <paramref name="names"/> (<c>repository:tag</c>). Skips
-    /// the load when every name already points at <paramref name="imageId"/> (the config digest).
+    /// the load when the engine already has <paramref name="imageId"/> (the config digest), and then only
+    /// points the names that moved (another platform's archive, loaded first, carries the same names).
     /// </summary>
     /// <returns>True when the image was loaded, false when it was already there.</returns>
     /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag.</exception>
@@ -46,16 +47,28 @@ internal static class LocalEngine
     {
         try
         {
-            if (names.Count > 0 && engine.ImageIdsAsync(names, cancellationToken).GetAwaiter().GetResult() is { } ids && ids.All(id => id == imageId))
+            var ids = names.Count > 0 ? engine.ImageIdsAsync(names, cancellationToken).GetAwaiter().GetResult() : null;
+            if (ids is not null && ids.All(id => id == imageId))
             {
                 log.Detail($"Drydock: {engine} already has {string.Join(", ", names)} = {imageId}; not loading again");
                 return false;
             }
 
-            engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+            var present = engine.ImageIdsAsync([imageId], cancellationToken).GetAwaiter().GetResult() is [var found] && found == imageId;
+            if (!present)
+            {
+                engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+            }
+
             foreach (var name in names)
             {
                 engine.TagAsync(imageId, name, cancellationToken).GetAwaiter().GetResult();
+            }
+
+            if (present)
+            {
+                log.Detail($"Drydock: {engine} already has {imageId}; named it {string.Join(", ", names)} without loading");
+                return false;
             }
         }
         catch (ContainerEngineException e)

@@ -34,6 +34,15 @@ public sealed class CheckImageTests : DrydockTask
     /// <summary><c>DrydockRequireImageTests</c>.</summary>
     public bool RequireTests { get; set; }
 
+    /// <summary>For a multi-platform image, <see cref="ReadImage.Platforms"/> (metadata <c>Note</c>: why one is not tested).</summary>
+    public ITaskItem[] Platforms { get; set; } = [];
+
+    /// <summary><see cref="TestImage.Untested"/>.</summary>
+    public string? Untested { get; set; }
+
+    /// <summary><see cref="TestImage.TestedPlatforms"/>.</summary>
+    public string? TestedPlatforms { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken) =>
         TestGate.Check(new TestGateInputs
         {
@@ -45,5 +54,10 @@ public sealed class CheckImageTests : DrydockTask
             TestsEnabled = TestsEnabled,
             PushTarget = Push && !string.IsNullOrEmpty(Registry) ? $"{Registry}/{Repository}" : null,
             RequireTests = RequireTests,
+            UntestedWhy = string.IsNullOrEmpty(Untested) ? null : Untested,
+            UntestedPlatforms = Platforms
+                .Where(p => !(TestedPlatforms ?? "").Split(';').Contains(p.ItemSpec))
+                .Select(p => (p.ItemSpec, p.GetMetadata("Test") == "true" ? "its tests did not run" : p.GetMetadata("Note")))
+                .ToArray(),
         }, log);
 }

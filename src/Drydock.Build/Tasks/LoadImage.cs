@@ -4,7 +4,11 @@ using Microsoft.Build.Framework;
 
 namespace Drydock.Build.Tasks;
 
-/// <summary>Loads the image archive into docker or podman (<see cref="LocalEngine"/>) and names it with every tag.</summary>
+/// <summary>
+/// Loads the image archive into docker or podman (<see cref="LocalEngine"/>) and names it with every tag.
+/// For a multi-platform image, first every other platform to test (by id, as the tests start it), then the
+/// tagged one: the tags stay on it (the host's platform, which <c>docker run repository:tag</c> means here).
+/// </summary>
 public sealed class LoadImage : DrydockTask
 {
     [Required]
@@ -25,6 +29,9 @@ public sealed class LoadImage : DrydockTask
     /// <summary>The SDK's <c>LocalRegistry</c>: Docker or Podman; empty to detect.</summary>
     public string? LocalRegistry { get; set; }
 
+    /// <summary>For an index: <see cref="ReadImage.Platforms"/>; those with <c>Loaded</c> are loaded.</summary>
+    public ITaskItem[] Platforms { get; set; } = [];
+
     [Output]
     public string? Runtime { get; private set; }
 
@@ -37,6 +44,12 @@ public sealed class LoadImage : DrydockTask
         {
             Log.LogMessage(MessageImportance.High, "Drydock: neither docker nor podman answers; the image stays in {0}.", Archive);
             return;
+        }
+
+        foreach (var platform in Platforms.Where(p => p.GetMetadata("Loaded") == "true" && p.GetMetadata("ConfigDigest") != ImageId))
+        {
+            LocalEngine.Load(engine, platform.GetMetadata("Archive"), platform.GetMetadata("ConfigDigest"), [], log, cancellationToken);
+            log.Detail($"Drydock: {platform.ItemSpec} is {platform.GetMetadata("ConfigDigest")} in {engine}");
         }
 
         LocalEngine.Load(engine, Archive, ImageId, names, log, cancellationToken);

@@ -1,5 +1,6 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
+using Drydock.Build.Runtime;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -23,7 +24,7 @@ public sealed class ReadImage : DrydockTask
     [Output]
     public string? ConfigDigest { get; private set; }
 
-    /// <summary>The single-image archive to load and test: <see cref="Archive"/>, or the host platform's for an index.</summary>
+    /// <summary>The single-image archive loaded under the image's tags: <see cref="Archive"/>, or the host platform's for an index (else its first).</summary>
     [Output]
     public string? LoadArchive { get; private set; }
 
@@ -31,7 +32,21 @@ public sealed class ReadImage : DrydockTask
     [Output]
     public string? LoadPlatform { get; private set; }
 
-    /// <summary>For an index only: item = platform (<c>linux/arm64</c>); metadata Archive, ManifestDigest, ConfigDigest, Size, Loaded (the platform loaded and tested).</summary>
+    /// <summary><c>DrydockTestPlatforms</c>: <c>all</c> (default) or <c>host</c> (<see cref="Runtime.TestPlatforms"/>).</summary>
+    public string? TestPlatforms { get; set; }
+
+    /// <summary><c>DrydockTest</c>: false loads and tests no platform but the tagged one.</summary>
+    public bool Tests { get; set; } = true;
+
+    /// <summary><c>ContainerTestProject</c> items: none loads and tests no platform but the tagged one.</summary>
+    public ITaskItem[] TestProjects { get; set; } = [];
+
+    /// <summary>
+    /// For an index only: item = platform (<c>linux/arm64</c>); metadata Archive, ManifestDigest, ConfigDigest, Size;
+    /// Runnable and Emulated (<see cref="HostPlatforms"/>); Test (loaded and tested in this publish: runnable and
+    /// chosen by <c>DrydockTestPlatforms</c>); Note (how it runs, or why it is not tested); Loaded (loaded into the
+    /// runtime: every platform to test, and the one <see cref="LoadArchive"/> names with the tags).
+    /// </summary>
     [Output]
     public ITaskItem[] Platforms { get; private set; } = [];
 
@@ -42,6 +57,7 @@ public sealed class ReadImage : DrydockTask
     {
         if (OciArchive.ReadIndex(Archive) is { } index)
         {
+            var testsOff = !Tests ? "DrydockTest=false" : TestProjects.Length == 0 ? "the project declares no ContainerTestProject" : null;
             var images = index.Manifests.Select(entry => ReadPlatform(entry, log)).ToList();
             var load = images.Find(i => i.Platform.Runs(Platform.Host)) is { Archive: not null } host ? host : images[0];
             ManifestDigest = index.Index?.Digest.ToString() ?? throw OciArchive.Invalid(Archive, "index.json lists manifests, not one image index");
@@ -56,10 +72,17 @@ public sealed class ReadImage : DrydockTask
                 item.SetMetadata("ManifestDigest", i.Archive.ManifestDescriptor.Digest.ToString());
                 item.SetMetadata("ConfigDigest", i.Archive.ConfigDescriptor.Digest.ToString());
                 item.SetMetadata("Size", i.Archive.TotalSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                item.SetMetadata("Loaded", i.Platform == load.Platform ? "true" : "false");
+                var support = HostPlatforms.Current.Support(i.Platform);
+                var (test, note) = Runtime.TestPlatforms.Choose(support, TestPlatforms, testsOff);
+                item.SetMetadata("Runnable", support.Runnable ? "true" : "false");
+                item.SetMetadata("Emulated", support.Emulated ? "true" : "false");
+                item.SetMetadata("Test", test ? "true" : "false");
+                item.SetMetadata("Note", note);
+                item.SetMetadata("Loaded", test || i.Platform == load.Platform ? "true" : "false");
+                log.Detail($"Drydock: {i.Platform}: {note}{(test ? "; loaded and tested" : "")}");
                 return (ITaskItem)item;
             }).ToArray();
-            log.Detail($"Drydock: image index={ManifestDigest} platforms={string.Join(", ", images.Select(i => i.Platform))}; loads and tests {LoadPlatform} (host {Platform.Host})");
+            log.Detail($"Drydock: image index={ManifestDigest} platforms={string.Join(", ", images.Select(i => i.Platform))}; tags {LoadPlatform} (host {Platform.Host})");
             return;
         }
 

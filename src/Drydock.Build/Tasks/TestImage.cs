@@ -9,7 +9,9 @@ using Microsoft.Build.Utilities;
 namespace Drydock.Build.Tasks;
 
 /// <summary>
-/// Runs every <c>ContainerTestProject</c> against the image under the test profile. Failed tests do
+/// Runs every <c>ContainerTestProject</c> against the image under the test profile: for a multi-platform
+/// image, once per platform to test (<see cref="ReadImage.Platforms"/> with <c>Test</c>: the host's first,
+/// then the emulated ones), each against that platform's image id, with its own results folder. Failed tests do
 /// not fail this task: the report is written first, then <see cref="CheckImageTests"/> fails the
 /// publish. Every container the tests start is removed at the end, also when the build is cancelled,
 /// the process is told to stop (SIGTERM: see <see cref="StopSignals"/>) or a test host crashes.
@@ -31,6 +33,12 @@ public sealed class TestImage : DrydockTask
 
     [Required]
     public string ImageDigest { get; set; } = "";
+
+    /// <summary>The platform of a single-platform image (<see cref="ReadImage.LoadPlatform"/>), for <c>DRYDOCK_IMAGE_PLATFORM</c>.</summary>
+    public string? Platform { get; set; }
+
+    /// <summary>For a multi-platform image, <see cref="ReadImage.Platforms"/>: those with <c>Test</c> are tested, the others said why not.</summary>
+    public ITaskItem[] Platforms { get; set; } = [];
 
     /// <summary>The engine the image was loaded into: docker or podman.</summary>
     public string? Runtime { get; set; }
@@ -65,9 +73,17 @@ public sealed class TestImage : DrydockTask
     [Output]
     public ITaskItem[] ResolvedProfile { get; private set; } = [];
 
-    /// <summary>True when every test project ran to its end (or was found in the test cache).</summary>
+    /// <summary>True when every test project ran to its end (or was found in the test cache), on every platform to test and at least one.</summary>
     [Output]
     public bool Tested { get; private set; }
+
+    /// <summary>For a single-platform image this machine cannot run (<see cref="HostPlatforms"/>): why it was not tested.</summary>
+    [Output]
+    public string? Untested { get; private set; }
+
+    /// <summary>For a multi-platform image: the platforms whose tests ran to their end, semicolon-separated.</summary>
+    [Output]
+    public string? TestedPlatforms { get; private set; }
 
     /// <summary>The signal that stopped the run (<c>SIGTERM</c>, <c>SIGINT</c>), or empty; <see cref="CheckImageTests"/> fails the publish then.</summary>
     [Output]
@@ -86,38 +102,75 @@ public sealed class TestImage : DrydockTask
                 "ContainerTestProject items are declared but the image was not loaded into docker or podman: install or start one, or publish with -p:DrydockTest=false.");
         }
 
+        var (targets, untested) = Platforms.Length == 0
+            ? TestTargets.ForImage(Platform, ImageId, ImageDigest, Archive, ResultsDirectory, HostPlatforms.Current)
+            : (TestTargets.ForIndex(Platforms.Select(ToIndexPlatform), ResultsDirectory), null);
+        if (untested is not null)
+        {
+            Log.LogMessage(MessageImportance.Normal, "Drydock: not tested: {0}. The report says tested: false.", untested);
+            Untested = untested;
+        }
+
+        foreach (var skipped in Platforms.Where(p => p.GetMetadata("Test") != "true"))
+        {
+            Log.LogMessage(MessageImportance.Normal, "Drydock: {0} is not tested: {1}. The report says tested: false for it.", skipped.ItemSpec, skipped.GetMetadata("Note"));
+        }
+
         var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
-        var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(Archive).Config);
-        log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
-        profile[PortVariable] = port.Value;
+        if (targets.Count > 0)
+        {
+            var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(targets[0].Archive).Config);
+            log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
+            profile[PortVariable] = port.Value;
+        }
+
         ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
-        var settings = new ImageTestSettings
-        {
-            ImageId = ImageId,
-            ImageDigest = ImageDigest,
-            Runtime = engine.Command,
-            RunId = Guid.NewGuid().ToString("N"),
-            Configuration = Configuration,
-            Profile = profile,
-            ResultsDirectory = ResultsDirectory,
-            ServiceVariables = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken),
-            Timeout = timeout,
-            UseCache = UseCache,
-        };
-
+        var runId = Guid.NewGuid().ToString("N");
+        var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
         var results = new List<TestRunResult>();
+        var tested = new List<string>();
         using var signals = StopSignals.Listen();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
-            var published = new PublishedImage(ImageId, ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile);
-            foreach (var project in Projects)
+            foreach (var target in targets)
             {
-                PublishedImageFile.Write(project.GetMetadata("FullPath"), published, log);
-                results.Add(ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token));
+                var settings = new ImageTestSettings
+                {
+                    ImageId = target.ImageId,
+                    ImageDigest = target.ImageDigest,
+                    Runtime = engine.Command,
+                    Platform = string.IsNullOrEmpty(target.Platform) ? null : target.Platform,
+                    RunId = runId,
+                    Configuration = Configuration,
+                    Profile = profile,
+                    ResultsDirectory = target.ResultsDirectory,
+                    ServiceVariables = services,
+                    Timeout = timeout,
+                    UseCache = UseCache,
+                };
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                foreach (var project in Projects)
+                {
+                    if (target == targets[0])
+                    {
+                        // What a run from an IDE tests: the first platform, the host's when the image has it.
+                        var published = new PublishedImage(target.ImageId, target.ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile);
+                        PublishedImageFile.Write(project.GetMetadata("FullPath"), published, log);
+                    }
+
+                    var result = ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token);
+                    results.Add(Platforms.Length == 0 ? result : result with { Platform = target.Platform });
+                }
+
+                tested.Add(target.Platform ?? "");
+                if (Platforms.Length > 0)
+                {
+                    Log.LogMessage(MessageImportance.High, "Drydock: {0} tested {1} in {2:0.0} s", target.Platform, target.Emulated ? "under emulation" : "natively", started.Elapsed.TotalSeconds);
+                }
             }
         }
         catch (OperationCanceledException) when (signals.Received is not null && !cancellationToken.IsCancellationRequested)
@@ -127,24 +180,29 @@ public sealed class TestImage : DrydockTask
         finally
         {
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
-            Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" left by run {settings.RunId}");
+            Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), log, $" left by run {runId}");
             if (run.IsCancellationRequested)
             {
                 // A 'run' client killed mid-way may still create its container a moment later.
                 Thread.Sleep(LateContainerWait);
-                Sweep(() => engine.RemoveRunAsync(settings.RunId, CancellationToken.None), log, $" created late by run {settings.RunId}");
+                Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), log, $" created late by run {runId}");
             }
         }
 
         StoppedBy = signals.Received;
-        Tested = StoppedBy is null;
+        Tested = StoppedBy is null && targets.Count > 0 && tested.Count == targets.Count;
+        TestedPlatforms = Platforms.Length == 0 ? null : string.Join(";", tested);
         Results = results.Select(TestResultItems.ToItem).ToArray();
         foreach (var result in results)
         {
-            Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1} passed, {2} failed, {3} skipped{4}",
-                result.Project, result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
+            Log.LogMessage(MessageImportance.High, "Drydock: {0}{1}: {2} passed, {3} failed, {4} skipped{5}",
+                result.Project, result.Platform is null ? "" : $" ({result.Platform})", result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
         }
     }
+
+    private static IndexPlatform ToIndexPlatform(ITaskItem item) => new(
+        item.ItemSpec, item.GetMetadata("ConfigDigest"), item.GetMetadata("ManifestDigest"), item.GetMetadata("Archive"),
+        item.GetMetadata("Test") == "true", item.GetMetadata("Emulated") == "true", item.GetMetadata("Note"));
 
     /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>
     private static void Sweep(Func<Task<int>> remove, IBuildLog log, string what = " of ended test hosts")

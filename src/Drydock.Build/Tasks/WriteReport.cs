@@ -57,6 +57,9 @@ public sealed class WriteReport : DrydockTask
     /// <summary>The index digest, for a multi-platform image.</summary>
     public string? ImageDigest { get; set; }
 
+    /// <summary><see cref="TestImage.TestedPlatforms"/>: the platforms whose tests ran, semicolon-separated.</summary>
+    public string? TestedPlatforms { get; set; }
+
     /// <summary>What <see cref="PushImage"/> confirmed, when it pushed.</summary>
     public string? PushResultPath { get; set; }
 
@@ -90,13 +93,20 @@ public sealed class WriteReport : DrydockTask
         }
     }
 
-    private static PlatformSection ToPlatform(ITaskItem item) => new()
+    private PlatformSection ToPlatform(ITaskItem item)
     {
-        Platform = item.ItemSpec,
-        Digest = item.GetMetadata("ManifestDigest"),
-        ConfigDigest = item.GetMetadata("ConfigDigest"),
-        Size = long.Parse(item.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
-        Archive = item.GetMetadata("Archive"),
-        Loaded = item.GetMetadata("Loaded") == "true",
-    };
+        var tested = (TestedPlatforms ?? "").Split(';').Contains(item.ItemSpec);
+        return new PlatformSection
+        {
+            Platform = item.ItemSpec,
+            Digest = item.GetMetadata("ManifestDigest"),
+            ConfigDigest = item.GetMetadata("ConfigDigest"),
+            Size = long.Parse(item.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
+            Archive = item.GetMetadata("Archive"),
+            Loaded = item.GetMetadata("Loaded") == "true",
+            Emulated = item.GetMetadata("Emulated") == "true",
+            Tested = tested,
+            Untested = tested ? null : item.GetMetadata("Test") == "true" ? "its tests did not run in this publish" : item.GetMetadata("Note"),
+        };
+    }
 }

@@ -17,6 +17,9 @@ public sealed record ImageTestSettings
 
     public required string Runtime { get; init; }
 
+    /// <summary>The image's platform (<c>linux/arm64</c>), handed to the tests as <c>DRYDOCK_IMAGE_PLATFORM</c>; null when unknown.</summary>
+    public string? Platform { get; init; }
+
     /// <summary>Labels every container of this publish (<see cref="RunLabels.Run"/>), so all can be removed at the end.</summary>
     public required string RunId { get; init; }
 
@@ -223,6 +226,7 @@ public static class ImageTestRunner
         environment[DrydockVariables.Image] = settings.ImageId;
         environment[DrydockVariables.ImageDigest] = settings.ImageDigest;
         environment[DrydockVariables.Runtime] = settings.Runtime;
+        environment[DrydockVariables.ImagePlatform] = settings.Platform;
         environment[DrydockVariables.RunId] = settings.RunId;
         foreach (var (variable, value) in settings.ServiceVariables)
         {

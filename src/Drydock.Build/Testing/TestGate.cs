@@ -26,12 +26,23 @@ public sealed record TestGateInputs
 
     /// <summary><c>DrydockRequireImageTests</c>.</summary>
     public bool RequireTests { get; init; }
+
+    /// <summary>
+    /// A multi-platform image's platforms that were not tested, with why (no binfmt_misc handler,
+    /// <c>DrydockTestPlatforms=host</c>); <see cref="Tested"/> then speaks of the others.
+    /// </summary>
+    public IReadOnlyList<(string Platform, string Why)> UntestedPlatforms { get; init; } = [];
+
+    /// <summary>Why the tests did not run though they were to (a single-platform image this machine cannot run); null for the usual reasons.</summary>
+    public string? UntestedWhy { get; init; }
 }
 
 /// <summary>
 /// The gate between the image tests and the push: a stopped run (DRY5007), a failed test (DRY5001)
 /// or, with <c>DrydockRequireImageTests</c>, an untested image (DRY5008) stops the publish; an
-/// untested image that is pushed is said so (DRY5050).
+/// untested image that is pushed is said so (DRY5050). A multi-platform image counts as tested when every
+/// platform this machine runs (and <c>DrydockTestPlatforms</c> chose) passed; with
+/// <c>DrydockRequireImageTests</c>, every platform of the index must have been tested (DRY5008 names the others).
 /// </summary>
 public static class TestGate
 {
@@ -56,12 +67,20 @@ public static class TestGate
 
         if (inputs.Tested)
         {
+            if (inputs.RequireTests && inputs.UntestedPlatforms.Count > 0)
+            {
+                throw new DrydockException(KnownCodes.TestsRequired,
+                    $"The image {inputs.ImageDigest} passed its tests, but DrydockRequireImageTests=true requires every platform of the index to be tested, and {string.Join("; ", inputs.UntestedPlatforms.Select(p => $"{p.Platform} was not ({p.Why})"))}; nothing is pushed. " +
+                    $"Register qemu-user-static so the platform runs here under emulation (see {Docs}, \"Other platforms\"), set DrydockTestPlatforms=all, or drop the platform from ContainerRuntimeIdentifiers.");
+            }
+
             return;
         }
 
         var why = inputs.TestProjects == 0 ? "the project declares no ContainerTestProject"
             : !inputs.TestsEnabled ? "DrydockTest=false"
-            : "its tests did not run";
+            : inputs.UntestedWhy
+              ?? (inputs.UntestedPlatforms.Count > 0 ? $"no platform of the index was tested: {string.Join("; ", inputs.UntestedPlatforms.Select(p => $"{p.Platform}: {p.Why}"))}" : "its tests did not run");
         if (inputs.RequireTests)
         {
             throw new DrydockException(KnownCodes.TestsRequired,

@@ -30,15 +30,24 @@ public static class TestResultsDocument
             ["profile"] = new JsonObject(tested
                 ? profile.Where(pair => pair.Value.Length > 0).Select(pair => KeyValuePair.Create(ProfileKey(pair.Key), (JsonNode?)pair.Value))
                 : []),
-            ["projects"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-            {
-                ["project"] = r.Project,
-                ["passed"] = r.Passed,
-                ["failed"] = r.Failed,
-                ["skipped"] = r.Skipped,
-            })]),
+            ["projects"] = new JsonArray([.. results.Select(Project)]),
         };
         return JsonSerializer.SerializeToUtf8Bytes(document);
+    }
+
+    /// <summary>One project's counts; for a multi-platform image, one per project and platform tested.</summary>
+    private static JsonNode Project(TestRunResult result)
+    {
+        var project = new JsonObject { ["project"] = result.Project };
+        if (result.Platform is { } platform)
+        {
+            project["platform"] = platform;
+        }
+
+        project["passed"] = result.Passed;
+        project["failed"] = result.Failed;
+        project["skipped"] = result.Skipped;
+        return project;
     }
 
     /// <summary><c>DRYDOCK_TEST_MEMORY</c> → <c>memory</c>.</summary>

@@ -5,6 +5,9 @@ public sealed record TestRunResult
 {
     public required string Project { get; init; }
 
+    /// <summary>For a multi-platform image: the platform these results are of (<c>linux/arm64</c>); null for a single-platform image.</summary>
+    public string? Platform { get; init; }
+
     public required int Passed { get; init; }
 
     public required int Failed { get; init; }

@@ -12,6 +12,9 @@ internal static class DrydockVariables
     /// <summary>The manifest digest the publish built; informational.</summary>
     public const string ImageDigest = "DRYDOCK_IMAGE_DIGEST";
 
+    /// <summary>The image's platform, <c>os/architecture[/variant]</c> (<c>linux/arm64</c>): the engine starts it for that platform, under emulation when it is not the host's.</summary>
+    public const string ImagePlatform = "DRYDOCK_IMAGE_PLATFORM";
+
     /// <summary><c>docker</c> or <c>podman</c>: the engine the image was loaded into.</summary>
     public const string Runtime = "DRYDOCK_RUNTIME";
 

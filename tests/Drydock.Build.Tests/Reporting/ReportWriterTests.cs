@@ -89,4 +89,34 @@ public sealed class ReportWriterTests
         Assert.Contains("| size | 3.0 MiB |", markdown);
         Assert.Contains("| tested | no |", markdown);
     }
+
+    [Fact]
+    public void ToJsonAndMarkdown_PlatformsAndPerPlatformResults_SayWhatWasTestedAndHow()
+    {
+        var report = Report with
+        {
+            Tested = true,
+            Image = Report.Image with
+            {
+                Platforms =
+                [
+                    new PlatformSection { Platform = "linux/amd64", Digest = "sha256:1", ConfigDigest = "sha256:2", Size = 1, Archive = "a", Loaded = true, Tested = true },
+                    new PlatformSection { Platform = "linux/arm64", Digest = "sha256:3", ConfigDigest = "sha256:4", Size = 1, Archive = "b", Loaded = true, Emulated = true, Tested = true },
+                    new PlatformSection { Platform = "linux/s390x", Digest = "sha256:5", ConfigDigest = "sha256:6", Size = 1, Archive = "c", Untested = "cannot run here: no handler" },
+                ],
+            },
+            Tests = [new Drydock.Build.Testing.TestRunResult { Project = "Shop.ImageTests", Platform = "linux/arm64", Passed = 1, Failed = 0, Skipped = 0, DurationSeconds = 2 }],
+        };
+
+        var json = JsonNode.Parse(ReportWriter.ToJson(report))!;
+        var markdown = ReportWriter.ToMarkdown(report);
+
+        Assert.True((bool)json["image"]!["platforms"]![1]!["emulated"]!);
+        Assert.Equal("cannot run here: no handler", (string?)json["image"]!["platforms"]![2]!["untested"]);
+        Assert.Null(json["image"]!["platforms"]![0]!["untested"]);
+        Assert.Equal("linux/arm64", (string?)json["tests"]![0]!["platform"]);
+        Assert.Contains("- `linux/arm64` `sha256:3`: tested under emulation", markdown);
+        Assert.Contains("- `linux/s390x` `sha256:5`: not tested: cannot run here: no handler", markdown);
+        Assert.Contains("| Shop.ImageTests (linux/arm64) | 1 | 0 | 0 | 2.0 |", markdown);
+    }
 }

@@ -105,6 +105,72 @@ public sealed class TestGateTests
     }
 
     [Fact]
+    public void Check_PlatformThatCannotRun_TestedWithoutWarningOrError()
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = "sha256:1", Results = [Passed with { Platform = "linux/amd64" }], Tested = true, TestProjects = 1, PushTarget = "r/shop",
+            UntestedPlatforms = [("linux/s390x", "cannot run here: no enabled binfmt_misc handler for s390x binaries")],
+        }, log);
+
+        Assert.Empty(log.Warnings);
+    }
+
+    [Fact]
+    public void Check_PlatformThatCannotRunWithRequireImageTests_DRY5008NamesItAndWhy()
+    {
+        var error = Assert.Throws<DrydockException>(() => TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = "sha256:1", Results = [Passed with { Platform = "linux/amd64" }], Tested = true, TestProjects = 1, RequireTests = true,
+            UntestedPlatforms = [("linux/s390x", "cannot run here: no enabled binfmt_misc handler for s390x binaries")],
+        }, new ListBuildLog()));
+
+        Assert.Equal(KnownCodes.TestsRequired, error.Code);
+        Assert.Contains("linux/s390x was not (cannot run here: no enabled binfmt_misc handler for s390x binaries)", error.Message);
+        Assert.Contains("qemu-user-static", error.Message);
+    }
+
+    [Fact]
+    public void Check_SinglePlatformImageThatCannotRun_DRY5050SaysWhy()
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = "sha256:1", TestProjects = 1, PushTarget = "r/shop",
+            UntestedWhy = "linux/s390x cannot run here: no enabled binfmt_misc handler for s390x binaries",
+        }, log);
+
+        var (code, message) = Assert.Single(log.Warnings);
+        Assert.Equal(KnownCodes.UntestedPush, code);
+        Assert.Contains("untested: linux/s390x cannot run here: no enabled binfmt_misc handler", message);
+    }
+
+    [Fact]
+    public void Check_IndexWithNoPlatformThatRunsHere_DRY5008NamesEachPlatformAndWhy()
+    {
+        var error = Assert.Throws<DrydockException>(() => TestGate.Check(new TestGateInputs
+        {
+            ImageDigest = "sha256:1", TestProjects = 1, RequireTests = true,
+            UntestedPlatforms = [("linux/s390x", "cannot run here: no enabled binfmt_misc handler for s390x binaries")],
+        }, new ListBuildLog()));
+
+        Assert.Equal(KnownCodes.TestsRequired, error.Code);
+        Assert.Contains("(no platform of the index was tested: linux/s390x: cannot run here: no enabled binfmt_misc handler for s390x binaries)", error.Message);
+    }
+
+    [Fact]
+    public void TestResultsDocument_PerPlatformResults_NameTheirPlatform()
+    {
+        var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: true, [Passed with { Platform = "linux/amd64" }, Passed with { Platform = "linux/arm64" }], new Dictionary<string, string>()))!;
+
+        Assert.Equal(["linux/amd64", "linux/arm64"], document["projects"]!.AsArray().Select(p => (string)p!["platform"]!).ToArray());
+        Assert.Equal(4, (int)document["passed"]!);
+    }
+
+    [Fact]
     public void TestResultsDocument_Untested_SaysTestedFalseWithNoCountsAndNoProfile()
     {
         var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: false, [], new Dictionary<string, string> { ["DRYDOCK_TEST_MEMORY"] = "256m" }))!;
