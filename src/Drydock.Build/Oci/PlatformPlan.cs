@@ -39,4 +39,22 @@ public static class PlatformPlan
                 + $"Add <RuntimeIdentifiers>{MessageText.Escape(string.Join(';', rids))}</RuntimeIdentifiers> beside ContainerRuntimeIdentifiers (restore reads RuntimeIdentifiers, and a package's targets take no part in restore), or reference Drydock as <Sdk Name=\"Drydock.Sdk\" />, which sets it; then publish again.");
         }
     }
+
+    /// <summary>
+    /// The SDK's per-platform inner builds receive <c>LocalRegistry</c> as given on the command line and
+    /// accept only <c>Docker</c> and <c>Podman</c>, spelled so (CONTAINER2002 per RID otherwise), though
+    /// Drydock's own load accepts any case. Throws DRY3004 naming the spelling to use, before any RID is built.
+    /// </summary>
+    public static void CheckLocalRegistry(IReadOnlyList<string> rids, string? localRegistry)
+    {
+        if (rids.Count == 0 || string.IsNullOrEmpty(localRegistry) || localRegistry is "Docker" or "Podman")
+        {
+            return;
+        }
+
+        var suggestion = localRegistry.Equals("docker", StringComparison.OrdinalIgnoreCase) ? "Docker" : "Podman";
+        throw new DrydockException(
+            KnownCodes.NoRuntime,
+            $"LocalRegistry is {MessageText.Quote(localRegistry)}, but the SDK's per-platform builds of ContainerRuntimeIdentifiers accept only 'Docker' or 'Podman', spelled so; set LocalRegistry={suggestion}, or leave it empty to detect one.");
+    }
 }

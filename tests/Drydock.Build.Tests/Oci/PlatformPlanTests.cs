@@ -36,4 +36,29 @@ public sealed class PlatformPlanTests : IDisposable
         Assert.Contains("did not include linux-arm64", e.Message);
         Assert.Contains("<RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>", e.Message);
     }
+
+    [Theory]
+    [InlineData("podman", "Podman")]
+    [InlineData("DOCKER", "Docker")]
+    [InlineData("containerd", "Podman")]
+    public void CheckLocalRegistry_MultiPlatformSpelledOtherwise_Dry3004NamingTheSpelling(string given, string suggested)
+    {
+        var e = Assert.Throws<DrydockException>(() => PlatformPlan.CheckLocalRegistry(["linux-x64", "linux-arm64"], given));
+
+        Assert.Equal(KnownCodes.NoRuntime, e.Code);
+        Assert.Contains($"'{given}'", e.Message);
+        Assert.Contains($"set LocalRegistry={suggested}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Podman")]
+    [InlineData("Docker")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void CheckLocalRegistry_SpelledAsTheSdkAccepts_Passes(string? given) =>
+        PlatformPlan.CheckLocalRegistry(["linux-x64", "linux-arm64"], given);
+
+    [Fact]
+    public void CheckLocalRegistry_OnePlatform_AnyCase_Passes() =>
+        PlatformPlan.CheckLocalRegistry([], "podman");
 }
