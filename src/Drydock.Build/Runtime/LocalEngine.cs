@@ -53,10 +53,7 @@ internal static class LocalEngine
             }
 
             engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
-            foreach (var name in names)
-            {
-                engine.TagAsync(imageId, name, cancellationToken).GetAwaiter().GetResult();
-            }
+            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
         }
         catch (ContainerEngineException e)
         {

@@ -90,6 +90,21 @@ internal sealed class ContainerEngine
     public async Task TagAsync(string id, string name, CancellationToken cancellationToken) =>
         await CheckedAsync(["tag", Hex(id), name], ShortTimeout, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Every name of <paramref name="names"/> for the image <paramref name="id"/>: one <c>podman tag</c> takes them all, <c>docker tag</c> one at a time.</summary>
+    public async Task TagAsync(string id, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        if (Command == "podman" && names.Count > 0)
+        {
+            await CheckedAsync(["tag", Hex(id), .. names], ShortTimeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var name in names)
+        {
+            await TagAsync(id, name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The image id (<c>sha256:…</c>) each name points at, in order; null when any name is unknown.</summary>
     public async Task<IReadOnlyList<string>?> ImageIdsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
