@@ -4,7 +4,8 @@ namespace Drydock.Build.Oci;
 
 /// <summary>
 /// Compressed gzip members of file data (<see cref="ReproducibleGzipStream.WriteMember"/>), kept on disk by
-/// the SHA-256 and size of what they hold and the compression level, so a file whose content did not
+/// the SHA-256 and size of what they hold, the compression level and the .NET runtime's version (its
+/// zlib makes the bytes), so a file whose content did not
 /// change (static files, package assemblies: most of an app's bytes) is deflated once, not on every
 /// publish. A member's bytes depend only on that key, so a hit gives the same layer bytes as a miss.
 /// One publish's cache: <see cref="Prune"/> then drops what it did not use, so the folder holds one

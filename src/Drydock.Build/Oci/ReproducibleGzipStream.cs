@@ -89,7 +89,9 @@ internal sealed class ReproducibleGzipStream : Stream
             uncompressed.AppendData(span);
             key.AppendData(span);
         });
-        var name = $"{Convert.ToHexStringLower(key.GetHashAndReset())}-{size}-l{CompressionLevel}";
+        // The runtime's version too: its zlib makes the bytes, and a member of another zlib would make a
+        // warm cache give other bytes than a cold one.
+        var name = $"{Convert.ToHexStringLower(key.GetHashAndReset())}-{size}-l{CompressionLevel}-net{Environment.Version}";
         anyMember = true;
         if (cache?.TryCopy(name, output) == true)
         {

@@ -24,7 +24,7 @@ public sealed class HashFiles : DrydockTask
         var hashes = new string[Files.Length];
         Parallel.For(0, Files.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            using var file = new FileStream(Files[i].GetMetadata("FullPath"), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            using var file = new FileStream(Files[i].GetMetadata("FullPath"), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 81920, FileOptions.SequentialScan);
             hashes[i] = Digest.Of(file).Hex;
         });
 
