@@ -153,6 +153,28 @@ internal static class ImageLayoutWriter
     ];
 
     /// <summary>
+    /// A copy of the layout tar <paramref name="archive"/> without the blobs of <paramref name="leftOut"/>: what
+    /// a podman that already stores those layers needs to load the image (it reuses a layer it has by digest
+    /// and never opens that blob; https://github.com/containers/image, copy's TryReusingBlob). Not a
+    /// valid layout on its own: only for that load.
+    /// </summary>
+    public static void CopyWithout(string archive, string output, IReadOnlyCollection<Digest> leftOut)
+    {
+        var names = leftOut.Select(digest => BlobDirectory + digest.Hex).ToHashSet(StringComparer.Ordinal);
+        using var source = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+        using var reader = new TarReader(source);
+        using var target = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 81920);
+        using var writer = new TarWriter(target, TarEntryFormat.Ustar);
+        while (reader.GetNextEntry(copyData: false) is { } entry)
+        {
+            if (!names.Contains(entry.Name))
+            {
+                writer.WriteEntry(entry);
+            }
+        }
+    }
+
+    /// <summary>
     /// Whether <paramref name="archive"/> already is the tar this writer would write: the same entries (names,
     /// sizes, mtime) in the same order and the same small files. Blobs are named by their digest, and every
     /// header byte follows from name, size and epoch, so that is the same bytes, found without reading a
