@@ -64,6 +64,10 @@ internal static class ImageLayoutWriter
         }
 
         files["oci-layout"] = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
+        if (HoldsLayout(outputArchive, sortedBlobs, files, epochSeconds))
+        {
+            return false;
+        }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputArchive))!;
         Directory.CreateDirectory(directory);
@@ -88,12 +92,6 @@ internal static class ImageLayoutWriter
                 }
 
                 writer.Finish();
-            }
-
-            if (SameBytes(temp, outputArchive))
-            {
-                File.Delete(temp);
-                return false;
             }
 
             File.Move(temp, outputArchive, overwrite: true);
@@ -154,26 +152,70 @@ internal static class ImageLayoutWriter
         },
     ];
 
-    private static bool SameBytes(string a, string b)
+    /// <summary>
+    /// A copy of the layout tar <paramref name="archive"/> without the blobs of <paramref name="leftOut"/>: what
+    /// a podman that already stores those layers needs to load the image (it reuses a layer it has by digest
+    /// and never opens that blob; https://github.com/containers/image, copy's TryReusingBlob). Not a
+    /// valid layout on its own: only for that load.
+    /// </summary>
+    public static void CopyWithout(string archive, string output, IReadOnlyCollection<Digest> leftOut)
     {
-        if (!File.Exists(b) || new FileInfo(a).Length != new FileInfo(b).Length)
+        var names = leftOut.Select(digest => BlobDirectory + digest.Hex).ToHashSet(StringComparer.Ordinal);
+        using var source = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+        using var reader = new TarReader(source);
+        using var target = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 81920);
+        using var writer = new TarWriter(target, TarEntryFormat.Ustar);
+        while (reader.GetNextEntry(copyData: false) is { } entry)
+        {
+            if (!names.Contains(entry.Name))
+            {
+                writer.WriteEntry(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="archive"/> already is the tar this writer would write: the same entries (names,
+    /// sizes, mtime) in the same order and the same small files. Blobs are named by their digest, and every
+    /// header byte follows from name, size and epoch, so that is the same bytes, found without reading a
+    /// layer (comparing byte for byte read the base layers twice on every publish).
+    /// </summary>
+    private static bool HoldsLayout(string archive, SortedDictionary<string, LayoutBlob> blobs, SortedDictionary<string, byte[]> files, long epochSeconds)
+    {
+        if (!File.Exists(archive))
         {
             return false;
         }
 
-        using var first = File.OpenRead(a);
-        using var second = File.OpenRead(b);
-        var left = new byte[81920];
-        var right = new byte[81920];
-        int read;
-        while ((read = first.ReadAtLeast(left, left.Length, throwOnEndOfStream: false)) > 0)
+        var expected = blobs.Select(b => (Name: b.Key, b.Value.Descriptor.Size)).Concat(files.Select(f => (Name: f.Key, Size: (long)f.Value.Length)));
+        try
         {
-            if (second.ReadAtLeast(right.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+            using var stream = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+            using var reader = new TarReader(stream);
+            foreach (var (name, size) in expected)
             {
-                return false;
-            }
-        }
+                if (reader.GetNextEntry(copyData: false) is not { } entry || entry.EntryType != TarEntryType.RegularFile
+                    || entry.Name != name || entry.Length != size || entry.ModificationTime.ToUnixTimeSeconds() != epochSeconds)
+                {
+                    return false;
+                }
 
-        return true;
+                if (files.TryGetValue(name, out var bytes))
+                {
+                    using var data = new MemoryStream();
+                    entry.DataStream?.CopyTo(data);
+                    if (!data.ToArray().AsSpan().SequenceEqual(bytes))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return reader.GetNextEntry(copyData: false) is null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            return false; // Unreadable: write it again.
+        }
     }
 }

@@ -61,7 +61,7 @@ public static class ImageNormalizer
                     throw OciArchive.Invalid(sdkArchive, $"app layer {layer.Digest} has media type '{layer.MediaType}'; only gzip layers can be normalized");
                 }
 
-                rewritten.Add(LayerRewriter.Rewrite(archive, layer, archive.DiffIds[i], epochSeconds, cancellationToken));
+                rewritten.Add(LayerRewriter.Rewrite(archive, layer, archive.DiffIds[i], epochSeconds, options.GzipCache, cancellationToken));
                 log.Detail($"Drydock: app layer {layer.Digest} -> {rewritten[^1].Descriptor.Digest} (diff_id {rewritten[^1].DiffId})");
             }
 

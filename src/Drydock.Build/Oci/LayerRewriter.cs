@@ -33,10 +33,11 @@ internal static class LayerRewriter
     /// <summary>pax records the writer derives from the header fields again, or drops (the account names).</summary>
     private static readonly string[] HeaderRecords = ["path", "linkpath", "size", "uid", "gid", "uname", "gname"];
 
-    public static RewrittenLayer Rewrite(OciArchive archive, Descriptor layer, Digest diffId, long epochSeconds, CancellationToken cancellationToken)
+    /// <param name="cache">Compressed file data of earlier publishes (<see cref="GzipMemberCache"/>); null to deflate everything.</param>
+    public static RewrittenLayer Rewrite(OciArchive archive, Descriptor layer, Digest diffId, long epochSeconds, GzipMemberCache? cache, CancellationToken cancellationToken)
     {
         using var spooled = Spool(archive, layer, diffId, cancellationToken);
-        return Write(spooled, spooled.Entries, layer.MediaType, epochSeconds, cancellationToken);
+        return Write(spooled, spooled.Entries, layer.MediaType, epochSeconds, cache, cancellationToken);
     }
 
     /// <summary>
@@ -60,16 +61,15 @@ internal static class LayerRewriter
     }
 
     /// <summary>Writes <paramref name="entries"/> (any of <paramref name="source"/>'s, in any order) as one reproducible gzip layer.</summary>
-    public static RewrittenLayer Write(SpooledLayer source, IEnumerable<(TarItem Item, long Offset)> entries, string mediaType, long epochSeconds, CancellationToken cancellationToken)
+    public static RewrittenLayer Write(SpooledLayer source, IEnumerable<(TarItem Item, long Offset)> entries, string mediaType, long epochSeconds, GzipMemberCache? cache, CancellationToken cancellationToken)
     {
         var spool = source.Content;
         var output = CreateTempFile();
         try
         {
             using var compressed = new HashingWriteStream(output);
-            var gzip = new ReproducibleGzipStream(compressed);
-            using var uncompressed = new HashingWriteStream(gzip);
-            var writer = new ReproducibleTarWriter(uncompressed, epochSeconds);
+            var gzip = new ReproducibleGzipStream(compressed, cache);
+            var writer = new ReproducibleTarWriter(gzip, epochSeconds);
             foreach (var (item, offset) in InWritingOrder(entries))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -78,7 +78,7 @@ internal static class LayerRewriter
             }
 
             writer.Finish();
-            var newDiffId = uncompressed.GetDigest();
+            var newDiffId = gzip.GetUncompressedDigest();
             gzip.Dispose(); // writes the gzip trailer
             var descriptor = new Descriptor(mediaType, compressed.GetDigest(), compressed.BytesWritten);
             output.Position = 0;
@@ -95,17 +95,13 @@ internal static class LayerRewriter
     {
         try
         {
-            using var blob = archive.OpenVerifiedBlob(layer);
+            // The compressed digest is not checked: what matters is the content, and the diff_id below checks
+            // that (one SHA-256 pass over the layer instead of two).
+            using var blob = archive.OpenBlob(layer.Digest);
             using var gzip = new GZipStream(blob, CompressionMode.Decompress);
             using var hashed = new HashingWriteStream(spool);
             gzip.CopyTo(hashed);
             cancellationToken.ThrowIfCancellationRequested();
-            if (blob.Position != layer.Size)
-            {
-                // Trailing bytes after the gzip member: read them so the blob's digest is still checked.
-                blob.CopyTo(Stream.Null);
-            }
-
             var actual = hashed.GetDigest();
             if (actual != diffId)
             {

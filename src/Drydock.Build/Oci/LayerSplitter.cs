@@ -39,7 +39,8 @@ public static class LayerSplitter
         IReadOnlyList<LayerRule> rules,
         string intermediateArchive,
         IBuildLog log,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        GzipMemberCache? cache = null)
     {
         if (ImageNormalizer.CountAppLayers(source.Config, source.Layers.Count) != 1 || !OciMediaTypes.IsGzipLayer(source.Layers[^1].MediaType))
         {
@@ -79,7 +80,7 @@ public static class LayerSplitter
             var descriptors = layers.Select(l => new Descriptor(appLayer.MediaType, l.Digest!, l.Size)).ToList();
             if (used[0] == 0)
             {
-                dependencies = RewriteDependencies(layers[0], descriptors[0], intermediateArchive + ".deps.tar", cancellationToken);
+                dependencies = RewriteDependencies(layers[0], descriptors[0], intermediateArchive + ".deps.tar", cache, cancellationToken);
                 descriptors[0] = dependencies.Descriptor;
                 layers[0].DiffId = dependencies.DiffId;
             }
@@ -148,7 +149,7 @@ public static class LayerSplitter
         }),
     });
 
-    private static RewrittenLayer RewriteDependencies(LayerOutput layer, Descriptor descriptor, string scratchArchive, CancellationToken cancellationToken)
+    private static RewrittenLayer RewriteDependencies(LayerOutput layer, Descriptor descriptor, string scratchArchive, GzipMemberCache? cache, CancellationToken cancellationToken)
     {
         var config = OciJson.Serialize(new JsonObject
         {
@@ -171,7 +172,7 @@ public static class LayerSplitter
         ImageLayoutWriter.WriteLayout(scratchArchive, blobs, index, 0, cancellationToken);
         try
         {
-            return LayerRewriter.Rewrite(OciArchive.Open(scratchArchive), descriptor, layer.DiffId, DependenciesEpoch, cancellationToken);
+            return LayerRewriter.Rewrite(OciArchive.Open(scratchArchive), descriptor, layer.DiffId, DependenciesEpoch, cache, cancellationToken);
         }
         finally
         {

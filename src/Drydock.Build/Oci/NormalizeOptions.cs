@@ -31,6 +31,9 @@ public sealed record NormalizeOptions
     /// <summary>Config environment variables to set to exactly these values; others are kept.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Compressed file data of earlier publishes, reused when a file's content is unchanged; null to deflate everything. Same bytes either way.</summary>
+    public GzipMemberCache? GzipCache { get; init; }
+
     /// <summary>
     /// <c>DrydockCreated</c> (which ComputeImageMetadata writes and a global property can replace) as the epoch:
     /// an RFC 3339 / ISO 8601 time, UTC when it names no offset, from 1970 to 2242 (what a tar header holds).

@@ -98,7 +98,17 @@ internal sealed class ReproducibleTarWriter(Stream output, long modificationTime
         WriteHeader(type, prefix, name, item.Mode, item.Size, linkName, item.DeviceMajor, item.DeviceMinor, Math.Min(item.Uid, MaxOctalId), Math.Min(item.Gid, MaxOctalId));
         if (item.Size > 0)
         {
-            CopyExactly(data ?? throw new ArgumentException($"Entry '{item.Name}' has a size but no data.", nameof(data)), item.Size, item.Name);
+            var source = data ?? throw new ArgumentException($"Entry '{item.Name}' has a size but no data.", nameof(data));
+            if (output is ReproducibleGzipStream gzip && source.CanSeek)
+            {
+                // A file's data in a gzip member of its own, which a cache can hold.
+                gzip.WriteMember(source, item.Size);
+            }
+            else
+            {
+                CopyExactly(source, item.Size, item.Name);
+            }
+
             WritePadding(item.Size);
         }
     }

@@ -1,4 +1,5 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Runtime;
 
 namespace Drydock.Build.Runtime;
@@ -39,7 +40,10 @@ internal static class LocalEngine
     /// <summary>
     /// Loads the archive and names it with every <paramref name="names"/> (<c>repository:tag</c>). Skips
     /// the load when the engine already has <paramref name="imageId"/> (the config digest), and then only
-    /// points the names that moved (another platform's archive, loaded first, carries the same names).
+    /// names it (another platform's archive, loaded first, carries the same names). Into podman, the layers
+    /// its images under these names already hold (the base image's, an unchanged dependencies layer) are
+    /// left out of what it reads: podman unpacks an OCI archive whole before it looks at a layer, so they
+    /// cost a copy for nothing. Should podman refuse that, the whole archive is loaded.
     /// </summary>
     /// <returns>True when the image was loaded, false when it was already there.</returns>
     /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag.</exception>
@@ -47,24 +51,24 @@ internal static class LocalEngine
     {
         try
         {
-            var ids = names.Count > 0 ? engine.ImageIdsAsync(names, cancellationToken).GetAwaiter().GetResult() : null;
-            if (ids is not null && ids.All(id => id == imageId))
+            var known = names.Count > 0 ? engine.ImagesAsync(names, cancellationToken).GetAwaiter().GetResult() : [];
+            if (names.Count > 0 && known.Count == names.Count && known.All(image => image.Id == imageId))
             {
                 log.Detail($"Drydock: {engine} already has {string.Join(", ", names)} = {imageId}; not loading again");
                 return false;
             }
 
-            var present = engine.ImageIdsAsync([imageId], cancellationToken).GetAwaiter().GetResult() is [var found] && found == imageId;
+            var present = engine.ImagesAsync([imageId], cancellationToken).GetAwaiter().GetResult() is [var found] && found.Id == imageId;
             if (!present)
             {
-                engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+                var stored = known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal);
+                if (!(engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, log, cancellationToken)))
+                {
+                    engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+                }
             }
 
-            foreach (var name in names)
-            {
-                engine.TagAsync(imageId, name, cancellationToken).GetAwaiter().GetResult();
-            }
-
+            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
             if (present)
             {
                 log.Detail($"Drydock: {engine} already has {imageId}; named it {string.Join(", ", names)} without loading");
@@ -79,5 +83,43 @@ internal static class LocalEngine
 
         log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)}");
         return true;
+    }
+
+    /// <summary>Loads the archive without the layers whose diff_id is in <paramref name="stored"/>; false when there are none, or podman refused.</summary>
+    private static bool LoadWithout(ContainerEngine engine, string archive, HashSet<string> stored, IBuildLog log, CancellationToken cancellationToken)
+    {
+        OciArchive image;
+        try
+        {
+            image = OciArchive.Open(archive);
+        }
+        catch (DrydockException)
+        {
+            return false; // Not an image Drydock reads: the engine's own load says what is wrong.
+        }
+
+        var leftOut = image.Layers.Where((layer, i) => stored.Contains(image.DiffIds[i].ToString())).Select(layer => layer.Digest).ToList();
+        if (leftOut.Count == 0)
+        {
+            return false;
+        }
+
+        var thin = archive + ".load.tar";
+        try
+        {
+            ImageLayoutWriter.CopyWithout(archive, thin, leftOut);
+            engine.LoadAsync(thin, cancellationToken).GetAwaiter().GetResult();
+            log.Detail($"Drydock: loaded into {engine} without the {leftOut.Count} of {image.Layers.Count} layers it already stores");
+            return true;
+        }
+        catch (ContainerEngineException e)
+        {
+            log.Detail($"Drydock: {engine} did not load the image without the layers it stores ({e.Message}); loading the whole archive");
+            return false;
+        }
+        finally
+        {
+            File.Delete(thin);
+        }
     }
 }

@@ -51,10 +51,15 @@ public sealed class NormalizeImage : DrydockTask
     /// <summary><c>ContainerLayer</c> items: the layer's name, metadata <c>Files</c> = globs relative to the app folder, semicolon-separated.</summary>
     public ITaskItem[] Layers { get; set; } = [];
 
+    /// <summary>Where compressed file data is kept between publishes (<see cref="GzipMemberCache"/>); empty: no cache.</summary>
+    public string? GzipCacheDirectory { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        var cache = string.IsNullOrWhiteSpace(GzipCacheDirectory) ? null : new GzipMemberCache(GzipCacheDirectory);
         var options = new NormalizeOptions
         {
+            GzipCache = cache,
             Epoch = NormalizeOptions.ParseEpoch(Created),
             // The names runtimes give the image on load.
             Names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags)),
@@ -66,17 +71,18 @@ public sealed class NormalizeImage : DrydockTask
                 SdkArchive,
                 Archive,
                 options with { Labels = ToDictionary(Labels), Environment = ToDictionary(Environment) },
-                (archive, platform) => SplitLayers(archive, platform.FileName, log, cancellationToken),
+                (archive, platform) => SplitLayers(archive, platform.FileName, cache, log, cancellationToken),
                 log,
                 cancellationToken);
             log.Detail($"Drydock: normalized image index {index.Index.Digest} ({string.Join(", ", index.Platforms.Select(p => $"{p.Platform} {p.Image.ManifestDigest}"))}) in {index.ArchivePath}");
         }
         else
         {
-            var image = ImageNormalizer.Normalize(SplitLayers(OciArchive.Open(SdkArchive), "image", log, cancellationToken), Archive, options, log, cancellationToken);
+            var image = ImageNormalizer.Normalize(SplitLayers(OciArchive.Open(SdkArchive), "image", cache, log, cancellationToken), Archive, options, log, cancellationToken);
             log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
         }
 
+        cache?.Prune();
         if (!string.IsNullOrWhiteSpace(RequestedArchive))
         {
             var copy = RequestedArchivePath(RequestedArchive, Repository);
@@ -87,7 +93,7 @@ public sealed class NormalizeImage : DrydockTask
     }
 
     /// <summary>The SDK's image with its app layer split (<see cref="LayerSplitter"/>), or as it is.</summary>
-    private OciArchive SplitLayers(OciArchive archive, string name, IBuildLog log, CancellationToken cancellationToken)
+    private OciArchive SplitLayers(OciArchive archive, string name, GzipMemberCache? cache, IBuildLog log, CancellationToken cancellationToken)
     {
         if (!Layering)
         {
@@ -100,7 +106,7 @@ public sealed class NormalizeImage : DrydockTask
             .Select(group => new LayerRule(group.Key, group.SelectMany(item => item.GetMetadata("Files").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()))
             .ToList();
         var intermediate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SdkArchive))!, $"split-{name}.tar");
-        return LayerSplitter.Split(archive, rules, intermediate, log, cancellationToken) ?? archive;
+        return LayerSplitter.Split(archive, rules, intermediate, log, cancellationToken, cache) ?? archive;
     }
 
     // Later items win, as the SDK's own ContainerLabel handling does.

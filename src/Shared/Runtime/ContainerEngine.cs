@@ -90,12 +90,44 @@ internal sealed class ContainerEngine
     public async Task TagAsync(string id, string name, CancellationToken cancellationToken) =>
         await CheckedAsync(["tag", Hex(id), name], ShortTimeout, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The image id (<c>sha256:…</c>) each name points at, in order; null when any name is unknown.</summary>
-    public async Task<IReadOnlyList<string>?> ImageIdsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    /// <summary>Every name of <paramref name="names"/> for the image <paramref name="id"/>: one <c>podman tag</c> takes them all, <c>docker tag</c> one at a time.</summary>
+    public async Task TagAsync(string id, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        var inspect = await RunAsync(["image", "inspect", "--format", "{{.Id}}", .. names], ShortTimeout, cancellationToken).ConfigureAwait(false);
-        var ids = Lines(inspect.StandardOutput).Select(id => "sha256:" + Hex(id)).ToList();
-        return inspect.Succeeded && ids.Count == names.Count ? ids : null;
+        if (Command == "podman" && names.Count > 0)
+        {
+            await CheckedAsync(["tag", Hex(id), .. names], ShortTimeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var name in names)
+        {
+            await TagAsync(id, name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The image id (<c>sha256:…</c>) and the layers (diff_ids) of each of <paramref name="names"/> the engine
+    /// knows; unknown names are left out (both engines print what they found, then fail for the rest).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, IReadOnlyList<string> Layers)>> ImagesAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var inspect = await RunAsync(["image", "inspect", "--format", "{{.Id}} {{json .RootFS.Layers}}", .. names], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        var images = new List<(string, IReadOnlyList<string>)>();
+        foreach (var line in Lines(inspect.StandardOutput))
+        {
+            var parts = line.Split(' ', 2);
+            try
+            {
+                using var layers = JsonDocument.Parse(parts.Length == 2 ? parts[1] : "[]");
+                images.Add(("sha256:" + Hex(parts[0]), [.. layers.RootElement.EnumerateArray().Select(layer => layer.GetString() ?? "")]));
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                images.Add(("sha256:" + Hex(parts[0]), [])); // "null" or no list: layers unknown
+            }
+        }
+
+        return images;
     }
 
     /// <summary><c>run -d</c>; <paramref name="command"/>, when given, goes after the image (the entrypoint's arguments). Returns the full container id.</summary>

@@ -1,5 +1,7 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
+using Drydock.Build.Tests.Oci;
 using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Runtime;
@@ -103,6 +105,51 @@ public sealed class LocalEngineTests
         Assert.Equal(KnownCodes.RuntimeLoadFailed, error.Code);
         Assert.Contains(archive, error.Message);
         Assert.Contains($"'{engine.Command} load' failed", error.Message);
+    }
+
+    [Fact]
+    public void Load_Podman_LeavesOutTheLayersItStores_AndTheImageIsWhole()
+    {
+        using var temp = new TempDirectory();
+        var engine = LocalEngine.Resolve("Podman", new ListBuildLog(), CancellationToken.None)!;
+        var repository = $"localhost/drydock-test/thin-{Guid.NewGuid():N}";
+        var first = Image(temp, "first", $"{repository}:sha-1");
+        var second = Image(temp, "second", $"{repository}:sha-2");
+        var log = new ListBuildLog();
+        try
+        {
+            LocalEngine.Load(engine, first.ArchivePath, first.ConfigDigest.ToString(), [$"{repository}:sha-1", $"{repository}:main"], new ListBuildLog(), CancellationToken.None);
+
+            // main points at the first image, whose base layer the second shares.
+            var loaded = LocalEngine.Load(engine, second.ArchivePath, second.ConfigDigest.ToString(), [$"{repository}:sha-2", $"{repository}:main"], log, CancellationToken.None);
+
+            Assert.True(loaded);
+            Assert.Contains("Drydock: loaded into podman without the 1 of 2 layers it already stores", log.Details);
+            Assert.False(File.Exists(second.ArchivePath + ".load.tar"));
+            Assert.Equal(second.ConfigDigest.ToString(), "sha256:" + Podman("image", "inspect", "--format", "{{.Id}}", $"{repository}:main"));
+            var mount = Podman("image", "mount", $"{repository}:sha-2");
+            Assert.Equal("second", File.ReadAllText(Path.Combine(mount, "app", "web.dll")));
+            Assert.True(File.Exists(Path.Combine(mount, "usr", "share", "dotnet", "dotnet"))); // the base layer, left out of the load
+        }
+        finally
+        {
+            Drydock.Processes.ProcessRunner.Run("podman", ["image", "unmount", "--all"], TimeSpan.FromSeconds(30), CancellationToken.None);
+            Drydock.Processes.ProcessRunner.Run("podman", ["rmi", "--force", $"{repository}:sha-1", $"{repository}:sha-2", $"{repository}:main"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        }
+    }
+
+    /// <summary>A normalized image of the fixture's base layer and one app file holding <paramref name="content"/>.</summary>
+    private static NormalizedImage Image(TempDirectory temp, string content, string name) =>
+        ImageNormalizer.Normalize(
+            new SdkArchiveFixture { AppFiles = new Dictionary<string, string> { ["app/web.dll"] = content } }.Write(temp.File($"{content}-sdk.tar")),
+            temp.File($"{content}.tar"),
+            new NormalizeOptions { Epoch = DateTimeOffset.UnixEpoch.AddYears(54), Names = [name] });
+
+    private static string Podman(params string[] arguments)
+    {
+        var result = Drydock.Processes.ProcessRunner.Run("podman", arguments, TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.True(result.Succeeded, result.StandardError);
+        return result.StandardOutput.Trim();
     }
 
     /// <summary>Sets DOCKER_* variables of this process for one test (a null removes one), and puts them back.</summary>
