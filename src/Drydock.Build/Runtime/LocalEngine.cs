@@ -42,8 +42,13 @@ internal static class LocalEngine
     /// </summary>
     /// <returns>True when the image was loaded, false when it was already there.</returns>
     /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag.</exception>
-    public static bool Load(ContainerEngine engine, string archive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
+    public static bool Load(ContainerEngine engine, string archive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken) =>
+        Load(engine, () => archive, imageId, names, log, cancellationToken);
+
+    /// <summary>As above, with the archive made only when a load is needed (a platform cut from an index archive).</summary>
+    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
     {
+        var archive = "the image archive";
         try
         {
             if (names.Count > 0 && engine.ImageIdsAsync(names, cancellationToken).GetAwaiter().GetResult() is { } ids && ids.All(id => id == imageId))
@@ -52,6 +57,7 @@ internal static class LocalEngine
                 return false;
             }
 
+            archive = prepareArchive();
             engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
             foreach (var name in names)
             {

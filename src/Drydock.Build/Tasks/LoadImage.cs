@@ -1,14 +1,24 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
 using Microsoft.Build.Framework;
 
 namespace Drydock.Build.Tasks;
 
-/// <summary>Loads the image archive into docker or podman (<see cref="LocalEngine"/>) and names it with every tag.</summary>
+/// <summary>
+/// Loads the image archive into docker or podman (<see cref="LocalEngine"/>) and names it with every tag.
+/// For a multi-platform image, the <see cref="Platform"/>'s image is cut from the index archive into its own
+/// single-image archive first (<see cref="ImageIndexNormalizer.PlatformArchivePath"/>), and only when the
+/// engine does not have it yet: engines load one platform at a time.
+/// </summary>
 public sealed class LoadImage : DrydockTask
 {
+    /// <summary>The image archive: one image, or Drydock's index archive of a multi-platform image (<c>DrydockImageArchive</c>).</summary>
     [Required]
     public string Archive { get; set; } = "";
+
+    /// <summary>For an index archive: the platform to load, <c>os/architecture[/variant]</c> (an <c>DrydockImagePlatform</c> item); ignored for one image.</summary>
+    public string? Platform { get; set; }
 
     /// <summary>The config digest: what podman and docker call the image id.</summary>
     [Required]
@@ -39,7 +49,22 @@ public sealed class LoadImage : DrydockTask
             return;
         }
 
-        LocalEngine.Load(engine, Archive, ImageId, names, log, cancellationToken);
+        LocalEngine.Load(engine, () => SingleImageArchive(names, log, cancellationToken), ImageId, names, log, cancellationToken);
         Runtime = engine.Command;
+    }
+
+    /// <summary><see cref="Archive"/>, or for an index archive the platform's image cut from it.</summary>
+    private string SingleImageArchive(IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (OciArchive.ReadIndex(Archive) is null)
+        {
+            return Archive;
+        }
+
+        var platform = Oci.Platform.Parse(Platform)
+            ?? throw OciArchive.Invalid(Archive, "it holds an image index, and no platform to load was named");
+        var archive = ImageIndexNormalizer.PlatformArchivePath(Archive, platform);
+        ImageIndexNormalizer.ExtractPlatform(Archive, platform.ToString(), archive, names, log, cancellationToken);
+        return archive;
     }
 }

@@ -25,9 +25,12 @@ public sealed class TestImage : DrydockTask
     [Required]
     public string ImageId { get; set; } = "";
 
-    /// <summary>The image's OCI archive: its config's ports and environment decide the default test port.</summary>
+    /// <summary>The image's OCI archive (<c>DrydockImageArchive</c>): its config's ports and environment decide the default test port.</summary>
     [Required]
     public string Archive { get; set; } = "";
+
+    /// <summary>For an index archive, the platform under test (<c>os/architecture[/variant]</c>): its config is the one read.</summary>
+    public string? Platform { get; set; }
 
     [Required]
     public string ImageDigest { get; set; } = "";
@@ -87,7 +90,7 @@ public sealed class TestImage : DrydockTask
         }
 
         var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
-        var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(Archive).Config);
+        var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.OpenImage(Archive, Platform).Config);
         log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
         profile[PortVariable] = port.Value;
         ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
