@@ -24,8 +24,9 @@ internal static class ImageLayoutWriter
 
     /// <summary>
     /// Writes the layout next to <paramref name="outputArchive"/> and renames it into place, so the output is
-    /// either the old file or the complete new one. An identical existing output is kept as is, timestamp
-    /// included, so MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
+    /// either the old file or the complete new one. An existing output with the same entries (blobs by digest
+    /// and size, the small files byte for byte) is kept as is, timestamp included, without writing anything, so
+    /// MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
     /// </summary>
     /// <param name="names">The image's local names (<c>repository:tag</c>), primary first: index.json's <c>ref.name</c> is the first, manifest.json's <c>RepoTags</c> all of them.</param>
     public static bool Write(
@@ -64,6 +65,10 @@ internal static class ImageLayoutWriter
         }
 
         files["oci-layout"] = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
+        if (SameContent(outputArchive, sortedBlobs, files))
+        {
+            return false;
+        }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputArchive))!;
         Directory.CreateDirectory(directory);
@@ -88,12 +93,6 @@ internal static class ImageLayoutWriter
                 }
 
                 writer.Finish();
-            }
-
-            if (SameBytes(temp, outputArchive))
-            {
-                File.Delete(temp);
-                return false;
             }
 
             File.Move(temp, outputArchive, overwrite: true);
@@ -154,26 +153,61 @@ internal static class ImageLayoutWriter
         },
     ];
 
-    private static bool SameBytes(string a, string b)
+    /// <summary>
+    /// Whether <paramref name="outputArchive"/> already holds exactly these entries: the same blob names (each
+    /// named by its digest, so the same name is the same content) with the same sizes, and the same small files
+    /// byte for byte. Then the tar is the one this writer would write, and nothing is read or written: a
+    /// rebuild that yields the same image costs no copy. An unreadable output is rewritten.
+    /// </summary>
+    private static bool SameContent(string outputArchive, SortedDictionary<string, LayoutBlob> blobs, SortedDictionary<string, byte[]> files)
     {
-        if (!File.Exists(b) || new FileInfo(a).Length != new FileInfo(b).Length)
+        if (!File.Exists(outputArchive))
         {
             return false;
         }
 
-        using var first = File.OpenRead(a);
-        using var second = File.OpenRead(b);
-        var left = new byte[81920];
-        var right = new byte[81920];
-        int read;
-        while ((read = first.ReadAtLeast(left, left.Length, throwOnEndOfStream: false)) > 0)
+        try
         {
-            if (second.ReadAtLeast(right.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+            using var stream = File.OpenRead(outputArchive);
+            using var reader = new TarReader(stream);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.GetNextEntry(copyData: false) is { } entry)
             {
-                return false;
+                if (entry.EntryType != TarEntryType.RegularFile || !seen.Add(entry.Name))
+                {
+                    return false;
+                }
+
+                if (blobs.TryGetValue(entry.Name, out var blob))
+                {
+                    if (entry.Length != blob.Descriptor.Size)
+                    {
+                        return false;
+                    }
+                }
+                else if (!files.TryGetValue(entry.Name, out var bytes) || entry.Length != bytes.Length || !SameBytes(entry.DataStream, bytes))
+                {
+                    return false;
+                }
             }
+
+            return seen.Count == blobs.Count + files.Count;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static bool SameBytes(Stream? data, byte[] expected)
+    {
+        if (data is null)
+        {
+            return expected.Length == 0;
         }
 
-        return true;
+        var actual = new byte[expected.Length];
+        data.ReadExactly(actual);
+        return actual.AsSpan().SequenceEqual(expected);
     }
 }
