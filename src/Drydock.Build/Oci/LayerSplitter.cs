@@ -9,8 +9,9 @@ namespace Drydock.Build.Oci;
 /// <summary>
 /// Splits the SDK's one app layer into the layers of a <see cref="LayerPlan"/> (dependencies, the
 /// project's own <c>ContainerLayer</c>s, the app), before <see cref="ImageNormalizer"/> runs: the result
-/// is an intermediate single-image archive (holding only the new config, manifest and layers; the base layers are read from the source) whose new layers carry the SDK's history author, so the
-/// normalizer treats each as an app layer and rewrites it reproducibly. Entries are copied as they are
+/// is an intermediate single-image archive (only the new config, manifest and layers; its base layers are
+/// read from the source archive) whose new layers carry the SDK's history author, so the normalizer treats
+/// each as an app layer and rewrites it reproducibly. Entries are copied as they are
 /// (the normalizer decides what of them stays); directories go into every layer that has files below them.
 /// The dependencies layer is the exception: it is rewritten here (<see cref="LayerRewriter"/>) with the
 /// fixed <see cref="DependenciesEpoch"/> and kept by the normalizer as it is, so a new commit, whose
