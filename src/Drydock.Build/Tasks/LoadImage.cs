@@ -17,7 +17,7 @@ public sealed class LoadImage : DrydockTask
     [Required]
     public string Archive { get; set; } = "";
 
-    /// <summary>For an index archive: the platform to load, <c>os/architecture[/variant]</c> (an <c>DrydockImagePlatform</c> item); ignored for one image.</summary>
+    /// <summary>For an index archive: the platform to load, <c>os/architecture[/variant]</c> (a <c>DrydockImagePlatform</c> item); ignored for one image.</summary>
     public string? Platform { get; set; }
 
     /// <summary>The config digest: what podman and docker call the image id.</summary>
