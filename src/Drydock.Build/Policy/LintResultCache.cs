@@ -63,7 +63,8 @@ internal sealed class LintResultCache(string directory)
 
 internal sealed record CachedFindings(int Version, List<Finding> Findings);
 
-/// <summary>Source-generated: no reflection in the task host.</summary>
+/// <summary>Source-generated: no reflection in the task host. Also the findings files LintImage writes and WriteReport reads.</summary>
 [JsonSerializable(typeof(CachedFindings))]
+[JsonSerializable(typeof(Finding[]))]
 [JsonSerializable(typeof(LintContext))]
 internal sealed partial class LintResultJson : JsonSerializerContext;

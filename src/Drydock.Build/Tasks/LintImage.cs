@@ -78,7 +78,7 @@ public sealed class LintImage : DrydockTask
         }
 
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
-        File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));
+        File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings.ToArray(), LintResultJson.Default.FindingArray));
         log.Detail($"Drydock: lint base={context.BaseImage} ({(context.BaseImageIsDefault ? "the SDK's default" : "ContainerBaseImage")}); found {findings.Count} finding(s); SARIF in {SarifPath}");
         foreach (var finding in findings)
         {

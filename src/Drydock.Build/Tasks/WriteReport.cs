@@ -67,7 +67,7 @@ public sealed class WriteReport : DrydockTask
             : ImageReports.FromIndex(OciArchive.OpenImage(Archive, LoadPlatform), Archive, ImageDigest!, Platforms.Select(ToPlatform).ToArray(), Registry, Repository, ImageName.SplitTags(Tags));
         var findings = (FindingsPath ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(File.Exists)
-            .SelectMany(path => JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(path))!)
+            .SelectMany(path => JsonSerializer.Deserialize(File.ReadAllText(path), LintResultJson.Default.FindingArray)!)
             .ToArray();
         report = report with
         {
