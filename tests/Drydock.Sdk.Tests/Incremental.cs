@@ -35,6 +35,26 @@ public sealed class Incremental : IDisposable
         Assert.NotEqual(digest, (string)_project.Report()["image"]!["digest"]!);
     }
 
+    [Fact]
+    public void A_published_file_whose_content_changed_rebuilds_the_image_though_git_and_the_metadata_did_not()
+    {
+        // Untracked (the tree stays clean, the labels stay the same): only the file's content tells the publishes apart.
+        _project.WriteFile("incremental/wwwroot/data.txt", "version 1");
+        var first = _project.Publish();
+        Assert.True(first.Succeeded, first.StandardOutput);
+        var digest = (string)_project.Report()["image"]!["digest"]!;
+        var again = _project.Publish("-v:d");
+        Assert.True(again.Succeeded, again.StandardOutput);
+        Assert.Contains("Skipping target \"DrydockBuildImage\" because all output files are up-to-date", again.StandardOutput);
+
+        // Same size, other content: the image is rebuilt.
+        _project.WriteFile("incremental/wwwroot/data.txt", "version 2");
+        var changed = _project.Publish();
+
+        Assert.True(changed.Succeeded, changed.StandardOutput);
+        Assert.NotEqual(digest, (string)_project.Report()["image"]!["digest"]!);
+    }
+
     public void Dispose()
     {
         Oci.RemoveRepository("incremental");

@@ -24,8 +24,9 @@ internal static class ImageLayoutWriter
 
     /// <summary>
     /// Writes the layout next to <paramref name="outputArchive"/> and renames it into place, so the output is
-    /// either the old file or the complete new one. An identical existing output is kept as is, timestamp
-    /// included, so MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
+    /// either the old file or the complete new one. An existing output with the same entries (blobs by digest
+    /// and size, the small files byte for byte) is kept as is, timestamp included, without writing anything, so
+    /// MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
     /// </summary>
     /// <param name="names">The image's local names (<c>repository:tag</c>), primary first: index.json's <c>ref.name</c> is the first, manifest.json's <c>RepoTags</c> all of them.</param>
     public static bool Write(

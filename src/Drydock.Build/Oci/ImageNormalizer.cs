@@ -38,6 +38,21 @@ public static class ImageNormalizer
         CancellationToken cancellationToken = default)
     {
         log ??= NullBuildLog.Instance;
+        using var image = Prepare(archive, options, log, cancellationToken);
+        var written = ImageLayoutWriter.Write(outputArchive, image.Manifest, archive.Config, image.Config, image.Layers, image.Blobs, options.Names, EpochSeconds(options.Epoch), cancellationToken);
+        log.Detail($"Drydock: image archive '{outputArchive}' {(written ? "written" : "unchanged")}: manifest {image.Manifest.Digest}, config {image.Config.Digest}");
+        return image.ToNormalizedImage(outputArchive, written);
+    }
+
+    /// <summary>
+    /// The normalized image, not yet written: its manifest, config and rewritten app layers (temp files, gone
+    /// on dispose), and the base layers as they are in <paramref name="archive"/>. Written by
+    /// <see cref="Normalize(OciArchive, string, NormalizeOptions, IBuildLog?, CancellationToken)"/> as one image, or
+    /// by <see cref="ImageIndexNormalizer"/> with the other platforms into one index archive.
+    /// Thread-safe for different archives: nothing here is shared between calls.
+    /// </summary>
+    internal static PreparedImage Prepare(OciArchive archive, NormalizeOptions options, IBuildLog log, CancellationToken cancellationToken)
+    {
         if (options.Names.Count == 0 || options.Names.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("The image needs at least one name, and no empty one.", nameof(options));
@@ -78,20 +93,12 @@ public static class ImageNormalizer
                 .. archive.Layers.Take(firstAppLayer).Select(layer => new LayoutBlob(layer, () => archive.OpenVerifiedBlob(layer))),
                 .. rewritten.Select(layer => new LayoutBlob(layer.Descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Descriptor.Size, ownsInner: false))),
             ];
-            var written = ImageLayoutWriter.Write(outputArchive, manifestDescriptor, archive.Config, configDescriptor, layers, blobs, options.Names, epochSeconds, cancellationToken);
-            log.Detail($"Drydock: image archive '{outputArchive}' {(written ? "written" : "unchanged")}: manifest {manifestDescriptor.Digest}, config {configDescriptor.Digest}");
-            return new NormalizedImage(
-                outputArchive,
-                manifestDescriptor.Digest,
-                manifestDescriptor.Size,
-                configDescriptor.Digest,
-                layers,
-                manifestDescriptor.Size + configDescriptor.Size + layers.Sum(l => l.Size),
-                written);
+            return new PreparedImage(manifestDescriptor, configDescriptor, layers, blobs, rewritten);
         }
-        finally
+        catch
         {
             rewritten.ForEach(r => r.Dispose());
+            throw;
         }
     }
 
@@ -191,4 +198,31 @@ public static class ImageNormalizer
     /// <summary>RFC 3339 in UTC with whole seconds, whatever the machine's timezone and culture.</summary>
     private static string FormatEpoch(long epochSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(epochSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A normalized image before it is written (<see cref="ImageNormalizer.Prepare"/>): what to write, and the temp files to drop after.</summary>
+internal sealed class PreparedImage(Descriptor manifest, Descriptor config, IReadOnlyList<Descriptor> layers, IReadOnlyList<LayoutBlob> blobs, IReadOnlyList<IDisposable> temporaries) : IDisposable
+{
+    public Descriptor Manifest { get; } = manifest;
+
+    public Descriptor Config { get; } = config;
+
+    /// <summary>The manifest's layers, base first.</summary>
+    public IReadOnlyList<Descriptor> Layers { get; } = layers;
+
+    /// <summary>Config, manifest and every layer; each opened once, when written.</summary>
+    public IReadOnlyList<LayoutBlob> Blobs { get; } = blobs;
+
+    public long TotalSize => Manifest.Size + Config.Size + Layers.Sum(l => l.Size);
+
+    public NormalizedImage ToNormalizedImage(string archivePath, bool written) =>
+        new(archivePath, Manifest.Digest, Manifest.Size, Config.Digest, Layers, TotalSize, written);
+
+    public void Dispose()
+    {
+        foreach (var temporary in temporaries)
+        {
+            temporary.Dispose();
+        }
+    }
 }

@@ -9,8 +9,9 @@ namespace Drydock.Build.Oci;
 /// <summary>
 /// Splits the SDK's one app layer into the layers of a <see cref="LayerPlan"/> (dependencies, the
 /// project's own <c>ContainerLayer</c>s, the app), before <see cref="ImageNormalizer"/> runs: the result
-/// is an intermediate single-image archive whose new layers carry the SDK's history author, so the
-/// normalizer treats each as an app layer and rewrites it reproducibly. Entries are copied as they are
+/// is an intermediate single-image archive (only the new config, manifest and layers; its base layers are
+/// read from the source archive) whose new layers carry the SDK's history author, so the normalizer treats
+/// each as an app layer and rewrites it reproducibly. Entries are copied as they are
 /// (the normalizer decides what of them stays); directories go into every layer that has files below them.
 /// The dependencies layer is the exception: it is rewritten here (<see cref="LayerRewriter"/>) with the
 /// fixed <see cref="DependenciesEpoch"/> and kept by the normalizer as it is, so a new commit, whose
@@ -109,11 +110,6 @@ public static class LayerSplitter
             var blobs = new List<LayoutBlob>();
             blobs.Add(new LayoutBlob(configDescriptor, () => new MemoryStream(config, writable: false)));
             blobs.Add(new LayoutBlob(manifestDescriptor, () => new MemoryStream(manifest, writable: false)));
-            foreach (var layer in source.Layers.Take(source.Layers.Count - 1))
-            {
-                blobs.Add(new LayoutBlob(layer, () => source.OpenBlob(layer.Digest)));
-            }
-
             for (var i = 0; i < layers.Count; i++)
             {
                 var content = i == 0 && dependencies is not null ? dependencies.Content : layers[i].Content;
@@ -121,8 +117,9 @@ public static class LayerSplitter
             }
 
             var index = IndexOf(manifestDescriptor);
+            // The base layers stay where they are: the normalizer reads them from the source archive.
             ImageLayoutWriter.WriteLayout(intermediateArchive, blobs, index, 0, cancellationToken);
-            return OciArchive.Open(intermediateArchive);
+            return OciArchive.OpenOver(intermediateArchive, source);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Drydock.Build.Diagnostics;
 
 namespace Drydock.Build.Oci;
 
@@ -11,14 +12,11 @@ public sealed record Platform(string OS, string Architecture, string? Variant = 
             ? new Platform(os, architecture, OciJson.GetString(json["variant"]) is { Length: > 0 } variant ? variant : null)
             : null;
 
-    /// <summary>The platform of <c>os/architecture[/variant]</c>; null for anything else (empty included).</summary>
+    /// <summary>The platform written as <see cref="ToString"/> writes it (<c>linux/arm64</c>, <c>linux/arm/v7</c>); null for anything else.</summary>
     public static Platform? TryParse(string? text) =>
-        text?.Split('/') switch
-        {
-            [{ Length: > 0 } os, { Length: > 0 } architecture] => new Platform(os, architecture),
-            [{ Length: > 0 } os, { Length: > 0 } architecture, { Length: > 0 } variant] => new Platform(os, architecture, variant),
-            _ => null,
-        };
+        text?.Split('/') is { Length: 2 or 3 } parts && parts.All(p => p.Length > 0 && !p.Any(char.IsWhiteSpace))
+            ? new Platform(parts[0], parts[1], parts.Length == 3 ? parts[2] : null)
+            : null;
 
     /// <summary>The form podman, docker and skopeo take: <c>os/architecture[/variant]</c>.</summary>
     public override string ToString() => Variant is null ? $"{OS}/{Architecture}" : $"{OS}/{Architecture}/{Variant}";
@@ -72,12 +70,55 @@ public sealed partial class OciArchive
     /// <summary>One image of a multi-platform layout, by its manifest descriptor (from <see cref="ReadIndex"/>).</summary>
     public static OciArchive Open(string path, Descriptor manifest) => new(path, IndexTar(Exists(path)), manifest);
 
+    /// <summary>
+    /// The images of a layout that holds an image index (as Drydock writes it), each with the platform the index
+    /// gives it, in the index's order, all read from one pass over the tar; null for a single-image layout.
+    /// DRY3001/DRY3002 as for <see cref="Open(string)"/>, and DRY3002 when index.json lists manifests instead of
+    /// one image index, or the index gives a manifest no platform.
+    /// </summary>
+    public static (Descriptor Index, IReadOnlyList<(Platform Platform, OciArchive Image)> Images)? OpenIndex(string path) =>
+        OpenIndex(path, IndexTar(Exists(path)));
+
+    private static (Descriptor Index, IReadOnlyList<(Platform Platform, OciArchive Image)> Images)? OpenIndex(string path, Dictionary<string, (long Offset, long Length)> files)
+    {
+        if (new IndexReader(path, files).Read() is not { } read)
+        {
+            return null;
+        }
+
+        var index = read.Index ?? throw Invalid(path, "index.json lists manifests, not one image index");
+        var images = read.Manifests
+            .Select(entry => (entry.Platform ?? throw Invalid(path, $"the index gives manifest {entry.Manifest.Digest} no platform"), new OciArchive(path, files, entry.Manifest)))
+            .ToList();
+        return (index, images);
+    }
+
+    /// <summary>
+    /// The image to lint, load or test: the layout's one image, or for a multi-platform layout the image of
+    /// <paramref name="platform"/> (<c>os/architecture[/variant]</c>, as <see cref="Platform.ToString"/> writes it;
+    /// ignored for a single image). DRY3001/DRY3002 as for <see cref="OpenIndex"/>, and DRY3002 when the index has
+    /// no image for that platform.
+    /// </summary>
+    public static OciArchive OpenImage(string path, string? platform)
+    {
+        var files = IndexTar(Exists(path));
+        if (OpenIndex(path, files) is not { } index)
+        {
+            return new OciArchive(path, files);
+        }
+
+        return index.Images.FirstOrDefault(i => i.Platform.ToString() == platform).Image
+            ?? throw Invalid(path, string.IsNullOrEmpty(platform)
+                ? $"it holds an image index of {string.Join(", ", index.Images.Select(i => i.Platform))}, and no platform was named"
+                : $"its image index has no image for {MessageText.Quote(platform)} (it has {string.Join(", ", index.Images.Select(i => i.Platform))})");
+    }
+
     private static string Exists(string path) =>
         File.Exists(path) ? path : throw Missing(path);
 
     private sealed class IndexReader(string path, Dictionary<string, (long Offset, long Length)> files)
     {
-        public (Descriptor?, IReadOnlyList<PlatformManifest>)? Read()
+        public (Descriptor? Index, IReadOnlyList<PlatformManifest> Manifests)? Read()
         {
             var archive = new OciArchiveJson(path, files);
             var entries = archive.Entries("index.json", archive.ReadFile("index.json"));

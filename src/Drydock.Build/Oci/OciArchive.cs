@@ -19,10 +19,14 @@ public sealed partial class OciArchive
 
     private readonly Dictionary<string, (long Offset, long Length)> files;
 
-    private OciArchive(string path, Dictionary<string, (long Offset, long Length)> files, Descriptor? manifest = null)
+    /// <summary>Where blobs this tar does not hold are read from (<see cref="OpenOver"/>); null: none.</summary>
+    private readonly OciArchive? blobSource;
+
+    private OciArchive(string path, Dictionary<string, (long Offset, long Length)> files, Descriptor? manifest = null, OciArchive? blobSource = null)
     {
         Path = path;
         this.files = files;
+        this.blobSource = blobSource;
         ManifestDescriptor = manifest ?? SelectManifest(ReadJson("index.json"));
         Manifest = ReadJsonBlob(ManifestDescriptor, "manifest");
         if (Manifest["mediaType"] is { } manifestType && OciJson.GetString(manifestType) != OciMediaTypes.ImageManifest)
@@ -81,18 +85,28 @@ public sealed partial class OciArchive
         KnownCodes.ImageArchiveMissing,
         $"The image archive '{path}' does not exist. The SDK's container build should have written it; check the PublishContainer output above.");
 
-    public bool HasBlob(Digest digest) => files.ContainsKey(BlobDirectory + digest.Hex);
+    /// <summary>
+    /// A single-image layout at <paramref name="path"/> whose blobs may also live in <paramref name="blobSource"/>:
+    /// an intermediate image (the layer split's) that holds only what it changed, not another copy of the base layers.
+    /// </summary>
+    internal static OciArchive OpenOver(string path, OciArchive blobSource) => new(path, IndexTar(Exists(path)), blobSource: blobSource);
+
+    public bool HasBlob(Digest digest) => files.ContainsKey(BlobDirectory + digest.Hex) || blobSource?.HasBlob(digest) == true;
 
     /// <summary>The blob's bytes as stored, unverified. Throws DRY3002 when the archive has no such blob.</summary>
     public Stream OpenBlob(Digest digest)
     {
-        if (!files.TryGetValue(BlobDirectory + digest.Hex, out var file))
+        if (files.TryGetValue(BlobDirectory + digest.Hex, out var file))
         {
-            throw Invalid(Path, $"blob {digest} is missing");
+            return new BoundedReadStream(File.OpenRead(Path), file.Offset, file.Length);
         }
 
-        return new BoundedReadStream(File.OpenRead(Path), file.Offset, file.Length);
+        return blobSource?.HasBlob(digest) == true ? blobSource.OpenBlob(digest) : throw Invalid(Path, $"blob {digest} is missing");
     }
+
+    /// <summary>The stored size of a blob, or null when the archive has no such blob.</summary>
+    private long? BlobLength(Digest digest) =>
+        files.TryGetValue(BlobDirectory + digest.Hex, out var file) ? file.Length : blobSource?.BlobLength(digest);
 
     /// <summary>
     /// The blob's bytes, checked against <paramref name="descriptor"/> as they are read: reading its last
@@ -190,14 +204,10 @@ public sealed partial class OciArchive
 
     private void CheckBlobPresent(Descriptor descriptor)
     {
-        if (!files.TryGetValue(BlobDirectory + descriptor.Digest.Hex, out var file))
+        var length = BlobLength(descriptor.Digest) ?? throw Invalid(Path, $"blob {descriptor.Digest} is missing");
+        if (length != descriptor.Size)
         {
-            throw Invalid(Path, $"blob {descriptor.Digest} is missing");
-        }
-
-        if (file.Length != descriptor.Size)
-        {
-            throw Invalid(Path, $"blob {descriptor.Digest} has {file.Length} bytes, but its descriptor says {descriptor.Size}");
+            throw Invalid(Path, $"blob {descriptor.Digest} has {length} bytes, but its descriptor says {descriptor.Size}");
         }
     }
 

@@ -37,15 +37,25 @@ public static class ImageLinter
     /// The findings, in rule order. App layers are the ones the SDK added (see
     /// <see cref="ImageNormalizer.CountAppLayers"/>); when the history does not tell, e.g. for an image
     /// another tool built, every layer is treated as the app's. With <paramref name="layerCacheDirectory"/>,
-    /// what was found in each base layer is kept there by digest, and later runs read no base layer again.
+    /// what was found in each base layer is kept there by digest, and later runs read no base layer again;
+    /// and the findings are kept by image digest and context (<see cref="LintResultCache"/>), so a republish of
+    /// the same image reads no layer at all.
     /// </summary>
     public static IReadOnlyList<Finding> Lint(OciArchive archive, LintContext context, string? layerCacheDirectory = null, CancellationToken cancellationToken = default)
     {
+        var results = string.IsNullOrEmpty(layerCacheDirectory) ? null : new LintResultCache(layerCacheDirectory);
+        if (results?.TryRead(archive.ManifestDescriptor.Digest, context) is { } cached)
+        {
+            return cached;
+        }
+
         var appLayers = ImageNormalizer.CountAppLayers(archive.Config, archive.Layers.Count) ?? archive.Layers.Count;
         var cache = string.IsNullOrEmpty(layerCacheDirectory) ? null : new LayerIndexCache(layerCacheDirectory);
         var files = ImageFileSystem.Read(archive, archive.Layers.Count - appLayers, cache, cancellationToken);
         var subject = new LintSubject(archive.Config, archive.Layers, files, context);
-        return Rules.SelectMany(rule => Capped(rule.Check(subject))).ToList();
+        var findings = Rules.SelectMany(rule => Capped(rule.Check(subject))).ToList();
+        results?.Write(archive.ManifestDescriptor.Digest, context, findings);
+        return findings;
     }
 
     private static IEnumerable<Finding> Capped(IEnumerable<Finding> findings) =>

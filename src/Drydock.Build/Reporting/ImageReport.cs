@@ -80,8 +80,11 @@ public sealed record PlatformSection
 
     public required long Size { get; init; }
 
-    /// <summary>Its own single-image archive (what the lint read and what was loaded).</summary>
-    public required string Archive { get; init; }
+    /// <summary>
+    /// Its own single-image archive, what was loaded: present only when it was written (the platform was
+    /// loaded; the index archive, <see cref="ImageSection.Archive"/>, holds every platform).
+    /// </summary>
+    public string? Archive { get; init; }
 
     /// <summary>True for a platform loaded into the local runtime: every one tested, and the one the tags name.</summary>
     public bool Loaded { get; init; }

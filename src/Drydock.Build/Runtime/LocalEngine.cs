@@ -47,8 +47,13 @@ internal static class LocalEngine
     /// </summary>
     /// <returns>True when the image was loaded, false when it was already there.</returns>
     /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag.</exception>
-    public static bool Load(ContainerEngine engine, string archive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
+    public static bool Load(ContainerEngine engine, string archive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken) =>
+        Load(engine, () => archive, imageId, names, log, cancellationToken);
+
+    /// <summary>As above, with the archive made only when a load is needed (a platform cut from an index archive).</summary>
+    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
     {
+        var archive = "the image archive";
         try
         {
             var known = names.Count > 0 ? engine.ImagesAsync(names, cancellationToken).GetAwaiter().GetResult() : [];
@@ -61,6 +66,7 @@ internal static class LocalEngine
             var present = engine.ImagesAsync([imageId], cancellationToken).GetAwaiter().GetResult() is [var found] && found.Id == imageId;
             if (!present)
             {
+                archive = prepareArchive();
                 var stored = known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal);
                 if (!(engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, log, cancellationToken)))
                 {

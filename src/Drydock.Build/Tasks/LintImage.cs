@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Build.Policy;
 using Microsoft.Build.Framework;
 
@@ -49,7 +50,7 @@ public sealed class LintImage : DrydockTask
 
     public string? CacheDirectory { get; set; }
 
-    /// <summary>One platform of a multi-platform image (<c>linux/arm64</c>): every finding names it.</summary>
+    /// <summary>One platform of a multi-platform image (<c>linux/arm64</c>): its image is the one linted (read from the index archive), and every finding names it.</summary>
     public string? Platform { get; set; }
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
@@ -68,7 +69,7 @@ public sealed class LintImage : DrydockTask
             SeverityOverrides.Codes(NoWarn),
             TreatWarningsAsErrors,
             SeverityOverrides.Codes(WarningsNotAsErrors));
-        var findings = SeverityOverrides.Apply(ImageLinter.Lint(Archive, context, CacheDirectory, cancellationToken), policy);
+        var findings = SeverityOverrides.Apply(ImageLinter.Lint(OciArchive.OpenImage(Archive, Platform), context, CacheDirectory, cancellationToken), policy);
         if (!string.IsNullOrEmpty(Platform))
         {
             // Escaped: a finding stays one line whatever the platform's text.
@@ -77,7 +78,7 @@ public sealed class LintImage : DrydockTask
         }
 
         SarifWriter.Write(findings, typeof(LintImage).Assembly.GetName().Version?.ToString() ?? "0", SarifPath);
-        File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings));
+        File.WriteAllText(FindingsPath, JsonSerializer.Serialize(findings.ToArray(), LintResultJson.Default.FindingArray));
         log.Detail($"Drydock: lint base={context.BaseImage} ({(context.BaseImageIsDefault ? "the SDK's default" : "ContainerBaseImage")}); found {findings.Count} finding(s); SARIF in {SarifPath}");
         foreach (var finding in findings)
         {

@@ -1,4 +1,5 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
 using Drydock.Build.Runtime;
 using Microsoft.Build.Framework;
 
@@ -7,12 +8,19 @@ namespace Drydock.Build.Tasks;
 /// <summary>
 /// Loads the image archive into docker or podman (<see cref="LocalEngine"/>) and names it with every tag.
 /// For a multi-platform image, first every other platform to test (by id, as the tests start it), then the
-/// tagged one: the tags stay on it (the host's platform, which <c>docker run repository:tag</c> means here).
+/// tagged one, <see cref="Platform"/>: the tags stay on it (the host's platform, which <c>docker run
+/// repository:tag</c> means here). Engines load one platform at a time, so each is cut from the index archive
+/// into its own single-image archive (<see cref="ImageIndexNormalizer.PlatformArchivePath"/>), and only when
+/// the engine does not have it yet.
 /// </summary>
 public sealed class LoadImage : DrydockTask
 {
+    /// <summary>The image archive: one image, or Drydock's index archive of a multi-platform image (<c>DrydockImageArchive</c>).</summary>
     [Required]
     public string Archive { get; set; } = "";
+
+    /// <summary>For an index archive: the platform to load, <c>os/architecture[/variant]</c> (a <c>DrydockImagePlatform</c> item); ignored for one image.</summary>
+    public string? Platform { get; set; }
 
     /// <summary>The config digest: what podman and docker call the image id.</summary>
     [Required]
@@ -48,11 +56,26 @@ public sealed class LoadImage : DrydockTask
 
         foreach (var platform in Platforms.Where(p => p.GetMetadata("Loaded") == "true" && p.GetMetadata("ConfigDigest") != ImageId))
         {
-            LocalEngine.Load(engine, platform.GetMetadata("Archive"), platform.GetMetadata("ConfigDigest"), [], log, cancellationToken);
+            LocalEngine.Load(engine, () => SingleImageArchive(platform.ItemSpec, [], log, cancellationToken), platform.GetMetadata("ConfigDigest"), [], log, cancellationToken);
             log.Detail($"Drydock: {platform.ItemSpec} is {platform.GetMetadata("ConfigDigest")} in {engine}");
         }
 
-        LocalEngine.Load(engine, Archive, ImageId, names, log, cancellationToken);
+        LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken);
         Runtime = engine.Command;
+    }
+
+    /// <summary><see cref="Archive"/>, or for an index archive <paramref name="platformName"/>'s image cut from it.</summary>
+    private string SingleImageArchive(string? platformName, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (OciArchive.ReadIndex(Archive) is null)
+        {
+            return Archive;
+        }
+
+        var platform = Oci.Platform.TryParse(platformName)
+            ?? throw OciArchive.Invalid(Archive, "it holds an image index, and no platform to load was named");
+        var archive = ImageIndexNormalizer.PlatformArchivePath(Archive, platform);
+        ImageIndexNormalizer.ExtractPlatform(Archive, platform.ToString(), archive, names, log, cancellationToken);
+        return archive;
     }
 }

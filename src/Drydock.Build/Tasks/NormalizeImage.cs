@@ -71,7 +71,7 @@ public sealed class NormalizeImage : DrydockTask
                 SdkArchive,
                 Archive,
                 options with { Labels = ToDictionary(Labels), Environment = ToDictionary(Environment) },
-                (archive, platform) => SplitLayers(archive, platform.FileName, cache, log, cancellationToken),
+                (archive, platform, platformLog) => SplitLayers(archive, platform.FileName, cache, platformLog, cancellationToken),
                 log,
                 cancellationToken);
             log.Detail($"Drydock: normalized image index {index.Index.Digest} ({string.Join(", ", index.Platforms.Select(p => $"{p.Platform} {p.Image.ManifestDigest}"))}) in {index.ArchivePath}");

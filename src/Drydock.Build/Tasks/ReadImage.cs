@@ -8,8 +8,10 @@ namespace Drydock.Build.Tasks;
 
 /// <summary>
 /// The facts of an image archive that later steps need, also when the build step was skipped. For a
-/// multi-platform image: the index digest, and per platform its own archive (beside the index archive,
-/// see <see cref="ImageIndexNormalizer.PlatformArchivePath"/>), manifest and config digests.
+/// multi-platform image: the index digest, and per platform its manifest and config digests, all read
+/// from the index archive (every blob checked present with its size: DRY3001/DRY3002), and where its
+/// single-image archive goes when the platform is loaded (<see cref="ImageIndexNormalizer.PlatformArchivePath"/>,
+/// cut from the index archive by <see cref="LoadImage"/>).
 /// </summary>
 public sealed class ReadImage : DrydockTask
 {
@@ -24,7 +26,7 @@ public sealed class ReadImage : DrydockTask
     [Output]
     public string? ConfigDigest { get; private set; }
 
-    /// <summary>The single-image archive loaded under the image's tags: <see cref="Archive"/>, or the host platform's for an index (else its first).</summary>
+    /// <summary>The single-image archive to load: <see cref="Archive"/>, or for an index where the host platform's is cut to (<see cref="LoadImage"/> writes it).</summary>
     [Output]
     public string? LoadArchive { get; private set; }
 
@@ -42,7 +44,8 @@ public sealed class ReadImage : DrydockTask
     public ITaskItem[] TestProjects { get; set; } = [];
 
     /// <summary>
-    /// For an index only: item = platform (<c>linux/arm64</c>); metadata Archive, ManifestDigest, ConfigDigest, Size;
+    /// For an index only: item = platform (<c>linux/arm64</c>); metadata Archive (that platform's single-image
+    /// archive path, written by <see cref="LoadImage"/> when the platform is loaded), ManifestDigest, ConfigDigest, Size;
     /// Runnable and Emulated (<see cref="HostPlatforms"/>); Test (loaded and tested in this publish: runnable and
     /// chosen by <c>DrydockTestPlatforms</c>); Note (how it runs, or why it is not tested); Loaded (loaded into the
     /// runtime: every platform to test, and the one <see cref="LoadArchive"/> names with the tags).
@@ -55,23 +58,28 @@ public sealed class ReadImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
-        if (OciArchive.ReadIndex(Archive) is { } index)
+        if (OciArchive.OpenIndex(Archive) is { } index)
         {
             var testsOff = !Tests ? "DrydockTest=false" : TestProjects.Length == 0 ? "the project declares no ContainerTestProject" : null;
-            var images = index.Manifests.Select(entry => ReadPlatform(entry, log)).ToList();
-            var load = images.Find(i => i.Platform.Runs(Platform.Host)) is { Archive: not null } host ? host : images[0];
-            ManifestDigest = index.Index?.Digest.ToString() ?? throw OciArchive.Invalid(Archive, "index.json lists manifests, not one image index");
-            ConfigDigest = load.Archive.ConfigDescriptor.Digest.ToString();
-            LoadArchive = load.Archive.Path;
+            var images = index.Images;
+            foreach (var (platform, image) in images)
+            {
+                log.Detail($"Drydock: {platform}: {image.ManifestDescriptor.Digest} in {Archive}");
+            }
+
+            var load = images.FirstOrDefault(i => i.Platform.Runs(Platform.Host)) is { Image: not null } host ? host : images[0];
+            ManifestDigest = index.Index.Digest.ToString();
+            ConfigDigest = load.Image.ConfigDescriptor.Digest.ToString();
+            LoadArchive = ImageIndexNormalizer.PlatformArchivePath(Archive, load.Platform);
             LoadPlatform = load.Platform.ToString();
-            Size = index.Index.Size + images.Sum(i => i.Archive.TotalSize);
+            Size = index.Index.Size + images.Sum(i => i.Image.TotalSize);
             Platforms = images.Select(i =>
             {
                 var item = new TaskItem(i.Platform.ToString());
-                item.SetMetadata("Archive", i.Archive.Path);
-                item.SetMetadata("ManifestDigest", i.Archive.ManifestDescriptor.Digest.ToString());
-                item.SetMetadata("ConfigDigest", i.Archive.ConfigDescriptor.Digest.ToString());
-                item.SetMetadata("Size", i.Archive.TotalSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                item.SetMetadata("Archive", ImageIndexNormalizer.PlatformArchivePath(Archive, i.Platform));
+                item.SetMetadata("ManifestDigest", i.Image.ManifestDescriptor.Digest.ToString());
+                item.SetMetadata("ConfigDigest", i.Image.ConfigDescriptor.Digest.ToString());
+                item.SetMetadata("Size", i.Image.TotalSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 var support = HostPlatforms.Current.Support(i.Platform);
                 var (test, note) = Runtime.TestPlatforms.Choose(support, TestPlatforms, testsOff);
                 item.SetMetadata("Runnable", support.Runnable ? "true" : "false");
@@ -93,19 +101,5 @@ public sealed class ReadImage : DrydockTask
         LoadPlatform = Platform.FromJson(archive.Config)?.ToString();
         Size = archive.TotalSize;
         log.Detail($"Drydock: image={ManifestDigest} config={ConfigDigest} size={Size}");
-    }
-
-    /// <summary>A platform's own archive, checked against the index: a stale or missing one is DRY3001/DRY3002.</summary>
-    private (Platform Platform, OciArchive Archive) ReadPlatform(PlatformManifest entry, IBuildLog log)
-    {
-        var platform = entry.Platform ?? throw OciArchive.Invalid(Archive, $"the index gives manifest {entry.Manifest.Digest} no platform");
-        var archive = OciArchive.Open(ImageIndexNormalizer.PlatformArchivePath(Archive, platform));
-        if (archive.ManifestDescriptor.Digest != entry.Manifest.Digest)
-        {
-            throw OciArchive.Invalid(archive.Path, $"it holds manifest {archive.ManifestDescriptor.Digest}, but the index {Archive} lists {entry.Manifest.Digest} for {platform}");
-        }
-
-        log.Detail($"Drydock: {platform}: {archive.ManifestDescriptor.Digest} in {archive.Path}");
-        return (platform, archive);
     }
 }

@@ -27,7 +27,7 @@ public sealed class TestImage : DrydockTask
     [Required]
     public string ImageId { get; set; } = "";
 
-    /// <summary>The image's OCI archive: its config's ports and environment decide the default test port.</summary>
+    /// <summary>The image's OCI archive (<c>DrydockImageArchive</c>, an index archive for a multi-platform image): the tested image's config (ports, environment) decides the default test port.</summary>
     [Required]
     public string Archive { get; set; } = "";
 
@@ -103,7 +103,7 @@ public sealed class TestImage : DrydockTask
         }
 
         var (targets, untested) = Platforms.Length == 0
-            ? TestTargets.ForImage(Platform, ImageId, ImageDigest, Archive, ResultsDirectory, HostPlatforms.Current)
+            ? TestTargets.ForImage(Platform, ImageId, ImageDigest, ResultsDirectory, HostPlatforms.Current)
             : (TestTargets.ForIndex(Platforms.Select(ToIndexPlatform), ResultsDirectory), null);
         if (untested is not null)
         {
@@ -119,7 +119,7 @@ public sealed class TestImage : DrydockTask
         var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
         if (targets.Count > 0)
         {
-            var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.Open(targets[0].Archive).Config);
+            var port = TestPort.Resolve(profile.GetValueOrDefault(PortVariable), OciArchive.OpenImage(Archive, targets[0].Platform).Config);
             log.Detail($"Drydock: {PortVariable}={port.Value} (from {port.Source})");
             profile[PortVariable] = port.Value;
         }
@@ -201,7 +201,7 @@ public sealed class TestImage : DrydockTask
     }
 
     private static IndexPlatform ToIndexPlatform(ITaskItem item) => new(
-        item.ItemSpec, item.GetMetadata("ConfigDigest"), item.GetMetadata("ManifestDigest"), item.GetMetadata("Archive"),
+        item.ItemSpec, item.GetMetadata("ConfigDigest"), item.GetMetadata("ManifestDigest"),
         item.GetMetadata("Test") == "true", item.GetMetadata("Emulated") == "true", item.GetMetadata("Note"));
 
     /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>

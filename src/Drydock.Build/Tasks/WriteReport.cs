@@ -48,11 +48,11 @@ public sealed class WriteReport : DrydockTask
     /// <summary>What <see cref="LintImage"/> found, when it ran: one file, or one per platform (semicolon-separated).</summary>
     public string? FindingsPath { get; set; }
 
-    /// <summary>For a multi-platform image, <see cref="ReadImage"/>'s platforms; the report's image facts then come from <see cref="LoadArchive"/>.</summary>
+    /// <summary>For a multi-platform image, <see cref="ReadImage"/>'s platforms; the report's image facts then come from <see cref="LoadPlatform"/>'s image.</summary>
     public ITaskItem[] Platforms { get; set; } = [];
 
-    /// <summary>The host platform's single-image archive, for a multi-platform image.</summary>
-    public string? LoadArchive { get; set; }
+    /// <summary>The platform loaded and tested (<see cref="ReadImage.LoadPlatform"/>), for a multi-platform image.</summary>
+    public string? LoadPlatform { get; set; }
 
     /// <summary>The index digest, for a multi-platform image.</summary>
     public string? ImageDigest { get; set; }
@@ -67,10 +67,10 @@ public sealed class WriteReport : DrydockTask
     {
         var report = Platforms.Length == 0
             ? ImageReports.FromArchive(OciArchive.Open(Archive), Registry, Repository, ImageName.SplitTags(Tags))
-            : ImageReports.FromIndex(OciArchive.Open(LoadArchive!), Archive, ImageDigest!, Platforms.Select(ToPlatform).ToArray(), Registry, Repository, ImageName.SplitTags(Tags));
+            : ImageReports.FromIndex(OciArchive.OpenImage(Archive, LoadPlatform), Archive, ImageDigest!, Platforms.Select(ToPlatform).ToArray(), Registry, Repository, ImageName.SplitTags(Tags));
         var findings = (FindingsPath ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(File.Exists)
-            .SelectMany(path => JsonSerializer.Deserialize<Finding[]>(File.ReadAllText(path))!)
+            .SelectMany(path => JsonSerializer.Deserialize(File.ReadAllText(path), LintResultJson.Default.FindingArray)!)
             .ToArray();
         report = report with
         {
@@ -102,7 +102,8 @@ public sealed class WriteReport : DrydockTask
             Digest = item.GetMetadata("ManifestDigest"),
             ConfigDigest = item.GetMetadata("ConfigDigest"),
             Size = long.Parse(item.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
-            Archive = item.GetMetadata("Archive"),
+            // Written only for a platform that was loaded (LoadImage cuts it from the index archive).
+            Archive = File.Exists(item.GetMetadata("Archive")) ? item.GetMetadata("Archive") : null,
             Loaded = item.GetMetadata("Loaded") == "true",
             Emulated = item.GetMetadata("Emulated") == "true",
             Tested = tested,

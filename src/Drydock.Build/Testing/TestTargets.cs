@@ -7,13 +7,12 @@ namespace Drydock.Build.Testing;
 /// <param name="Platform"><c>os/architecture[/variant]</c>, handed to the tests as <c>DRYDOCK_IMAGE_PLATFORM</c>; null when unknown.</param>
 /// <param name="ImageId">Its config digest: what the engine starts.</param>
 /// <param name="ImageDigest">Its manifest digest.</param>
-/// <param name="Archive">Its single-image archive (its config decides the default test port).</param>
 /// <param name="ResultsDirectory">Where its TRX files go.</param>
 /// <param name="Emulated">It runs here under emulation.</param>
-public sealed record TestTarget(string? Platform, string ImageId, string ImageDigest, string Archive, string ResultsDirectory, bool Emulated);
+public sealed record TestTarget(string? Platform, string ImageId, string ImageDigest, string ResultsDirectory, bool Emulated);
 
 /// <summary>A platform of a multi-platform image, as <c>ReadImage</c> describes it (<see cref="TestPlatforms.Choose"/> set <paramref name="Test"/> and <paramref name="Note"/>).</summary>
-public sealed record IndexPlatform(string Platform, string ConfigDigest, string ManifestDigest, string Archive, bool Test, bool Emulated, string Note);
+public sealed record IndexPlatform(string Platform, string ConfigDigest, string ManifestDigest, bool Test, bool Emulated, string Note);
 
 /// <summary>Which images a publish's image tests run against, in which order, with which results folder.</summary>
 public static class TestTargets
@@ -27,17 +26,17 @@ public static class TestTargets
         platforms
             .Where(platform => platform.Test)
             .OrderBy(platform => platform.Emulated)
-            .Select(platform => new TestTarget(platform.Platform, platform.ConfigDigest, platform.ManifestDigest, platform.Archive,
+            .Select(platform => new TestTarget(platform.Platform, platform.ConfigDigest, platform.ManifestDigest,
                 Path.Combine(resultsDirectory, platform.Platform.Replace('/', '-')), platform.Emulated))
             .ToArray();
 
     /// <summary>The single-platform image, unless <paramref name="host"/> cannot run its platform: then none, and why.</summary>
-    public static (IReadOnlyList<TestTarget> Targets, string? Untested) ForImage(string? platform, string imageId, string imageDigest, string archive, string resultsDirectory, HostPlatforms host)
+    public static (IReadOnlyList<TestTarget> Targets, string? Untested) ForImage(string? platform, string imageId, string imageDigest, string resultsDirectory, HostPlatforms host)
     {
         ArgumentNullException.ThrowIfNull(host);
         var support = Platform.TryParse(platform) is { } known ? host.Support(known) : null;
         return support is { Runnable: false }
             ? ([], $"{platform} {support.Note}")
-            : ([new TestTarget(string.IsNullOrEmpty(platform) ? null : platform, imageId, imageDigest, archive, resultsDirectory, support?.Emulated ?? false)], null);
+            : ([new TestTarget(string.IsNullOrEmpty(platform) ? null : platform, imageId, imageDigest, resultsDirectory, support?.Emulated ?? false)], null);
     }
 }

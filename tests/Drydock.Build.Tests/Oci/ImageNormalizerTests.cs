@@ -216,6 +216,19 @@ public sealed class ImageNormalizerTests : IDisposable
     }
 
     [Fact]
+    public void Normalize_SameBlobsOtherNames_IsRewritten()
+    {
+        var sdk = new SdkArchiveFixture().Write(temp.File("sdk.tar"));
+        var output = temp.File("out.tar");
+        ImageNormalizer.Normalize(sdk, output, Options);
+
+        var again = ImageNormalizer.Normalize(sdk, output, Options with { Names = ["shop/api:sha-7654321"] });
+
+        Assert.True(again.ArchiveWritten);
+        Assert.Equal("shop/api:sha-7654321", (string?)new NormalizedArchive(output).Index["manifests"]![0]!["annotations"]!["org.opencontainers.image.ref.name"]);
+    }
+
+    [Fact]
     public void Normalize_OutputDiffers_IsReplaced()
     {
         var output = temp.File("out.tar");

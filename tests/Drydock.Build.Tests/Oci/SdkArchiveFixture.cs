@@ -58,6 +58,9 @@ internal sealed class SdkArchiveFixture
     /// <summary>Entries written into the app layer after <see cref="AppFiles"/>.</summary>
     public IReadOnlyList<FixtureEntry> AppEntries { get; init; } = [];
 
+    /// <summary>config.architecture (the OS is linux).</summary>
+    public string Architecture { get; init; } = "amd64";
+
     /// <summary>The app layer's uncompressed tar as the test wrote it; when set, <see cref="AppFiles"/> and <see cref="AppEntries"/> are not used.</summary>
     public byte[]? AppLayerTar { get; init; }
 
@@ -70,6 +73,64 @@ internal sealed class SdkArchiveFixture
     private byte[]? baseLayer;
 
     public string Write(string path)
+    {
+        var (blobs, _) = Parts();
+        WriteTar(path, blobs, BuiltAt);
+        return path;
+    }
+
+    /// <summary>
+    /// A multi-platform archive as the SDK's <c>CreateImageIndex</c> writes it: every image's blobs, an image
+    /// index listing their manifests with their platforms (in the order given), and index.json naming the index.
+    /// </summary>
+    public static string WriteIndex(string path, params SdkArchiveFixture[] images)
+    {
+        var blobs = new List<(string Name, byte[] Data)>();
+        var manifests = new JsonArray();
+        foreach (var image in images)
+        {
+            var (parts, manifest) = image.Parts();
+            blobs.AddRange(parts.Where(p => p.Name.StartsWith("blobs/", StringComparison.Ordinal)));
+            manifest["platform"] = new JsonObject { ["architecture"] = image.Architecture, ["os"] = "linux" };
+            manifest.Remove("annotations");
+            manifests.Add(manifest);
+        }
+
+        var index = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+            ["manifests"] = manifests,
+        }.ToJsonString());
+        blobs.Add(("blobs/sha256/" + Sha(index)[7..], index));
+        blobs.Add(("index.json", Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+            ["manifests"] = new JsonArray(new JsonObject
+            {
+                ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+                ["size"] = index.Length,
+                ["digest"] = Sha(index),
+            }),
+        }.ToJsonString())));
+        blobs.Add(("oci-layout", """{"imageLayoutVersion": "1.0.0"}"""u8.ToArray()));
+        WriteTar(path, blobs.DistinctBy(b => b.Name).ToList(), images[0].BuiltAt);
+        return path;
+    }
+
+    private static void WriteTar(string path, List<(string Name, byte[] Data)> blobs, DateTimeOffset builtAt)
+    {
+        using var stream = File.Create(path);
+        using var writer = new TarWriter(stream, TarEntryFormat.Pax);
+        foreach (var (name, data) in blobs)
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data), ModificationTime = builtAt });
+        }
+    }
+
+    /// <summary>The archive's files, and index.json's entry for the manifest.</summary>
+    private (List<(string Name, byte[] Data)> Files, JsonObject Manifest) Parts()
     {
         var appTar = AppLayerTar ?? Tar(BuiltAt, AppFiles, addDirectory: true, extra: AppEntries);
         var appLayer = Gzip(appTar);
@@ -118,7 +179,7 @@ internal sealed class SdkArchiveFixture
                 ["type"] = "layers",
                 ["diff_ids"] = new JsonArray(Sha(Decompress(BaseLayer)), Sha(appTar)),
             },
-            ["architecture"] = "amd64",
+            ["architecture"] = Architecture,
             ["os"] = "linux",
             ["history"] = new JsonArray(
                 new JsonObject { ["comment"] = "imported from tarball", ["created"] = "2024-01-01T00:00:00Z" },
@@ -136,22 +197,23 @@ internal sealed class SdkArchiveFixture
                 Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", appLayer)),
         };
         var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        var entry = new JsonObject
+        {
+            ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
+            ["size"] = manifestBytes.Length,
+            ["digest"] = Sha(manifestBytes),
+            ["platform"] = new JsonObject(),
+            ["annotations"] = new JsonObject
+            {
+                ["io.containerd.image.name"] = "docker.io/library/web:latest",
+                ["org.opencontainers.image.ref.name"] = "latest",
+            },
+        };
         var index = new JsonObject
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = "application/vnd.oci.image.index.v1+json",
-            ["manifests"] = new JsonArray(new JsonObject
-            {
-                ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
-                ["size"] = manifestBytes.Length,
-                ["digest"] = Sha(manifestBytes),
-                ["platform"] = new JsonObject(),
-                ["annotations"] = new JsonObject
-                {
-                    ["io.containerd.image.name"] = "docker.io/library/web:latest",
-                    ["org.opencontainers.image.ref.name"] = "latest",
-                },
-            }),
+            ["manifests"] = new JsonArray(entry.DeepClone()),
         };
 
         var blobs = new List<(string Name, byte[] Data)>();
@@ -172,15 +234,7 @@ internal sealed class SdkArchiveFixture
         blobs.Add(("blobs/sha256/" + Sha(manifestBytes)[7..], storedManifest));
         blobs.Add(("index.json", Encoding.UTF8.GetBytes(index.ToJsonString())));
         blobs.Add(("oci-layout", """{"imageLayoutVersion": "1.0.0"}"""u8.ToArray()));
-
-        using var stream = File.Create(path);
-        using var writer = new TarWriter(stream, TarEntryFormat.Pax);
-        foreach (var (name, data) in blobs)
-        {
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data), ModificationTime = BuiltAt });
-        }
-
-        return path;
+        return (blobs, entry);
     }
 
     public static string Sha(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));

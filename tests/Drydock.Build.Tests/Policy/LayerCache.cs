@@ -51,8 +51,50 @@ public sealed class LayerCache : IDisposable
         ImageLinter.Lint(image, LintImages.Release, cache);
         File.WriteAllText(Assert.Single(Directory.GetFiles(cache)), "{ not json");
 
-        var findings = ImageLinter.Lint(image, LintImages.Release, cache);
+        // Another context: the findings cache has nothing for it, so the layers are read again.
+        var findings = ImageLinter.Lint(image, LintImages.Release with { MaxExposedPorts = 3 }, cache);
 
         Assert.Single(findings.Codes(KnownCodes.NotMinimalBase));
+    }
+
+    [Fact]
+    public void Lint_SameImageAndContext_AnswersFromTheFindingsCache()
+    {
+        var image = new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, User = "root" }.Write(temp.File("image.tar"));
+        var cache = temp.File("cache");
+        var first = ImageLinter.Lint(image, LintImages.Release, cache);
+        var stored = Assert.Single(Directory.GetFiles(Path.Combine(cache, "findings")));
+        // A code no rule has: only the cache can answer with it.
+        File.WriteAllText(stored, File.ReadAllText(stored).Replace(KnownCodes.RunsAsRoot, "DRY4999", StringComparison.Ordinal));
+
+        var second = ImageLinter.Lint(image, LintImages.Release, cache);
+
+        Assert.Equal(KnownCodes.RunsAsRoot, first.Single().Code);
+        Assert.Equal("DRY4999", second.Single().Code);
+    }
+
+    [Fact]
+    public void Lint_SameImageOtherContext_LintsAgain()
+    {
+        var image = new SdkArchiveFixture { BaseEntries = LintImages.CleanBase }.Write(temp.File("image.tar"));
+        var cache = temp.File("cache");
+        var release = ImageLinter.Lint(image, LintImages.Release, cache);
+
+        var debug = ImageLinter.Lint(image, LintImages.Release with { Configuration = "Debug" }, cache);
+
+        Assert.Empty(release);
+        Assert.Single(debug.Codes(KnownCodes.DevelopmentBuild));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(cache, "findings")).Length);
+    }
+
+    [Fact]
+    public void Lint_SameContextOtherImage_LintsAgain()
+    {
+        var cache = temp.File("cache");
+        ImageLinter.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase }.Write(temp.File("clean.tar")), LintImages.Release, cache);
+
+        var root = ImageLinter.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, User = "root" }.Write(temp.File("root.tar")), LintImages.Release, cache);
+
+        Assert.Single(root.Codes(KnownCodes.RunsAsRoot));
     }
 }

@@ -12,8 +12,8 @@ public sealed class TestTargetsTests
     {
         IndexPlatform[] platforms =
         [
-            new("linux/arm64", "sha256:c2", "sha256:m2", "/o/image.linux-arm64.tar", Test: true, Emulated: true, "runs under emulation"),
-            new("linux/amd64", "sha256:c1", "sha256:m1", "/o/image.linux-amd64.tar", Test: true, Emulated: false, "runs natively"),
+            new("linux/arm64", "sha256:c2", "sha256:m2", Test: true, Emulated: true, "runs under emulation"),
+            new("linux/amd64", "sha256:c1", "sha256:m1", Test: true, Emulated: false, "runs natively"),
             new("linux/s390x", "sha256:c3", "sha256:m3", "/o/image.linux-s390x.tar", Test: false, Emulated: false, "cannot run here"),
         ];
 
@@ -21,8 +21,8 @@ public sealed class TestTargetsTests
 
         Assert.Equal(
             [
-                new TestTarget("linux/amd64", "sha256:c1", "sha256:m1", "/o/image.linux-amd64.tar", Path.Combine("/r", "linux-amd64"), false),
-                new TestTarget("linux/arm64", "sha256:c2", "sha256:m2", "/o/image.linux-arm64.tar", Path.Combine("/r", "linux-arm64"), true),
+                new TestTarget("linux/amd64", "sha256:c1", "sha256:m1", Path.Combine("/r", "linux-amd64"), false),
+                new TestTarget("linux/arm64", "sha256:c2", "sha256:m2", Path.Combine("/r", "linux-arm64"), true),
             ],
             targets);
     }
@@ -33,7 +33,7 @@ public sealed class TestTargetsTests
         using var binfmt = new TempDirectory();
         binfmt.Write("status", "enabled\n");
 
-        var (targets, untested) = TestTargets.ForImage("linux/s390x", "sha256:c", "sha256:m", "/o/image.tar", "/r", new HostPlatforms(new Platform("linux", "amd64"), binfmt.Path));
+        var (targets, untested) = TestTargets.ForImage("linux/s390x", "sha256:c", "sha256:m", "/r", new HostPlatforms(new Platform("linux", "amd64"), binfmt.Path));
 
         Assert.Empty(targets);
         Assert.StartsWith("linux/s390x cannot run here: no enabled binfmt_misc handler for s390x binaries", untested, StringComparison.Ordinal);
@@ -44,9 +44,9 @@ public sealed class TestTargetsTests
     [InlineData(null)]
     public void ForImage_NativeOrUnknownPlatform_TheImageInTheResultsFolder(string? platform)
     {
-        var (targets, untested) = TestTargets.ForImage(platform, "sha256:c", "sha256:m", "/o/image.tar", "/r", new HostPlatforms(new Platform("linux", "amd64"), "/nonexistent"));
+        var (targets, untested) = TestTargets.ForImage(platform, "sha256:c", "sha256:m", "/r", new HostPlatforms(new Platform("linux", "amd64"), "/nonexistent"));
 
         Assert.Null(untested);
-        Assert.Equal([new TestTarget(platform, "sha256:c", "sha256:m", "/o/image.tar", "/r", false)], targets);
+        Assert.Equal([new TestTarget(platform, "sha256:c", "sha256:m", "/r", false)], targets);
     }
 }

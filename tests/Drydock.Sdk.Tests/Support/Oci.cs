@@ -21,6 +21,10 @@ internal static class Oci
     public static JsonNode Config(string archive) =>
         JsonNode.Parse(Checked("skopeo", ["inspect", "--config", "--raw", $"oci-archive:{archive}"]).StandardOutput)!;
 
+    /// <summary>The config of one platform's image (<c>linux/arm64</c>) of an archive holding an image index, as skopeo picks it.</summary>
+    public static JsonNode Config(string archive, string platform) =>
+        JsonNode.Parse(Checked("skopeo", ["--override-os", platform.Split('/')[0], "--override-arch", platform.Split('/')[1], "inspect", "--config", "--raw", $"oci-archive:{archive}"]).StandardOutput)!;
+
     /// <summary>The engines eng/setup.sh provides, by their CLI names; tests that load or run images run on each.</summary>
     public static readonly string[] Engines = ["docker", "podman"];
 

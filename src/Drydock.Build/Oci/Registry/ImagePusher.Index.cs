@@ -16,29 +16,22 @@ public sealed partial class ImagePusher
     {
         ArgumentNullException.ThrowIfNull(request);
         (request, var credential) = ResolveTarget(request, store, cancellationToken);
-        var (index, manifests) = OciArchive.ReadIndex(indexArchive) is { Index: { } found } read
-            ? (found, read.Manifests)
-            : throw OciArchive.Invalid(indexArchive, "it holds no image index");
+        var (index, images) = OciArchive.OpenIndex(indexArchive)
+            ?? throw OciArchive.Invalid(indexArchive, "it holds no image index");
+        var manifests = images.Select(i => new PlatformManifest(i.Image.ManifestDescriptor, i.Platform)).ToList();
         var platformRequest = request with { Tags = [], Version = null, TestResults = null };
         var results = new Dictionary<string, string>(StringComparer.Ordinal);
         int uploaded = 0, mounted = 0, present = 0;
         long bytes = 0;
-        foreach (var entry in manifests)
+        foreach (var (platform, archive) in images)
         {
-            var platform = entry.Platform ?? throw OciArchive.Invalid(indexArchive, $"the index gives manifest {entry.Manifest.Digest} no platform");
-            var archive = OciArchive.Open(ImageIndexNormalizer.PlatformArchivePath(indexArchive, platform));
-            if (archive.ManifestDescriptor.Digest != entry.Manifest.Digest)
-            {
-                throw OciArchive.Invalid(archive.Path, $"it holds {archive.ManifestDescriptor.Digest}, but the index lists {entry.Manifest.Digest} for {platform}");
-            }
-
-            log.Detail($"Drydock: pushing {platform} {entry.Manifest.Digest}");
+            log.Detail($"Drydock: pushing {platform} {archive.ManifestDescriptor.Digest}");
             var result = await PushAsync(archive, platformRequest, store, cancellationToken).ConfigureAwait(false);
             results[platform.ToString()] = result.Digest;
             (uploaded, mounted, present, bytes) = (uploaded + result.BlobsUploaded, mounted + result.BlobsMounted, present + result.BlobsPresent, bytes + result.BytesUploaded);
         }
 
-        var bytesOfIndex = ReadBlob(OciArchive.Open(indexArchive, manifests[0].Manifest), index);
+        var bytesOfIndex = ReadBlob(images[0].Image, index);
         using var client = new RegistryClient(request.Registry, credential, [$"repository:{request.Repository}:pull,push"], options, log);
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var put = await client.PutManifestAsync(request.Repository, index.Digest.ToString(), bytesOfIndex, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
