@@ -10,18 +10,15 @@
 #   eng/bench/platforms.sh [RUNS]        (default 5)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 runs="${1:-5}"
 work="${TMPDIR:-/tmp}/drydock-bench-platforms"
 rm -rf "$work" && mkdir -p "$work"
-version="$(ls "$DRYDOCK_ROOT"/artifacts/feed/Drydock.Sdk.*.nupkg | sed 's/.*Drydock\.Sdk\.\(.*\)\.nupkg/\1/' | tail -1)"
-export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 make_app() { # name with-drydock?
   local dir="$work/$1" reference=""
   mkdir -p "$dir/app"
-  cat > "$dir/NuGet.config" <<XML
-<configuration><packageSources><add key="feed" value="$DRYDOCK_ROOT/artifacts/feed" /></packageSources></configuration>
-XML
+  nuget_config "$dir"
   [ "$2" = yes ] && reference="<PackageReference Include=\"Drydock.Sdk\" Version=\"$version\" PrivateAssets=\"all\" />"
   cat > "$dir/app/app.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk.Web">
@@ -42,15 +39,6 @@ XML
 }
 
 change() { printf 'var app = WebApplication.CreateSlimBuilder(args).Build();\napp.MapGet("/", () => "change %s");\napp.Run();\n' "$2" > "$1/app/Program.cs"; }
-commit() { (cd "$1" && git -c user.name=b -c user.email=b@b add -A && git -c user.name=b -c user.email=b@b commit -qm change --allow-empty); }
-
-measure() { # file command...
-  local file=$1 out; shift; out="$(mktemp)"
-  /usr/bin/time -f '%e %U %S' -o "$out" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@" | tail -20 >&2; exit 1; }
-  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$out" >> "$file"; rm -f "$out"
-}
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 make_app drydock yes
 make_app plain no
@@ -67,10 +55,4 @@ for i in $(seq 1 "$runs"); do
   measure "$work/noop.plain" dotnet publish "$work/plain/app" -c Release -nologo -v:q
 done
 
-printf '%-14s %8s %8s %8s %8s %12s %12s\n' bench dd_wall pl_wall dd_cpu pl_cpu wall_ratio cpu_ratio
-for bench in two noop; do
-  dw=$(cut -d' ' -f1 "$work/$bench.drydock" | median); pw=$(cut -d' ' -f1 "$work/$bench.plain" | median)
-  dc=$(cut -d' ' -f2 "$work/$bench.drydock" | median); pc=$(cut -d' ' -f2 "$work/$bench.plain" | median)
-  awk -v b="$bench" -v dw="$dw" -v pw="$pw" -v dc="$dc" -v pc="$pc" 'BEGIN { printf "%-14s %8.2f %8.2f %8.2f %8.2f %11.2fx %11.2fx\n", b, dw, pw, dc, pc, dw / pw, dc / pc }'
-done
-echo "(medians of $runs runs)"
+ratios two noop

@@ -14,7 +14,7 @@ public sealed class TestTargetsTests
         [
             new("linux/arm64", "sha256:c2", "sha256:m2", Test: true, Emulated: true, "runs under emulation"),
             new("linux/amd64", "sha256:c1", "sha256:m1", Test: true, Emulated: false, "runs natively"),
-            new("linux/s390x", "sha256:c3", "sha256:m3", "/o/image.linux-s390x.tar", Test: false, Emulated: false, "cannot run here"),
+            new("linux/s390x", "sha256:c3", "sha256:m3", Test: false, Emulated: false, "cannot run here"),
         ];
 
         var targets = TestTargets.ForIndex(platforms, "/r");
