@@ -28,7 +28,7 @@ internal static class ImageLayoutWriter
     /// and size, the small files byte for byte) is kept as is, timestamp included, without writing anything, so
     /// MSBuild's incremental checks see it unchanged. Returns whether the output was (re)written.
     /// </summary>
-    /// <param name="names">The image's local names (<c>repository:tag</c>), primary first: index.json's <c>ref.name</c> is the first, manifest.json's <c>RepoTags</c> all of them.</param>
+    /// <param name="names">The image's local names (<c>repository:tag</c>), primary first: index.json's <c>ref.name</c> is the first, manifest.json's <c>RepoTags</c> all of them; none for an image loaded by id (another platform of an index).</param>
     public static bool Write(
         string outputArchive,
         Descriptor manifest,
@@ -42,7 +42,7 @@ internal static class ImageLayoutWriter
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            ["index.json"] = OciJson.Serialize(CreateIndex(manifest, config, names[0])),
+            ["index.json"] = OciJson.Serialize(CreateIndex(manifest, config, names.Count > 0 ? names[0] : null)),
             ["manifest.json"] = OciJson.Serialize(CreateDockerManifest(configDescriptor, layers, names)),
         };
         return WriteTar(outputArchive, blobs, files, epochSeconds, cancellationToken);
@@ -110,7 +110,7 @@ internal static class ImageLayoutWriter
     /// is left out: the loader tags the image itself. The platform comes from the config, so a loader can
     /// check it without reading the config.
     /// </summary>
-    private static JsonObject CreateIndex(Descriptor manifest, JsonObject config, string refName)
+    private static JsonObject CreateIndex(Descriptor manifest, JsonObject config, string? refName)
     {
         var entry = new JsonObject
         {
@@ -129,7 +129,11 @@ internal static class ImageLayoutWriter
             entry["platform"] = platform;
         }
 
-        entry["annotations"] = new JsonObject { [RefNameAnnotation] = refName };
+        if (refName is not null)
+        {
+            entry["annotations"] = new JsonObject { [RefNameAnnotation] = refName };
+        }
+
         return new JsonObject
         {
             ["schemaVersion"] = 2,

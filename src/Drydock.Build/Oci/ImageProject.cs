@@ -68,10 +68,10 @@ public static class ImageProject
         }
 
         var why = string.Equals(format.Trim(), "Docker", StringComparison.OrdinalIgnoreCase)
-            ? "Drydock builds, tests and pushes OCI images (an OCI image layout with OCI media types, which Docker Engine 25+, podman and every registry accept) and does not write Docker's v2 schema 2 media types"
+            ? "Drydock builds, tests and pushes OCI images (OCI media types, which podman, Docker Engine and every registry accept; its archive also carries docker-archive's manifest.json, so Docker Engines before 25 load it too) and does not write Docker's v2 schema 2 media types"
             : "the SDK knows only OCI and Docker";
         throw new DrydockException(
             KnownCodes.UnsupportedImageFormat,
-            $"ContainerImageFormat is {MessageText.Quote(format)}: {why}. Remove ContainerImageFormat or set it to OCI; to run the image on Docker Engine before 25, load the archive with `skopeo copy oci-archive:IMAGE.tar docker-daemon:NAME`.");
+            $"ContainerImageFormat is {MessageText.Quote(format)}: {why}. Remove ContainerImageFormat or set it to OCI.");
     }
 }

@@ -34,6 +34,12 @@ public sealed record LintContext
         init => baseImagePinned = value;
     }
 
+    /// <summary>
+    /// The image is one platform of a multi-platform image: the base is pinned by its image index's digest,
+    /// not by the per-platform manifest digest the SDK records in <c>org.opencontainers.image.base.digest</c>.
+    /// </summary>
+    public bool OnePlatformOfMany { get; init; }
+
     /// <summary><c>DrydockMaxExposedPorts</c>.</summary>
     public int MaxExposedPorts { get; init; } = 2;
 

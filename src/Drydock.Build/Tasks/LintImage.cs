@@ -61,6 +61,7 @@ public sealed class LintImage : DrydockTask
             InvariantGlobalization = bool.TryParse(InvariantGlobalization, out var invariant) ? invariant : null,
             BaseImage = string.IsNullOrWhiteSpace(WrittenBaseImage) ? BaseImage : WrittenBaseImage,
             BaseImageIsDefault = string.IsNullOrWhiteSpace(WrittenBaseImage),
+            OnePlatformOfMany = !string.IsNullOrEmpty(Platform),
             MaxExposedPorts = MaxExposedPorts,
             SizeBudget = ByteSize.ParseBudget(SizeBudget),
         };

@@ -124,6 +124,22 @@ public sealed class ImageIndexNormalizerTests : IDisposable
     }
 
     [Fact]
+    public void ExtractPlatform_NoNames_CutsAnImageLoadedById()
+    {
+        // Another platform of the index is loaded by id (the tags stay on the host's image): no ref.name, no RepoTags.
+        var output = temp.File("image.tar");
+        ImageIndexNormalizer.Normalize(SdkArchiveFixture.WriteIndex(temp.File("sdk-image.tar"), Amd64(DateTimeOffset.UtcNow), Arm64(DateTimeOffset.UtcNow)), output, Options);
+        var arm = ImageIndexNormalizer.PlatformArchivePath(output, new Platform("linux", "arm64"));
+
+        Assert.True(ImageIndexNormalizer.ExtractPlatform(output, "linux/arm64", arm, [], new ListBuildLog(), CancellationToken.None));
+
+        var files = new NormalizedArchive(arm).Files;
+        Assert.Null(JsonNode.Parse(files["index.json"])!["manifests"]![0]!["annotations"]);
+        Assert.Empty(JsonNode.Parse(files["manifest.json"])!.AsArray().Single()!["RepoTags"]!.AsArray());
+        Assert.Equal("arm64", (string?)OciArchive.Open(arm).Config["architecture"]);
+    }
+
+    [Fact]
     public void Normalize_NewIndex_DeletesThePlatformArchivesCutFromTheOldOne()
     {
         var output = temp.File("image.tar");

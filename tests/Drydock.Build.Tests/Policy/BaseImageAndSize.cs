@@ -34,6 +34,23 @@ public sealed class BaseImageAndSize
     }
 
     [Fact]
+    public void Lint_OnePlatformOfMany_AdviceAsksForTheIndexDigest_NotThisPlatformsManifest()
+    {
+        // Each platform's label holds its own manifest digest; one ContainerBaseImage pins every platform.
+        var digest = "sha256:" + new string('c', 64);
+        var fixture = new SdkArchiveFixture
+        {
+            BaseEntries = LintImages.CleanBase,
+            Labels = new Dictionary<string, string> { ["org.opencontainers.image.base.digest"] = digest },
+        };
+
+        var finding = Assert.Single(LintImages.Lint(fixture, LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0", OnePlatformOfMany = true }).Codes(KnownCodes.UnpinnedBaseImage));
+
+        Assert.DoesNotContain(digest, finding.Message, StringComparison.Ordinal);
+        Assert.Contains("ContainerBaseImage=mcr.microsoft.com/dotnet/aspnet:10.0@sha256:<index digest>", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lint_SdkDefaultBaseByTag_IsDry4012NamingTheDefault()
     {
         var finding = Assert.Single(LintImages.Lint(

@@ -20,11 +20,14 @@ internal sealed class UnpinnedBaseRule : ILintRule
             yield break;
         }
 
-        var digest = image.Labels.FirstOrDefault(label => label.Key == BaseDigestLabel && label.Value.StartsWith("sha256:", StringComparison.Ordinal)).Value;
         var whose = image.Context.BaseImageIsDefault ? "The SDK's default base image" : "ContainerBaseImage";
+        var pin = image.Context.OnePlatformOfMany
+            // The label holds this platform's manifest digest; one ContainerBaseImage serves every platform.
+            ? $"pin it by the digest of its image index, which covers every platform (ContainerBaseImage={MessageText.Escape(reference)}@sha256:<index digest>, e.g. from 'skopeo inspect --raw docker://{MessageText.Escape(reference)} | sha256sum')"
+            : $"pin it by digest (ContainerBaseImage={MessageText.Escape(reference)}@{image.Labels.FirstOrDefault(label => label.Key == BaseDigestLabel && label.Value.StartsWith("sha256:", StringComparison.Ordinal)).Value ?? "sha256:<digest>"})";
         yield return LintRules.Finding(
             KnownCodes.UnpinnedBaseImage,
-            $"{whose} {MessageText.Quote(reference)} is a tag, which can move to other content, so the same commit can build on another base; pin it by digest (ContainerBaseImage={MessageText.Escape(reference)}@{digest ?? "sha256:<digest>"}) and update the digest on purpose.",
+            $"{whose} {MessageText.Quote(reference)} is a tag, which can move to other content, so the same commit can build on another base; {pin} and update the digest on purpose.",
             "ContainerBaseImage");
     }
 }
