@@ -163,11 +163,11 @@ public sealed class TestImage : DrydockTask
                     }
 
                     var result = ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token);
-                    results.Add(Platforms.Length == 0 ? result : result with { Platform = target.Platform });
+                    results.Add(Platforms.Length == 0 && !target.Emulated ? result : result with { Platform = target.Platform });
                 }
 
                 tested.Add(target.Platform ?? "");
-                if (Platforms.Length > 0)
+                if (Platforms.Length > 0 || target.Emulated)
                 {
                     Log.LogMessage(MessageImportance.High, "Drydock: {0} tested {1} in {2:0.0} s", target.Platform, target.Emulated ? "under emulation" : "natively", started.Elapsed.TotalSeconds);
                 }

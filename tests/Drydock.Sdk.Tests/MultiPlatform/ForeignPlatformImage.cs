@@ -39,6 +39,8 @@ public sealed class ForeignPlatformImage : IDisposable
         var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_project.ProjectDirectory, "bin", "Release", "net10.0", "linux-arm64", "drydock.json")))!;
         Assert.True((bool)report["tested"]!);
         Assert.Equal(1, (int)report["tests"]![0]!["passed"]!);
+        Assert.Equal("linux/arm64", (string?)report["tests"]![0]!["platform"]);
+        Assert.Contains("Drydock: linux/arm64 tested under emulation in", publish.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("arm64", (string?)Oci.Config(Path.Combine(_project.ProjectDirectory, "obj", "Release", "net10.0", "linux-arm64", "drydock", "image.tar"))["architecture"]);
     }
 
