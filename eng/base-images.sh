@@ -226,13 +226,15 @@ build_arm64_image() { # flavour family packs
   podman rmi --force "$ref" >/dev/null 2>&1 || true
 
   # The index: both platforms under the x64 image's name, in the multiarch/ namespace.
-  local list="$DRYDOCK_TEST_REGISTRY/multiarch/dotnet/$flavour:$tag"
-  podman manifest rm "$list" >/dev/null 2>&1 || true
-  podman manifest create "$list" >/dev/null
-  podman manifest add --tls-verify=false "$list" "docker://$DRYDOCK_TEST_REGISTRY/dotnet/$flavour:$tag" >/dev/null
-  podman manifest add --tls-verify=false "$list" "docker://$ref" >/dev/null
-  podman manifest push --quiet --all --format oci --tls-verify=false "$list" "docker://$list" >/dev/null
-  podman manifest rm "$list" >/dev/null 2>&1 || true
+  # Assembled under a local name of its own: the pushed name may already be an image here (a pull of
+  # the index gives the host's image that name), which `manifest create` refuses.
+  local list="$DRYDOCK_TEST_REGISTRY/multiarch/dotnet/$flavour:$tag" local_list="localhost/drydock-base-index:$flavour-$tag"
+  podman manifest rm "$local_list" >/dev/null 2>&1 || true
+  podman manifest create "$local_list" >/dev/null
+  podman manifest add --tls-verify=false "$local_list" "docker://$DRYDOCK_TEST_REGISTRY/dotnet/$flavour:$tag" >/dev/null
+  podman manifest add --tls-verify=false "$local_list" "docker://$ref" >/dev/null
+  podman manifest push --quiet --all --format oci --tls-verify=false "$local_list" "docker://$list" >/dev/null
+  podman manifest rm "$local_list" >/dev/null 2>&1 || true
 }
 
 # Runs arm64 images on this x64 machine: qemu-user-static, registered with binfmt_misc (flag F, so
