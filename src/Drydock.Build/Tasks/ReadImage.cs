@@ -26,11 +26,7 @@ public sealed class ReadImage : DrydockTask
     [Output]
     public string? ConfigDigest { get; private set; }
 
-    /// <summary>The single-image archive to load: <see cref="Archive"/>, or for an index where the host platform's is cut to (<see cref="LoadImage"/> writes it).</summary>
-    [Output]
-    public string? LoadArchive { get; private set; }
-
-    /// <summary>The platform of <see cref="LoadArchive"/>, as <c>os/architecture[/variant]</c>.</summary>
+    /// <summary>The platform loaded under the image's tags, as <c>os/architecture[/variant]</c>: the image's own, or for an index the host's (else its first).</summary>
     [Output]
     public string? LoadPlatform { get; private set; }
 
@@ -48,7 +44,7 @@ public sealed class ReadImage : DrydockTask
     /// archive path, written by <see cref="LoadImage"/> when the platform is loaded), ManifestDigest, ConfigDigest, Size;
     /// Runnable and Emulated (<see cref="HostPlatforms"/>); Test (loaded and tested in this publish: runnable and
     /// chosen by <c>DrydockTestPlatforms</c>); Note (how it runs, or why it is not tested); Loaded (loaded into the
-    /// runtime: every platform to test, and the one <see cref="LoadArchive"/> names with the tags).
+    /// runtime: every platform to test, and the one <see cref="LoadPlatform"/> names with the tags).
     /// </summary>
     [Output]
     public ITaskItem[] Platforms { get; private set; } = [];
@@ -70,7 +66,6 @@ public sealed class ReadImage : DrydockTask
             var load = images.FirstOrDefault(i => i.Platform.Runs(Platform.Host)) is { Image: not null } host ? host : images[0];
             ManifestDigest = index.Index.Digest.ToString();
             ConfigDigest = load.Image.ConfigDescriptor.Digest.ToString();
-            LoadArchive = ImageIndexNormalizer.PlatformArchivePath(Archive, load.Platform);
             LoadPlatform = load.Platform.ToString();
             Size = index.Index.Size + images.Sum(i => i.Image.TotalSize);
             Platforms = images.Select(i =>
@@ -97,7 +92,6 @@ public sealed class ReadImage : DrydockTask
         var archive = OciArchive.Open(Archive);
         ManifestDigest = archive.ManifestDescriptor.Digest.ToString();
         ConfigDigest = archive.ConfigDescriptor.Digest.ToString();
-        LoadArchive = Archive;
         LoadPlatform = Platform.FromJson(archive.Config)?.ToString();
         Size = archive.TotalSize;
         log.Detail($"Drydock: image={ManifestDigest} config={ConfigDigest} size={Size}");

@@ -97,7 +97,7 @@ public static class TestGate
     internal static string FailureMessage(IEnumerable<TestRunResult> failed, string imageDigest)
     {
         var projects = failed.Select(result =>
-            $"{result.Project}: {result.Failed} failed ({string.Join("; ", result.Failures.Take(5).Select(test => $"{test.Name}: {test.Message.Replace("\n", " | ", StringComparison.Ordinal)}"))}); results in {result.Trx}{(result.Files.Count > 0 ? $"; files: {string.Join(", ", result.Files.Take(5))}" : "")}.");
+            $"{result.Project}{(result.Platform is null ? "" : $" ({result.Platform})")}: {result.Failed} failed ({string.Join("; ", result.Failures.Take(5).Select(test => $"{test.Name}: {test.Message.Replace("\n", " | ", StringComparison.Ordinal)}"))}); results in {result.Trx}{(result.Files.Count > 0 ? $"; files: {string.Join(", ", result.Files.Take(5))}" : "")}.");
         return $"The image {imageDigest} failed its tests, so nothing is pushed. {string.Join(" ", projects)}";
     }
 }

@@ -42,6 +42,16 @@ public sealed class TestGateTests
     }
 
     [Fact]
+    public void Check_FailedOnOnePlatform_DRY5001NamesThatPlatform()
+    {
+        var error = Assert.Throws<DrydockException>(() =>
+            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", Results = [Passed with { Platform = "linux/amd64" }, Failed with { Platform = "linux/arm64" }], Tested = true, TestProjects = 1 }, new ListBuildLog()));
+
+        Assert.Contains("Shop.ImageTests (linux/arm64): 1 failed", error.Message);
+        Assert.DoesNotContain("linux/amd64", error.Message);
+    }
+
+    [Fact]
     public void Check_FailedTestWithFiles_DRY5001LinksThem()
     {
         var error = Assert.Throws<DrydockException>(() =>
