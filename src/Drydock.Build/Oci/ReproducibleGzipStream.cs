@@ -20,7 +20,7 @@ namespace Drydock.Build.Oci;
 /// </para>
 /// Also hashes what it is given: <see cref="GetUncompressedDigest"/> is the layer's diff_id.
 /// </summary>
-internal sealed class ReproducibleGzipStream : Stream
+internal sealed class ReproducibleGzipStream : WriteOnlyStream
 {
     /// <summary>Smaller file data stays in the running member: deflating it again costs little, and a member costs ~20 bytes.</summary>
     public const int MinMemberSize = 16 * 1024;
@@ -42,24 +42,8 @@ internal sealed class ReproducibleGzipStream : Stream
         this.cache = cache;
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The SHA-256 of every uncompressed byte written; call once, after the last write.</summary>
     public Digest GetUncompressedDigest() => Digest.FromHash(uncompressed.GetHashAndReset());
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -112,12 +96,6 @@ internal sealed class ReproducibleGzipStream : Stream
     public override void Flush()
     {
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Ends the last member. A stream given no bytes at all is one empty member, still valid gzip.</summary>
     protected override void Dispose(bool disposing)
@@ -193,24 +171,8 @@ internal sealed class ReproducibleGzipStream : Stream
     }
 
     /// <summary>Writes to two streams: the layer, and the cache file of the member being written.</summary>
-    private sealed class TeeStream(Stream first, Stream second) : Stream
+    private sealed class TeeStream(Stream first, Stream second) : WriteOnlyStream
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             first.Write(buffer);
@@ -220,11 +182,5 @@ internal sealed class ReproducibleGzipStream : Stream
         public override void Flush()
         {
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

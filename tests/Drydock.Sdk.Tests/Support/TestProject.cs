@@ -76,24 +76,7 @@ internal sealed class TestProject : IDisposable
               app.Run();
               """
             : """Console.WriteLine("Hello from a Drydock test!");"""));
-        project.WriteFile("NuGet.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="drydock" value="{Paths.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        project.WriteFile(".gitignore", "bin/\nobj/\n");
-        if (git)
-        {
-            project.Git("init", "-q", "-b", "main");
-            project.Git("config", "user.name", "Drydock Test");
-            project.Git("config", "user.email", "test@drydock.invalid");
-            project.Git("config", "commit.gpgsign", "false");
-            project.Commit("Initial commit");
-        }
-
+        project.WriteFeedAndRepository(git ? "Initial commit" : null);
         return project;
     }
 
@@ -122,7 +105,14 @@ internal sealed class TestProject : IDisposable
               <PropertyGroup><DrydockSdkVersion>{Paths.PackageVersion}</DrydockSdkVersion></PropertyGroup>
             </Project>
             """);
-        project.WriteFile("NuGet.config", $"""
+        project.WriteFeedAndRepository($"The {name} sample");
+        return project;
+    }
+
+    /// <summary>A NuGet.config adding the packed feed (the machine's sources are inherited), a .gitignore, and with <paramref name="firstCommit"/> a git repository holding it all.</summary>
+    private void WriteFeedAndRepository(string? firstCommit)
+    {
+        WriteFile("NuGet.config", $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -130,13 +120,17 @@ internal sealed class TestProject : IDisposable
               </packageSources>
             </configuration>
             """);
-        project.WriteFile(".gitignore", "bin/\nobj/\n");
-        project.Git("init", "-q", "-b", "main");
-        project.Git("config", "user.name", "Drydock Test");
-        project.Git("config", "user.email", "test@drydock.invalid");
-        project.Git("config", "commit.gpgsign", "false");
-        project.Commit($"The {name} sample");
-        return project;
+        WriteFile(".gitignore", "bin/\nobj/\n");
+        if (firstCommit is null)
+        {
+            return;
+        }
+
+        Git("init", "-q", "-b", "main");
+        Git("config", "user.name", "Drydock Test");
+        Git("config", "user.email", "test@drydock.invalid");
+        Git("config", "commit.gpgsign", "false");
+        Commit(firstCommit);
     }
 
     /// <summary>A <c>git clone</c> of <paramref name="origin"/> into a new temp folder.</summary>
