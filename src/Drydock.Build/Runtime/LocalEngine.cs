@@ -56,14 +56,15 @@ internal static class LocalEngine
         var archive = "the image archive";
         try
         {
-            var known = names.Count > 0 ? engine.ImagesAsync(names, cancellationToken).GetAwaiter().GetResult() : [];
-            if (names.Count > 0 && known.Count == names.Count && known.All(image => image.Id == imageId))
+            // One inspect asks for every name and the id: each found prints a line, the unknown ones none.
+            var known = engine.ImagesAsync([.. names, imageId], cancellationToken).GetAwaiter().GetResult();
+            if (names.Count > 0 && known.Count == names.Count + 1 && known.All(image => image.Id == imageId))
             {
                 log.Detail($"Drydock: {engine} already has {string.Join(", ", names)} = {imageId}; not loading again");
                 return false;
             }
 
-            var present = engine.ImagesAsync([imageId], cancellationToken).GetAwaiter().GetResult() is [var found] && found.Id == imageId;
+            var present = known.Any(image => image.Id == imageId);
             if (!present)
             {
                 archive = prepareArchive();
