@@ -90,7 +90,9 @@ public static class ImageNormalizer
             [
                 new(configDescriptor, () => new MemoryStream(config, writable: false)),
                 new(manifestDescriptor, () => new MemoryStream(manifest, writable: false)),
-                .. archive.Layers.Take(firstAppLayer).Select(layer => new LayoutBlob(layer, () => archive.OpenVerifiedBlob(layer))),
+                // Base layers as the SDK wrote them moments ago from its content store, which checks each blob's digest:
+                // not hashed again here (tens of milliseconds per publish). Engines and registries check them on load and push.
+                .. archive.Layers.Take(firstAppLayer).Select(layer => new LayoutBlob(layer, () => archive.OpenBlob(layer.Digest))),
                 .. rewritten.Select(layer => new LayoutBlob(layer.Descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Descriptor.Size, ownsInner: false))),
             ];
             return new PreparedImage(manifestDescriptor, configDescriptor, layers, blobs, rewritten);
