@@ -28,8 +28,8 @@ public static class ImageIndexNormalizer
     public static string PlatformArchivePath(string indexArchive, Platform platform) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(indexArchive))!, $"{Path.GetFileNameWithoutExtension(indexArchive)}.{platform.FileName}.tar");
 
-    /// <param name="prepare">Applied to each platform's image before it is normalized (the layer split); returns it or a replacement. Called from several threads at once, one platform each.</param>
-    public static NormalizedIndex Normalize(string sdkArchive, string outputArchive, NormalizeOptions options, Func<OciArchive, Platform, IBuildLog, OciArchive>? prepare = null, IBuildLog? log = null, CancellationToken cancellationToken = default)
+    /// <param name="prepare">Applied to each platform's image before it is normalized (the layer split); returns it, or a replacement (<see cref="LayerSplitter.Split"/>). Called from several threads at once, one platform each.</param>
+    internal static NormalizedIndex Normalize(string sdkArchive, string outputArchive, NormalizeOptions options, Func<OciArchive, Platform, IBuildLog, SplitImage>? prepare = null, IBuildLog? log = null, CancellationToken cancellationToken = default)
     {
         log ??= NullBuildLog.Instance;
         var (_, manifests) = OciArchive.ReadIndex(sdkArchive)
@@ -99,7 +99,7 @@ public static class ImageIndexNormalizer
     /// blobs and writes its own temp files. The log of each is passed on in platform order, and the first
     /// platform's failure in that order is the one thrown, so a publish reads the same however the work was scheduled.
     /// </summary>
-    private static List<PreparedImage> PrepareAll(List<(Platform Platform, OciArchive Archive)> sources, NormalizeOptions options, Func<OciArchive, Platform, IBuildLog, OciArchive>? prepare, IBuildLog log, CancellationToken cancellationToken)
+    private static List<PreparedImage> PrepareAll(List<(Platform Platform, OciArchive Archive)> sources, NormalizeOptions options, Func<OciArchive, Platform, IBuildLog, SplitImage>? prepare, IBuildLog log, CancellationToken cancellationToken)
     {
         var results = new PreparedImage?[sources.Count];
         var failures = new ExceptionDispatchInfo?[sources.Count];
@@ -109,7 +109,7 @@ public static class ImageIndexNormalizer
             try
             {
                 var (platform, archive) = sources[i];
-                var image = ImageNormalizer.Prepare(prepare?.Invoke(archive, platform, logs[i]) ?? archive, options, logs[i], cancellationToken);
+                var image = ImageNormalizer.Prepare(prepare?.Invoke(archive, platform, logs[i]) ?? new SplitImage(archive, null), options, logs[i], cancellationToken);
                 logs[i].Detail($"Drydock: {platform}: manifest {image.Manifest.Digest}, config {image.Config.Digest}");
                 results[i] = image;
             }

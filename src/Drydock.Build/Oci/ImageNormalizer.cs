@@ -35,10 +35,20 @@ public static class ImageNormalizer
         string outputArchive,
         NormalizeOptions options,
         IBuildLog? log = null,
+        CancellationToken cancellationToken = default) =>
+        Normalize(new SplitImage(archive, null), outputArchive, options, log, cancellationToken);
+
+    /// <summary>As above, for the layer split's result (its app layer, when already read, is not read again).</summary>
+    internal static NormalizedImage Normalize(
+        SplitImage split,
+        string outputArchive,
+        NormalizeOptions options,
+        IBuildLog? log = null,
         CancellationToken cancellationToken = default)
     {
         log ??= NullBuildLog.Instance;
-        using var image = Prepare(archive, options, log, cancellationToken);
+        var archive = split.Archive;
+        using var image = Prepare(split, options, log, cancellationToken);
         var written = ImageLayoutWriter.Write(outputArchive, image.Manifest, archive.Config, image.Config, image.Layers, image.Blobs, options.Names, EpochSeconds(options.Epoch), cancellationToken);
         log.Detail($"Drydock: image archive '{outputArchive}' {(written ? "written" : "unchanged")}: manifest {image.Manifest.Digest}, config {image.Config.Digest}");
         return image.ToNormalizedImage(outputArchive, written);
@@ -49,10 +59,13 @@ public static class ImageNormalizer
     /// on dispose), and the base layers as they are in <paramref name="archive"/>. Written by
     /// <see cref="Normalize(OciArchive, string, NormalizeOptions, IBuildLog?, CancellationToken)"/> as one image, or
     /// by <see cref="ImageIndexNormalizer"/> with the other platforms into one index archive.
-    /// Thread-safe for different archives: nothing here is shared between calls.
+    /// Thread-safe for different archives: nothing here is shared between calls. Disposes <paramref name="split"/>'s
+    /// spooled app layer.
     /// </summary>
-    internal static PreparedImage Prepare(OciArchive archive, NormalizeOptions options, IBuildLog log, CancellationToken cancellationToken)
+    internal static PreparedImage Prepare(SplitImage split, NormalizeOptions options, IBuildLog log, CancellationToken cancellationToken)
     {
+        using var spooledAppLayer = split.AppLayer;
+        var archive = split.Archive;
         if (options.Names.Count == 0 || options.Names.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("The image needs at least one name, and no empty one.", nameof(options));
@@ -76,7 +89,9 @@ public static class ImageNormalizer
                     throw OciArchive.Invalid(sdkArchive, $"app layer {layer.Digest} has media type '{layer.MediaType}'; only gzip layers can be normalized");
                 }
 
-                rewritten.Add(LayerRewriter.Rewrite(archive, layer, archive.DiffIds[i], epochSeconds, options.GzipCache, cancellationToken));
+                rewritten.Add(spooledAppLayer is not null && i == archive.Layers.Count - 1
+                    ? LayerRewriter.Write(spooledAppLayer, spooledAppLayer.Entries, layer.MediaType, epochSeconds, options.GzipCache, cancellationToken)
+                    : LayerRewriter.Rewrite(archive, layer, archive.DiffIds[i], epochSeconds, options.GzipCache, cancellationToken));
                 log.Detail($"Drydock: app layer {layer.Digest} -> {rewritten[^1].Descriptor.Digest} (diff_id {rewritten[^1].DiffId})");
             }
 
@@ -90,9 +105,7 @@ public static class ImageNormalizer
             [
                 new(configDescriptor, () => new MemoryStream(config, writable: false)),
                 new(manifestDescriptor, () => new MemoryStream(manifest, writable: false)),
-                // Base layers as the SDK wrote them moments ago from its content store, which checks each blob's digest:
-                // not hashed again here (tens of milliseconds per publish). Engines and registries check them on load and push.
-                .. archive.Layers.Take(firstAppLayer).Select(layer => new LayoutBlob(layer, () => archive.OpenBlob(layer.Digest))),
+                .. archive.Layers.Take(firstAppLayer).Select(layer => new LayoutBlob(layer, () => archive.OpenVerifiedBlob(layer))),
                 .. rewritten.Select(layer => new LayoutBlob(layer.Descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Descriptor.Size, ownsInner: false))),
             ];
             return new PreparedImage(manifestDescriptor, configDescriptor, layers, blobs, rewritten);

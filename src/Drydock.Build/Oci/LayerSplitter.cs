@@ -30,12 +30,14 @@ public static class LayerSplitter
     private const string OwnAuthor = "Drydock";
 
     /// <summary>
-    /// The split image, written to <paramref name="intermediateArchive"/>; null when there is nothing to
-    /// split (the app's files all fall into one layer, or the SDK did not add exactly one layer).
+    /// The split image, written to <paramref name="intermediateArchive"/>; or <paramref name="source"/> itself
+    /// when there is nothing to split (the app's files all fall into one layer, or the SDK did not add exactly
+    /// one layer), then with its app layer already decompressed when it was read to decide
+    /// (<see cref="SplitImage.AppLayer"/>), which the normalizer rewrites without reading it again.
     /// The plan's package layer comes from the app's deps.json inside the layer, so each platform of a
     /// multi-platform image is split by its own.
     /// </summary>
-    public static OciArchive? Split(
+    internal static SplitImage Split(
         OciArchive source,
         IReadOnlyList<LayerRule> rules,
         string intermediateArchive,
@@ -46,20 +48,32 @@ public static class LayerSplitter
         if (ImageNormalizer.CountAppLayers(source.Config, source.Layers.Count) != 1 || !OciMediaTypes.IsGzipLayer(source.Layers[^1].MediaType))
         {
             log.Detail("Drydock: layers: the SDK did not add exactly one gzip app layer; not split");
-            return null;
+            return new SplitImage(source, null);
         }
 
         var appLayer = source.Layers[^1];
         // The app folder as the SDK set it (ContainerWorkingDirectory): package assets are found below it.
         var workingDirectory = OciJson.GetString((source.Config["config"] as JsonObject)?["WorkingDir"]) ?? "/app/";
         var prefix = workingDirectory.Replace('\\', '/').Trim('/') + "/";
-        using var spool = TempFile();
-        using (var blob = source.OpenVerifiedBlob(appLayer))
-        using (var gzip = new GZipStream(blob, CompressionMode.Decompress))
+        var spooled = LayerRewriter.Spool(source, appLayer, source.DiffIds[^1], cancellationToken);
+        var handedOver = false;
+        try
         {
-            gzip.CopyTo(spool);
+            var split = Split(source, spooled.Content, appLayer, prefix, rules, intermediateArchive, log, cache, cancellationToken);
+            handedOver = split is null;
+            return split is null ? new SplitImage(source, spooled) : new SplitImage(split, null);
         }
+        finally
+        {
+            if (!handedOver)
+            {
+                spooled.Dispose();
+            }
+        }
+    }
 
+    private static OciArchive? Split(OciArchive source, FileStream spool, Descriptor appLayer, string prefix, IReadOnlyList<LayerRule> rules, string intermediateArchive, IBuildLog log, GzipMemberCache? cache, CancellationToken cancellationToken)
+    {
         var entries = ReadEntries(spool);
         var deps = entries.Where(e => e.Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
             .Where(e => Relative(e.Name, prefix) is { } rel && !rel.Contains('/', StringComparison.Ordinal) && rel.EndsWith(".deps.json", StringComparison.Ordinal))
@@ -311,3 +325,9 @@ public static class LayerSplitter
         bufferSize: 81920,
         FileOptions.DeleteOnClose);
 }
+
+/// <summary>
+/// <see cref="LayerSplitter.Split"/>'s result: the image to normalize, and when it was not split its app layer
+/// as read to decide (the normalizer takes it over and disposes it), else null.
+/// </summary>
+internal sealed record SplitImage(OciArchive Archive, SpooledLayer? AppLayer);

@@ -93,12 +93,12 @@ public sealed class NormalizeImage : DrydockTask
     }
 
     /// <summary>The SDK's image with its app layer split (<see cref="LayerSplitter"/>), or as it is.</summary>
-    private OciArchive SplitLayers(OciArchive archive, string name, GzipMemberCache? cache, IBuildLog log, CancellationToken cancellationToken)
+    private SplitImage SplitLayers(OciArchive archive, string name, GzipMemberCache? cache, IBuildLog log, CancellationToken cancellationToken)
     {
         if (!Layering)
         {
             log.Detail("Drydock: layers: DrydockLayering=false, the SDK's one app layer");
-            return archive;
+            return new SplitImage(archive, null);
         }
 
         var rules = Layers
@@ -106,7 +106,7 @@ public sealed class NormalizeImage : DrydockTask
             .Select(group => new LayerRule(group.Key, group.SelectMany(item => item.GetMetadata("Files").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()))
             .ToList();
         var intermediate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SdkArchive))!, $"split-{name}.tar");
-        return LayerSplitter.Split(archive, rules, intermediate, log, cancellationToken, cache) ?? archive;
+        return LayerSplitter.Split(archive, rules, intermediate, log, cancellationToken, cache);
     }
 
     // Later items win, as the SDK's own ContainerLabel handling does.
