@@ -12,9 +12,11 @@ internal static class LocalEngine
 {
     /// <summary>
     /// The engine to use. <paramref name="localRegistry"/> is the SDK's <c>LocalRegistry</c> (<c>Docker</c>
-    /// or <c>Podman</c>): when set it wins and must answer (DRY3004 otherwise). When empty, docker then
+    /// or <c>Podman</c>): when set it wins, and is not asked here whether it answers: <see cref="Load(ContainerEngine, Func{string}, string, IReadOnlyList{string}, IBuildLog, CancellationToken)"/>
+    /// asks when a command fails (DRY3004), which saves a process on every publish. When empty, docker then
     /// podman, whichever answers first, as the SDK detects; null when neither does.
     /// </summary>
+    /// <exception cref="DrydockException">DRY3004: <paramref name="localRegistry"/> names no engine Drydock knows.</exception>
     public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(localRegistry))
@@ -25,9 +27,7 @@ internal static class LocalEngine
                     $"LocalRegistry is {MessageText.Quote(localRegistry)}; set it to 'Docker' or 'Podman', or leave it empty to detect one.");
             }
 
-            var named = ContainerEngine.AnsweringAsync(localRegistry, null, cancellationToken).GetAwaiter().GetResult()
-                ?? throw new DrydockException(KnownCodes.NoRuntime,
-                    $"LocalRegistry is '{localRegistry}' but '{localRegistry.ToLowerInvariant()} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
+            var named = ContainerEngine.Named(localRegistry, null);
             log.Detail($"Drydock: runtime={named.Command} (from LocalRegistry)");
             return named;
         }
@@ -46,7 +46,7 @@ internal static class LocalEngine
     /// cost a copy for nothing. Should podman refuse that, the whole archive is loaded.
     /// </summary>
     /// <returns>True when the image was loaded, false when it was already there.</returns>
-    /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag.</exception>
+    /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag. DRY3004: the engine does not answer at all.</exception>
     public static bool Load(ContainerEngine engine, string archive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken) =>
         Load(engine, () => archive, imageId, names, log, cancellationToken);
 
@@ -84,6 +84,12 @@ internal static class LocalEngine
         }
         catch (ContainerEngineException e)
         {
+            if (ContainerEngine.AnsweringAsync(engine.Command, null, cancellationToken).GetAwaiter().GetResult() is null)
+            {
+                throw new DrydockException(KnownCodes.NoRuntime,
+                    $"'{engine.Command} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
+            }
+
             throw new DrydockException(KnownCodes.RuntimeLoadFailed,
                 $"Loading {archive} into {engine} failed: {e.Message}. Check that {engine} works ('{engine} info'), or set DrydockLoadImage=false.");
         }

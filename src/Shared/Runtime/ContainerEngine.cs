@@ -68,6 +68,9 @@ internal sealed class ContainerEngine
         }
     }
 
+    /// <summary>The engine <paramref name="name"/> (<c>docker</c> or <c>podman</c>, any case), not asked whether it answers: its first command that fails tells.</summary>
+    public static ContainerEngine Named(string name, string? failureCode) => new(name.ToLowerInvariant(), failureCode);
+
     /// <summary>The first engine of <see cref="Names"/> that answers, as the SDK detects; null when none does.</summary>
     public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken)
     {

@@ -58,11 +58,12 @@ public sealed class LocalEngineTests
     }
 
     [Fact]
-    public void Resolve_LocalRegistryDockerWithDockerHostUnreachable_FailsWithDRY3004()
+    public void Load_LocalRegistryDockerWithDockerHostUnreachable_FailsWithDRY3004()
     {
+        using var temp = new TempDirectory();
         using var _ = new DockerVariables(("DOCKER_HOST", "unix:///nonexistent/docker.sock"));
 
-        var error = Assert.Throws<DrydockException>(() => LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None));
+        var error = Assert.Throws<DrydockException>(() => LoadInto("Docker", temp));
 
         Assert.Equal(KnownCodes.NoRuntime, error.Code);
         Assert.Contains("DOCKER_HOST", error.Message);
@@ -82,12 +83,19 @@ public sealed class LocalEngineTests
         }
 
         Environment.SetEnvironmentVariable("DOCKER_CONTEXT", "dead");
-        var dead = Assert.Throws<DrydockException>(() => LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None));
+        var dead = Assert.Throws<DrydockException>(() => LoadInto("Docker", temp));
         Environment.SetEnvironmentVariable("DOCKER_CONTEXT", "live");
-        var live = LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None);
+        var live = Assert.Throws<DrydockException>(() => LoadInto("Docker", temp));
 
         Assert.Equal(KnownCodes.NoRuntime, dead.Code);
-        Assert.Equal("docker", live?.Command);
+        Assert.Equal(KnownCodes.RuntimeLoadFailed, live.Code); // reached: it refuses the archive that is no image
+    }
+
+    /// <summary>Loads an archive that is no image into the engine <paramref name="localRegistry"/> names.</summary>
+    private static bool LoadInto(string localRegistry, TempDirectory temp)
+    {
+        var engine = LocalEngine.Resolve(localRegistry, new ListBuildLog(), CancellationToken.None)!;
+        return LocalEngine.Load(engine, temp.Write("broken.tar", "this is not an image archive"), "sha256:" + new string('0', 64), ["drydock-test/broken:1"], new ListBuildLog(), CancellationToken.None);
     }
 
     [Theory]
