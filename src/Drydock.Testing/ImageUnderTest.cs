@@ -410,7 +410,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
             [] => "; the app listens on no TCP port",
             _ => $"; the app listens on {string.Join(", ", sockets.Select(socket => socket.LoopbackOnly ? $"{socket} (loopback only: unreachable from outside the container)" : socket.ToString()).Distinct())}",
         };
-        return $"{waited}{found}. Make the app listen on port {port} on all interfaces (ASPNETCORE_HTTP_PORTS, ContainerPort) or set ContainerTestPort to the port it uses; for a slow start, raise ContainerTestTimeout.";
+        var noListener = sockets is [] ? " An app that serves no port (a worker, a job) is ready by its log: StartAsync(o => o.ReadyLogPattern = \"…\") or o.ReadyWhenStarted = true." : "";
+        return $"{waited}{found}. Make the app listen on port {port} on all interfaces (ASPNETCORE_HTTP_PORTS, ContainerPort) or set ContainerTestPort to the port it uses; for a slow start, raise ContainerTestTimeout.{noListener}";
     }
 
     /// <summary>The failure, with the head and tail of the whole log (the cause is usually early), and the whole log written to the results folder.</summary>

@@ -48,6 +48,7 @@ public sealed class StartFailures(TestImages images)
         Assert.Contains("never listening", failure.Logs, StringComparison.Ordinal);
         Assert.Contains("waited on port 8080", failure.Message, StringComparison.Ordinal);
         Assert.Contains("the app listens on no TCP port", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("ReadyLogPattern", failure.Message, StringComparison.Ordinal); // a worker's way to be ready
         Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
 

@@ -21,6 +21,12 @@ public static class MetadataResolver
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(log);
 
+        // Before the SDK reads it (its CONTAINER2012 says less): DRY2009, with what to leave out.
+        if (Value(inputs.Registry) is { } registry)
+        {
+            Oci.Registry.RegistryEndpoint.Parse(registry);
+        }
+
         if (Value(inputs.Repository) is { } repositoryName)
         {
             RepositoryName.Validate(repositoryName, Value(inputs.Registry));

@@ -28,5 +28,17 @@ public sealed class LocalRegistrySpelling : IDisposable
         Assert.False(File.Exists(_project.ArchivePath));
     }
 
+    [Fact]
+    public void Lowercase_podman_is_DRY3004_also_when_the_image_is_up_to_date()
+    {
+        string[] build = [$"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:DrydockLoadImage=false", "-p:DrydockTest=false"];
+        Assert.True(_project.Publish([.. build, "-p:LocalRegistry=Podman"]).Succeeded);
+
+        var publish = _project.Publish([.. build, "-p:LocalRegistry=podman"]);
+
+        Assert.False(publish.Succeeded);
+        Assert.Single(publish.StandardOutput.Split('\n'), line => line.Contains($"error {KnownCodes.NoRuntime}:", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _project.Dispose();
 }

@@ -246,7 +246,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         {
             throw new DrydockException(
                 KnownCodes.DirtyPushRefused,
-                $"the image was built from a working tree with uncommitted changes (label {DirtyKey}=true), so its bytes belong to no commit, and {request.Registry}/{request.Repository} would get them under {string.Join(", ", request.Tags.Select(MessageText.Quote))}. Commit the changes and publish again, or set DrydockPushDirty=true to push it anyway (it is tagged only sha-<commit>-dirty), or DrydockPush=false to keep it local.");
+                $"The image was built from a working tree with uncommitted changes (label {DirtyKey}=true), so its bytes belong to no commit, and {request.Registry}/{request.Repository} would get them under {string.Join(", ", request.Tags.Select(MessageText.Quote))}. Commit the changes and publish again, or set DrydockPushDirty=true to push it anyway (it is tagged only sha-<commit>-dirty), or DrydockPush=false to keep it local.");
         }
     }
 
