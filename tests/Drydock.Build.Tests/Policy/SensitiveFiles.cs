@@ -53,6 +53,8 @@ public sealed class SensitiveFiles
     [Theory]
     [InlineData("app/appsettings.Development.json")]
     [InlineData("app/web.csproj.user")]
+    [InlineData("app/NuGet.config")] // the Web and Worker SDKs publish it as Content
+    [InlineData("app/nuget.config")]
     public void Lint_DevelopmentFileInAppLayer_IsDry4005Warning(string path)
     {
         var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File(path, "{}")] });

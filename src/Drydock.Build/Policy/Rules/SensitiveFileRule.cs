@@ -93,6 +93,11 @@ internal sealed class SensitiveFileRule : ILintRule
             return "settings for the Development environment only";
         }
 
+        if (file.Name.Equals("NuGet.config", StringComparison.OrdinalIgnoreCase))
+        {
+            return "a NuGet configuration, needed only to restore, which may hold package feed credentials";
+        }
+
         return file.Name.EndsWith(".user", StringComparison.OrdinalIgnoreCase) ? "a per-user IDE project file" : null;
     }
 }
