@@ -57,19 +57,19 @@ public sealed record TestProfile
     public bool ReadyWhenStarted { get; init; }
 
     /// <summary>Memory as bytes: what the engine is given (<c>--memory</c>), so docker and podman read no unit differently.</summary>
-    public long MemoryBytes => Drydock.Values.Sizes.Parse(Memory) ?? throw Settings.Invalid(nameof(Memory), Memory, Settings.MemoryHint);
+    public long MemoryBytes => Drydock.Values.Sizes.Parse(Memory) ?? throw Settings.Invalid(nameof(Memory), Memory, Drydock.Runtime.ProfileValues.MemoryHint);
 
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     internal void Validate()
     {
-        Check(Cpus > 0 && double.IsFinite(Cpus), nameof(Cpus), Cpus, Settings.CpusHint);
-        Check(Drydock.Values.Sizes.Parse(Memory) is > 0, nameof(Memory), Memory, Settings.MemoryHint);
-        Check(PidsLimit is null or > 0, nameof(PidsLimit), PidsLimit, Settings.PidsHint);
-        Check(Latency >= TimeSpan.Zero && Jitter >= TimeSpan.Zero && Jitter <= Latency, nameof(Latency), $"{Latency}±{Jitter}", Settings.LatencyHint);
-        Check(Timeout > TimeSpan.Zero, nameof(Timeout), Timeout, Settings.TimeoutHint);
-        Check(Port is null or (> 0 and <= 65535), nameof(Port), Port, Settings.PortHint);
-        Check(ReadyPath is null || ReadyPath.StartsWith('/'), nameof(ReadyPath), ReadyPath, Settings.ReadyPathHint);
-        Check(ReadyLogPattern is null || Settings.IsPattern(ReadyLogPattern), nameof(ReadyLogPattern), ReadyLogPattern, Settings.ReadyLogPatternHint);
+        Check(Cpus > 0 && double.IsFinite(Cpus), nameof(Cpus), Cpus, Drydock.Runtime.ProfileValues.CpusHint);
+        Check(Drydock.Values.Sizes.Parse(Memory) is > 0, nameof(Memory), Memory, Drydock.Runtime.ProfileValues.MemoryHint);
+        Check(PidsLimit is null or > 0, nameof(PidsLimit), PidsLimit, Drydock.Runtime.ProfileValues.PidsHint);
+        Check(Latency >= TimeSpan.Zero && Jitter >= TimeSpan.Zero && Jitter <= Latency, nameof(Latency), $"{Latency}±{Jitter}", Drydock.Runtime.ProfileValues.LatencyHint);
+        Check(Timeout > TimeSpan.Zero, nameof(Timeout), Timeout, Drydock.Runtime.ProfileValues.TimeoutHint);
+        Check(Port is null or (> 0 and <= 65535), nameof(Port), Port, Drydock.Runtime.ProfileValues.PortHint);
+        Check(ReadyPath is null || ReadyPath.StartsWith('/'), nameof(ReadyPath), ReadyPath, Drydock.Runtime.ProfileValues.ReadyPathHint);
+        Check(ReadyLogPattern is null || Drydock.Runtime.ProfileValues.IsPattern(ReadyLogPattern), nameof(ReadyLogPattern), ReadyLogPattern, Drydock.Runtime.ProfileValues.ReadyLogPatternHint);
     }
 
     private static void Check(bool valid, string name, object? value, string hint)

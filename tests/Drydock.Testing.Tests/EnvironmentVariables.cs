@@ -101,7 +101,7 @@ public sealed class EnvironmentVariables
     [InlineData("1s±250ms", 1000, 250)]
     public void ParseLatency_Accepts(string text, int latency, int jitter)
     {
-        Assert.Equal((TimeSpan.FromMilliseconds(latency), TimeSpan.FromMilliseconds(jitter)), Settings.ParseLatency(text));
+        Assert.Equal((TimeSpan.FromMilliseconds(latency), TimeSpan.FromMilliseconds(jitter)), Drydock.Runtime.ProfileValues.Latency(text));
     }
 
     [Fact]

@@ -52,6 +52,9 @@ public static class KnownCodes
     /// <summary><c>DrydockTestPlatforms</c> is neither <c>all</c> nor <c>host</c>.</summary>
     public const string InvalidTestPlatforms = "DRY2025";
 
+    /// <summary>A test profile property (<c>ContainerTestTimeout</c>, <c>ContainerTestMemory</c>, …) is malformed.</summary>
+    public const string InvalidTestProfile = "DRY2026";
+
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
     public const string ImageArchiveInvalid = "DRY3002";

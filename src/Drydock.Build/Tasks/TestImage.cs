@@ -116,6 +116,7 @@ public sealed class TestImage : DrydockTask
             Log.LogMessage(MessageImportance.Normal, "Drydock: {0} is not tested: {1}. The report says tested: false for it.", skipped.ItemSpec, skipped.GetMetadata("Note"));
         }
 
+        ImageTestSettings.CheckProfile(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Property"), item.GetMetadata("Value"))));
         var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
         if (targets.Count > 0)
         {

@@ -38,8 +38,26 @@ public sealed record ImageTestSettings
     public bool UseCache { get; init; } = true;
 
     /// <summary>
+    /// Checks each profile value by the form Drydock.Testing reads it in (<see cref="ProfileValues"/>), before any test
+    /// starts: a malformed one is the project's mistake, said once and naming its property, not each test's failure.
+    /// The port is <see cref="TestPort"/>'s (DRY2010).
+    /// </summary>
+    /// <param name="items">Each variable, the property it comes from (<c>ContainerTestTimeout</c>), and its value.</param>
+    /// <exception cref="DrydockException">DRY2026: a value is malformed.</exception>
+    public static void CheckProfile(IEnumerable<(string Variable, string Property, string Value)> items)
+    {
+        foreach (var (variable, property, value) in items.Where(item => item.Variable != DrydockVariables.Port && item.Value.Trim().Length > 0))
+        {
+            if (ProfileValues.Problem(variable, value.Trim()) is { } hint)
+            {
+                throw new DrydockException(KnownCodes.InvalidTestProfile, $"{(property.Length > 0 ? property : variable)} is {MessageText.Quote(value.Trim())}; {hint}");
+            }
+        }
+    }
+
+    /// <summary>
     /// The profile's <c>DRYDOCK_TEST_*</c> variables that have a value (trimmed); a name outside
-    /// <see cref="DrydockVariables.Profile"/> is a bug in the targets. Drydock.Testing validates the values.
+    /// <see cref="DrydockVariables.Profile"/> is a bug in the targets. <see cref="CheckProfile"/> checks the values.
     /// </summary>
     public static Dictionary<string, string> ProfileVariables(IEnumerable<(string Variable, string Value)> items) =>
         items
