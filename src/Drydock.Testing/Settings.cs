@@ -51,7 +51,7 @@ internal static class Settings
 
         if (Get(DrydockVariables.Memory) is { } memory)
         {
-            profile = profile with { Memory = Sizes.Parse(memory) is > 0 ? memory : throw Invalid(DrydockVariables.Memory, memory, ProfileValues.MemoryHint) };
+            profile = profile with { Memory = ProfileValues.IsMemory(memory) ? memory : throw Invalid(DrydockVariables.Memory, memory, ProfileValues.MemoryHint) };
         }
 
         if (Get(DrydockVariables.PidsLimit) is { } pids)

@@ -63,7 +63,7 @@ public sealed record TestProfile
     internal void Validate()
     {
         Check(Cpus > 0 && double.IsFinite(Cpus), nameof(Cpus), Cpus, Drydock.Runtime.ProfileValues.CpusHint);
-        Check(Drydock.Values.Sizes.Parse(Memory) is > 0, nameof(Memory), Memory, Drydock.Runtime.ProfileValues.MemoryHint);
+        Check(Drydock.Runtime.ProfileValues.IsMemory(Memory), nameof(Memory), Memory, Drydock.Runtime.ProfileValues.MemoryHint);
         Check(PidsLimit is null or > 0, nameof(PidsLimit), PidsLimit, Drydock.Runtime.ProfileValues.PidsHint);
         Check(Latency >= TimeSpan.Zero && Jitter >= TimeSpan.Zero && Jitter <= Latency, nameof(Latency), $"{Latency}±{Jitter}", Drydock.Runtime.ProfileValues.LatencyHint);
         Check(Timeout > TimeSpan.Zero, nameof(Timeout), Timeout, Drydock.Runtime.ProfileValues.TimeoutHint);

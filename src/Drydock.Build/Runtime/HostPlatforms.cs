@@ -211,6 +211,15 @@ public sealed class HostPlatforms(Platform host, string binfmtDirectory, bool en
 /// <summary><c>DrydockTestPlatforms</c>: which of an image's runnable platforms are loaded and tested.</summary>
 public static class TestPlatforms
 {
+    /// <summary><see cref="All"/> or <see cref="Host"/> (any case; empty is <see cref="All"/>). Checked for every image, one platform or many.</summary>
+    /// <exception cref="Diagnostics.DrydockException">DRY2025: any other value.</exception>
+    public static string Parse(string? testPlatforms)
+    {
+        var value = string.IsNullOrWhiteSpace(testPlatforms) ? All : testPlatforms.Trim().ToLowerInvariant();
+        return value is All or Host ? value : throw new Diagnostics.DrydockException(Diagnostics.KnownCodes.InvalidTestPlatforms,
+            $"DrydockTestPlatforms is {Diagnostics.MessageText.Quote(testPlatforms!)}; set it to 'all' (every platform this machine runs, emulated ones too) or 'host' (only the host's platform).");
+    }
+
     /// <summary>Every platform that runs here, emulated ones included (the default).</summary>
     public const string All = "all";
 
@@ -226,13 +235,7 @@ public static class TestPlatforms
     public static (bool Test, string Note) Choose(PlatformSupport support, string? testPlatforms, string? testsOff = null)
     {
         ArgumentNullException.ThrowIfNull(support);
-        var value = string.IsNullOrWhiteSpace(testPlatforms) ? All : testPlatforms.Trim().ToLowerInvariant();
-        if (value is not (All or Host))
-        {
-            throw new Diagnostics.DrydockException(Diagnostics.KnownCodes.InvalidTestPlatforms,
-                $"DrydockTestPlatforms is {Diagnostics.MessageText.Quote(testPlatforms!)}; set it to 'all' (every platform this machine runs, emulated ones too) or 'host' (only the host's platform).");
-        }
-
+        var value = Parse(testPlatforms);
         return !support.Runnable ? (false, support.Note)
             : testsOff is not null ? (false, $"not tested: {testsOff}; it {support.Note}")
             : support.Emulated && value == Host ? (false, $"not tested: DrydockTestPlatforms=host, though it {support.Note}")

@@ -54,6 +54,7 @@ public sealed class ReadImage : DrydockTask
 
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
+        Runtime.TestPlatforms.Parse(TestPlatforms); // a wrong value is wrong for a one-platform image too
         if (OciArchive.OpenIndex(Archive) is { } index)
         {
             var testsOff = !Tests ? "DrydockTest=false" : TestProjects.Length == 0 ? "the project declares no ContainerTestProject" : null;

@@ -12,7 +12,10 @@ namespace Drydock.Runtime;
 internal static class ProfileValues
 {
     public const string CpusHint = "set a number of cores greater than 0, such as 1 or 0.5.";
-    public const string MemoryHint = "set " + Sizes.Syntax + ".";
+    public const string MemoryHint = "set " + Sizes.Syntax + ", at least 6m: a bare number is bytes, and engines refuse a limit under 6 MiB.";
+
+    /// <summary>The smallest memory limit engines accept (Docker Engine's: 6 MiB; podman's is lower).</summary>
+    public const long MinMemoryBytes = 6 * 1024 * 1024;
     public const string PidsHint = "set a whole number greater than 0, or leave it empty for the runtime's default.";
     public const string ReadOnlyHint = "set true or false.";
     public const string LatencyHint = "set " + Durations.Syntax + ", or 50ms+-10ms for uniform jitter (jitter at most the latency).";
@@ -25,6 +28,9 @@ internal static class ProfileValues
     /// <summary>A number of cores greater than 0; null when malformed.</summary>
     public static double? Cpus(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value) ? value : null;
+
+    /// <summary>A memory limit engines accept: a size of at least <see cref="MinMemoryBytes"/>.</summary>
+    public static bool IsMemory(string? text) => Sizes.Parse(text) is >= MinMemoryBytes;
 
     /// <summary>A whole number greater than 0; null when malformed.</summary>
     public static int? PidsLimit(string text) =>
@@ -72,7 +78,7 @@ internal static class ProfileValues
     public static string? Problem(string variable, string value) => variable switch
     {
         DrydockVariables.Cpus => Cpus(value) is null ? CpusHint : null,
-        DrydockVariables.Memory => Sizes.Parse(value) is > 0 ? null : MemoryHint,
+        DrydockVariables.Memory => IsMemory(value) ? null : MemoryHint,
         DrydockVariables.PidsLimit => PidsLimit(value) is null ? PidsHint : null,
         DrydockVariables.ReadOnly => Flag(value) is null ? ReadOnlyHint : null,
         DrydockVariables.Latency => Latency(value) is null ? LatencyHint : null,

@@ -165,5 +165,19 @@ public sealed class HostPlatformsTests : IDisposable
         Assert.StartsWith("DrydockTestPlatforms is 'native'; set it to 'all'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReadImage_OnePlatformImage_UnknownTestPlatformsIsDRY2025Too()
+    {
+        using var temp = new TempDirectory();
+        var archive = ImageNormalizer.Normalize(new Drydock.Build.Tests.Oci.SdkArchiveFixture().Write(Path.Combine(temp.Path, "sdk.tar")), Path.Combine(temp.Path, "image.tar"),
+            new NormalizeOptions { Epoch = DateTimeOffset.UnixEpoch, Names = ["shop/api:1"] }).ArchivePath;
+        var engine = new RecordingBuildEngine();
+
+        var ok = new Drydock.Build.Tasks.ReadImage { BuildEngine = engine, Archive = archive, TestPlatforms = "native" }.Execute();
+
+        Assert.False(ok);
+        Assert.Equal(KnownCodes.InvalidTestPlatforms, Assert.Single(engine.Errors).Code);
+    }
+
     public void Dispose() => _binfmt.Dispose();
 }

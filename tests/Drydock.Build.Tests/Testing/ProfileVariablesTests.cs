@@ -29,6 +29,7 @@ public sealed partial class ProfileVariablesTests
     [Theory]
     [InlineData("DRYDOCK_TEST_TIMEOUT", "ContainerTestTimeout", "60", "a duration greater than 0")]
     [InlineData("DRYDOCK_TEST_MEMORY", "ContainerTestMemory", "lots", "set ")]
+    [InlineData("DRYDOCK_TEST_MEMORY", "ContainerTestMemory", "256", "a bare number is bytes")]
     [InlineData("DRYDOCK_TEST_CPUS", "ContainerTestCpus", "0", "a number of cores")]
     [InlineData("DRYDOCK_TEST_READ_ONLY", "ContainerTestReadOnly", "yes", "true or false")]
     [InlineData("DRYDOCK_TEST_LATENCY", "ContainerTestLatency", "10ms+-20ms", "jitter at most the latency")]
