@@ -12,6 +12,9 @@ internal sealed record ImageFile(string Path, int Layer, TarEntryType Type, Unix
     /// <summary>For a <c>*.pem</c> or <c>*.key</c> file: its first bytes hold a PEM private key header.</summary>
     public bool HoldsPrivateKey { get; init; }
 
+    /// <summary>For a <c>NuGet.config</c>: it has a <c>packageSourceCredentials</c> section (feed user names and passwords).</summary>
+    public bool HoldsCredentials { get; init; }
+
     /// <summary>The text of <c>etc/passwd</c> or <c>etc/group</c>; null for every other file.</summary>
     public string? Text { get; init; }
 

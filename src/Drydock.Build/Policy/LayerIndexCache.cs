@@ -13,7 +13,7 @@ namespace Drydock.Build.Policy;
 internal sealed class LayerIndexCache(string directory)
 {
     /// <summary>Bump when what the scanner records changes; older files are then ignored.</summary>
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     public IReadOnlyList<ImageFile>? TryRead(Digest layer, int layerNumber)
     {
@@ -24,6 +24,7 @@ internal sealed class LayerIndexCache(string directory)
                 ? files.Select(f => new ImageFile(f.Path, layerNumber, (TarEntryType)f.Type, (UnixFileMode)f.Mode, f.Size)
                 {
                     HoldsPrivateKey = f.Key,
+                    HoldsCredentials = f.Credentials,
                     Text = f.Text,
                     Uid = f.Uid,
                     Gid = f.Gid,
@@ -40,7 +41,7 @@ internal sealed class LayerIndexCache(string directory)
 
     public void Write(Digest layer, IReadOnlyList<ImageFile> files)
     {
-        var cached = new CachedLayer(FormatVersion, files.Select(f => new CachedFile(f.Path, (int)f.Type, (int)f.Mode, f.Size, f.HoldsPrivateKey, f.Text, f.Uid, f.Gid, f.LinkName, f.IsScript)).ToList());
+        var cached = new CachedLayer(FormatVersion, files.Select(f => new CachedFile(f.Path, (int)f.Type, (int)f.Mode, f.Size, f.HoldsPrivateKey, f.Text, f.Uid, f.Gid, f.LinkName, f.IsScript, f.HoldsCredentials)).ToList());
         var temporary = PathOf(layer) + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
@@ -63,7 +64,7 @@ internal sealed class LayerIndexCache(string directory)
 
 internal sealed record CachedLayer(int Version, List<CachedFile> Files);
 
-internal sealed record CachedFile(string Path, int Type, int Mode, long Size, bool Key, string? Text, int Uid, int Gid, string Link, bool Script);
+internal sealed record CachedFile(string Path, int Type, int Mode, long Size, bool Key, string? Text, int Uid, int Gid, string Link, bool Script, bool Credentials);
 
 /// <summary>Source-generated: no reflection in the task host, and faster to read.</summary>
 [JsonSerializable(typeof(CachedLayer))]

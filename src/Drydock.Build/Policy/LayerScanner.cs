@@ -25,6 +25,9 @@ internal static class LayerScanner
 
     private static readonly byte[] PrivateKeyMarker = "PRIVATE KEY-----"u8.ToArray();
 
+    /// <summary>NuGet.config's section of feed credentials (element names are case-sensitive in NuGet's own reader).</summary>
+    private static readonly byte[] NuGetCredentialsMarker = "<packageSourceCredentials"u8.ToArray();
+
     public static IReadOnlyList<ImageFile> Scan(OciArchive archive, int layerIndex, CancellationToken cancellationToken)
     {
         var descriptor = archive.Layers[layerIndex];
@@ -64,6 +67,10 @@ internal static class LayerScanner
                 else if (IsKeyFileName(file.Name))
                 {
                     file = file with { HoldsPrivateKey = StartsWithPrivateKey(data) };
+                }
+                else if (file.Name.Equals("NuGet.config", StringComparison.OrdinalIgnoreCase))
+                {
+                    file = file with { HoldsCredentials = Peek(data).IndexOf(NuGetCredentialsMarker) >= 0 };
                 }
                 else if ((entry.Mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
                 {
@@ -127,10 +134,16 @@ internal static class LayerScanner
     /// </summary>
     private static bool StartsWithPrivateKey(Stream data)
     {
-        var buffer = new byte[PrivateKeyPeekSize];
-        var read = data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        var text = buffer.AsSpan(0, read);
+        var text = Peek(data);
         var at = text.IndexOf(PrivateKeyMarker);
         return at >= 0 && text[..at].LastIndexOf("-----BEGIN "u8) >= 0;
+    }
+
+    /// <summary>The file's first <see cref="PrivateKeyPeekSize"/> bytes (a PEM bundle or a NuGet.config says what matters near the top).</summary>
+    private static ReadOnlySpan<byte> Peek(Stream data)
+    {
+        var buffer = new byte[PrivateKeyPeekSize];
+        var read = data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return buffer.AsSpan(0, read);
     }
 }

@@ -65,6 +65,25 @@ public sealed class SensitiveFiles
     }
 
     [Fact]
+    public void Lint_NuGetConfigWithFeedCredentials_IsDry4004Error()
+    {
+        const string Config = """
+            <configuration>
+              <packageSources><add key="corp" value="https://packages.example.com/v3/index.json" /></packageSources>
+              <packageSourceCredentials><corp><add key="Username" value="ci" /><add key="ClearTextPassword" value="hunter2" /></corp></packageSourceCredentials>
+            </configuration>
+            """;
+
+        var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File("app/NuGet.config", Config)] });
+
+        var finding = Assert.Single(findings.Codes(KnownCodes.SensitiveFile));
+        Assert.Equal(Severity.Error, finding.DefaultSeverity);
+        Assert.Contains("packageSourceCredentials", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", finding.Message, StringComparison.Ordinal);
+        Assert.Empty(findings.Codes(KnownCodes.DevelopmentFile));
+    }
+
+    [Fact]
     public void Lint_SameFilesInTheBaseLayer_AreNotTheAppsProblem()
     {
         var findings = LintImages.Lint(new SdkArchiveFixture

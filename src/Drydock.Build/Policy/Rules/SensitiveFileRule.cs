@@ -78,6 +78,11 @@ internal sealed class SensitiveFileRule : ILintRule
             return "a PEM private key";
         }
 
+        if (file.HoldsCredentials)
+        {
+            return "a NuGet configuration with package feed credentials, packageSourceCredentials";
+        }
+
         if (SshPrivateKeys.Contains(name, StringComparer.Ordinal))
         {
             return "an SSH private key";
