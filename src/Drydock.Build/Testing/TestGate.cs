@@ -81,16 +81,20 @@ public static class TestGate
             : !inputs.TestsEnabled ? "DrydockTest=false"
             : inputs.UntestedWhy
               ?? (inputs.UntestedPlatforms.Count > 0 ? $"no platform of the index was tested: {string.Join("; ", inputs.UntestedPlatforms.Select(p => $"{p.Platform}: {p.Why}"))}" : "its tests did not run");
+        // What to do about it: tests there are but were switched off, or none to run.
+        var fix = inputs.TestProjects > 0 && !inputs.TestsEnabled
+            ? "Publish without DrydockTest=false to run the project's image tests"
+            : $"Add a ContainerTestProject item with tests of the image (see {Docs})";
         if (inputs.RequireTests)
         {
             throw new DrydockException(KnownCodes.TestsRequired,
-                $"The image {inputs.ImageDigest} was not tested ({why}) and DrydockRequireImageTests=true, so nothing is pushed. Add a ContainerTestProject item with tests of the image (see {Docs}), or run them (DrydockTest=true).");
+                $"The image {inputs.ImageDigest} was not tested ({why}) and DrydockRequireImageTests=true, so nothing is pushed. {fix}.");
         }
 
         if (inputs.PushTarget is { } target)
         {
             log.Warning(KnownCodes.UntestedPush,
-                $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. Add a ContainerTestProject item so that what is pushed is what passed its tests (see {Docs}); the pushed test results say tested: false. DrydockRequireImageTests=true makes this an error.");
+                $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. {fix}, so that what is pushed is what passed its tests; the pushed test results say tested: false. DrydockRequireImageTests=true makes this an error.");
         }
     }
 
