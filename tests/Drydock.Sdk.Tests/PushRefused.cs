@@ -52,6 +52,7 @@ public sealed class PushRefused : IDisposable
         Assert.Contains("DrydockPushDirty=true", refused.StandardOutput);
         Assert.Empty(proxy.Requests);
         Assert.DoesNotMatch(@"DRY\d{4}: DRY\d{4}", refused.StandardOutput);
+        Assert.StartsWith($"{KnownCodes.DirtyPushRefused}: The image was built", (string?)_project.Report()["push"]!["error"], StringComparison.Ordinal);
 
         var pushed = _project.Publish($"-p:ContainerRegistry={proxy.Host}", "-p:DrydockPushDirty=true");
 
@@ -75,7 +76,9 @@ public sealed class PushRefused : IDisposable
         Assert.Contains("refused the user name and password from DRYDOCK_REGISTRY_USER", refused.StandardOutput);
         Assert.DoesNotContain(password, refused.StandardOutput + refused.StandardError);
         Assert.DoesNotContain(password, File.ReadAllText(_project.ReportPath));
-        Assert.Null(_project.Report()["push"]);
+        Assert.StartsWith($"{KnownCodes.RegistryUnauthorized}: ", (string?)_project.Report()["push"]!["error"], StringComparison.Ordinal);
+        Assert.False((bool)_project.Report()["push"]!["verified"]!);
+        Assert.Empty(_project.Report()["push"]!["tags"]!.AsArray());
         using (var client = registry.CreateClient(("deploy", password)))
         using (var tags = await client.GetAsync(new Uri(registry.BaseUri, "v2/secret/tags/list")))
         {

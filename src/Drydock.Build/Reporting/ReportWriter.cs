@@ -58,7 +58,7 @@ public static class ReportWriter
             Invariant($"| revision | `{report.Source.Revision}` |"),
             Invariant($"| version | `{report.Source.Version}` |"),
             Invariant($"| tested | {(report.Tested ? "yes" : report.Cancelled ? "no: cancelled while the tests ran" : "no")} |"),
-            Invariant($"| pushed | {(report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
+            Invariant($"| pushed | {(report.Push is { Error: { } error } failed ? $"no: the push to `{failed.Registry}/{failed.Repository}` failed ({error[..error.IndexOf(':', StringComparison.Ordinal)]})" : report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
             "",
         ];
         var platforms = (image.Platforms ?? []).Select(platform => Invariant(

@@ -92,9 +92,21 @@ public sealed class PushImage : DrydockTask
         foreach (var target in targets)
         {
             var targetRequest = request with { Registry = target.Registry, Repository = target.Repository };
-            var result = (single is null
-                ? pusher.PushIndexAsync(Archive, targetRequest, store, cancellationToken)
-                : pusher.PushAsync(single, targetRequest, store, cancellationToken)).GetAwaiter().GetResult();
+            PushResult result;
+            try
+            {
+                result = (single is null
+                    ? pusher.PushIndexAsync(Archive, targetRequest, store, cancellationToken)
+                    : pusher.PushAsync(single, targetRequest, store, cancellationToken)).GetAwaiter().GetResult();
+            }
+            catch (DrydockException e)
+            {
+                // The report says the push failed and why (a CI reads it), not nothing, as for DrydockPush=false.
+                var failed = new PushResult { Registry = target.Registry, Repository = target.Repository, Digest = tested.ToString(), Tags = [], Verified = false, Error = $"{e.Code}: {e.Message}" };
+                WriteResult(results.Count == 0 ? failed : results[0] with { OtherRegistries = [.. results.Skip(1), failed] });
+                throw;
+            }
+
             results.Add(result);
             Log.LogMessage(
                 MessageImportance.High,
@@ -103,9 +115,14 @@ public sealed class PushImage : DrydockTask
         }
 
         var report = results[0] with { OtherRegistries = results.Skip(1).ToList() };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
-        File.WriteAllText(ResultPath, JsonSerializer.Serialize(report));
+        WriteResult(report);
         PushedDigest = report.Digest;
+    }
+
+    private void WriteResult(PushResult result)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ResultPath))!);
+        File.WriteAllText(ResultPath, JsonSerializer.Serialize(result));
     }
 
     private static Dictionary<string, string?> ProcessEnvironment() =>

@@ -67,6 +67,12 @@ public sealed record PushResult
 
     /// <summary>For a multi-platform image: each platform's manifest digest, as the registry confirmed it (the index is <see cref="Digest"/>).</summary>
     public IReadOnlyDictionary<string, string>? Manifests { get; init; }
+
+    /// <summary>
+    /// Set when the push to <see cref="Registry"/> failed: the DRY code and its message. <see cref="Digest"/> is then the
+    /// tested digest, <see cref="Tags"/> empty and <see cref="Verified"/> false: the registry confirmed nothing.
+    /// </summary>
+    public string? Error { get; init; }
 }
 
 /// <summary>
