@@ -15,49 +15,24 @@ internal sealed class LayerIndexCache(string directory)
     /// <summary>Bump when what the scanner records changes; older files are then ignored.</summary>
     private const int FormatVersion = 3;
 
-    public IReadOnlyList<ImageFile>? TryRead(Digest layer, int layerNumber)
-    {
-        try
-        {
-            var cached = JsonSerializer.Deserialize(File.ReadAllBytes(PathOf(layer)), LayerIndexJson.Default.CachedLayer);
-            return cached is { Version: FormatVersion, Files: { } files }
-                ? files.Select(f => new ImageFile(f.Path, layerNumber, (TarEntryType)f.Type, (UnixFileMode)f.Mode, f.Size)
-                {
-                    HoldsPrivateKey = f.Key,
-                    HoldsCredentials = f.Credentials,
-                    Text = f.Text,
-                    Uid = f.Uid,
-                    Gid = f.Gid,
-                    LinkName = f.Link,
-                    IsScript = f.Script,
-                }).ToList()
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null; // Missing or unreadable: scan the layer again.
-        }
-    }
-
-    public void Write(Digest layer, IReadOnlyList<ImageFile> files)
-    {
-        var cached = new CachedLayer(FormatVersion, files.Select(f => new CachedFile(f.Path, (int)f.Type, (int)f.Mode, f.Size, f.HoldsPrivateKey, f.Text, f.Uid, f.Gid, f.LinkName, f.IsScript, f.HoldsCredentials)).ToList());
-        var temporary = PathOf(layer) + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            Directory.CreateDirectory(directory);
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(cached, LayerIndexJson.Default.CachedLayer));
-            File.Move(temporary, PathOf(layer), overwrite: true); // Parallel builds never see half a file.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A cache that cannot be written only costs time next run.
-            if (File.Exists(temporary))
+    public IReadOnlyList<ImageFile>? TryRead(Digest layer, int layerNumber) =>
+        JsonCacheFile.TryRead(PathOf(layer), LayerIndexJson.Default.CachedLayer) is { Version: FormatVersion, Files: { } files }
+            ? files.Select(f => new ImageFile(f.Path, layerNumber, (TarEntryType)f.Type, (UnixFileMode)f.Mode, f.Size)
             {
-                File.Delete(temporary);
-            }
-        }
-    }
+                HoldsPrivateKey = f.Key,
+                HoldsCredentials = f.Credentials,
+                Text = f.Text,
+                Uid = f.Uid,
+                Gid = f.Gid,
+                LinkName = f.Link,
+                IsScript = f.Script,
+            }).ToList()
+            : null;
+
+    public void Write(Digest layer, IReadOnlyList<ImageFile> files) => JsonCacheFile.Write(
+        PathOf(layer),
+        new CachedLayer(FormatVersion, files.Select(f => new CachedFile(f.Path, (int)f.Type, (int)f.Mode, f.Size, f.HoldsPrivateKey, f.Text, f.Uid, f.Gid, f.LinkName, f.IsScript, f.HoldsCredentials)).ToList()),
+        LayerIndexJson.Default.CachedLayer);
 
     private string PathOf(Digest layer) => Path.Combine(directory, $"{layer.Hex}.v{FormatVersion}.json");
 }

@@ -19,38 +19,11 @@ internal sealed class LintResultCache(string directory)
 
     private static readonly Guid LinterBuild = typeof(LintResultCache).Assembly.ManifestModule.ModuleVersionId;
 
-    public IReadOnlyList<Finding>? TryRead(Digest manifest, LintContext context)
-    {
-        try
-        {
-            var cached = JsonSerializer.Deserialize(File.ReadAllBytes(PathOf(manifest, context)), LintResultJson.Default.CachedFindings);
-            return cached is { Version: FormatVersion, Findings: { } findings } ? findings : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null; // Missing or unreadable: lint again.
-        }
-    }
+    public IReadOnlyList<Finding>? TryRead(Digest manifest, LintContext context) =>
+        JsonCacheFile.TryRead(PathOf(manifest, context), LintResultJson.Default.CachedFindings) is { Version: FormatVersion, Findings: { } findings } ? findings : null;
 
-    public void Write(Digest manifest, LintContext context, IReadOnlyList<Finding> findings)
-    {
-        var path = PathOf(manifest, context);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(new CachedFindings(FormatVersion, [.. findings]), LintResultJson.Default.CachedFindings));
-            File.Move(temporary, path, overwrite: true); // Parallel builds never see half a file.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A cache that cannot be written only costs time next run.
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    public void Write(Digest manifest, LintContext context, IReadOnlyList<Finding> findings) =>
+        JsonCacheFile.Write(PathOf(manifest, context), new CachedFindings(FormatVersion, [.. findings]), LintResultJson.Default.CachedFindings);
 
     /// <summary><c>findings/&lt;sha256 of the key&gt;.json</c>: one file per image and context; earlier ones stay, as base layers' indexes do.</summary>
     private string PathOf(Digest manifest, LintContext context)

@@ -154,6 +154,7 @@ public sealed class TestImage : DrydockTask
                     UseCache = UseCache,
                 };
                 var started = System.Diagnostics.Stopwatch.StartNew();
+                var before = results.Count;
                 foreach (var project in Projects)
                 {
                     if (target == targets[0])
@@ -170,7 +171,9 @@ public sealed class TestImage : DrydockTask
                 tested.Add(target.Platform ?? "");
                 if (Platforms.Length > 0 || target.Emulated)
                 {
-                    Log.LogMessage(MessageImportance.High, "Drydock: {0} tested {1} in {2:0.0} s", target.Platform, target.Emulated ? "under emulation" : "natively", started.Elapsed.TotalSeconds);
+                    Log.LogMessage(MessageImportance.High, results.Skip(before).All(r => r.Cached)
+                        ? "Drydock: {0}: the tests' results of an earlier run of this image are cached ({1}); none ran"
+                        : "Drydock: {0} tested {1} in {2:0.0} s", target.Platform, target.Emulated ? "under emulation" : "natively", started.Elapsed.TotalSeconds);
                 }
             }
         }
