@@ -297,8 +297,9 @@ internal sealed class RegistryProxy : IAsyncDisposable
             case CutFault cut:
                 await ContinueIfExpectedAsync(connection, head);
                 await ReadAtMostAsync(body, cut.BodyBytes);
-                connection.Reset();
+                // Logged before the reset: the client may look at the log as soon as it sees the cut.
                 Log(head, 0, Interlocked.Read(ref received), fault);
+                connection.Reset();
                 return false;
 
             case RedirectFault redirect:
