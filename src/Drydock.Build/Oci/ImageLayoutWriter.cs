@@ -56,6 +56,19 @@ internal static class ImageLayoutWriter
     public static bool WriteLayout(string outputArchive, IEnumerable<LayoutBlob> blobs, byte[] index, long epochSeconds, CancellationToken cancellationToken) =>
         WriteTar(outputArchive, blobs, new SortedDictionary<string, byte[]>(StringComparer.Ordinal) { ["index.json"] = index }, epochSeconds, cancellationToken);
 
+    /// <summary>The <c>index.json</c> of a layout holding one image that nobody loads (the intermediate archives of a publish).</summary>
+    public static byte[] SingleImageIndex(Descriptor manifest) => OciJson.Serialize(new JsonObject
+    {
+        ["schemaVersion"] = 2,
+        ["mediaType"] = OciMediaTypes.ImageIndex,
+        ["manifests"] = new JsonArray(new JsonObject
+        {
+            ["mediaType"] = manifest.MediaType,
+            ["digest"] = manifest.Digest.ToString(),
+            ["size"] = manifest.Size,
+        }),
+    });
+
     private static bool WriteTar(string outputArchive, IEnumerable<LayoutBlob> blobs, SortedDictionary<string, byte[]> files, long epochSeconds, CancellationToken cancellationToken)
     {
         var sortedBlobs = new SortedDictionary<string, LayoutBlob>(StringComparer.Ordinal);

@@ -211,7 +211,7 @@ internal static class LayerRewriter
     }
 
     /// <summary>A temp file that the OS deletes when it is closed, also when the build fails.</summary>
-    private static FileStream CreateTempFile() => new(
+    internal static FileStream CreateTempFile() => new(
         Path.Combine(Path.GetTempPath(), "drydock-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))),
         FileMode.CreateNew,
         FileAccess.ReadWrite,

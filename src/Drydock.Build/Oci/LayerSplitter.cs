@@ -45,17 +45,36 @@ public static class LayerSplitter
         CancellationToken cancellationToken,
         GzipMemberCache? cache = null)
     {
-        if (ImageNormalizer.CountAppLayers(source.Config, source.Layers.Count) != 1 || !OciMediaTypes.IsGzipLayer(source.Layers[^1].MediaType))
+        var image = SpoolAppLayer(source, cancellationToken);
+        if (image.AppLayer is null)
         {
             log.Detail("Drydock: layers: the SDK did not add exactly one gzip app layer; not split");
-            return new SplitImage(source, null);
+            return image;
         }
 
+        return Split(image, rules, intermediateArchive, log, cancellationToken, cache);
+    }
+
+    /// <summary>The image with its one gzip app layer spooled (<see cref="LayerRewriter.Spool"/>); without, when the SDK did not add exactly one.</summary>
+    internal static SplitImage SpoolAppLayer(OciArchive source, CancellationToken cancellationToken) =>
+        ImageNormalizer.CountAppLayers(source.Config, source.Layers.Count) == 1 && OciMediaTypes.IsGzipLayer(source.Layers[^1].MediaType)
+            ? new SplitImage(source, LayerRewriter.Spool(source, source.Layers[^1], source.DiffIds[^1], cancellationToken))
+            : new SplitImage(source, null);
+
+    /// <summary>As above, for an image with one gzip app layer whose content is already spooled (it is handed over).</summary>
+    internal static SplitImage Split(
+        SplitImage image,
+        IReadOnlyList<LayerRule> rules,
+        string intermediateArchive,
+        IBuildLog log,
+        CancellationToken cancellationToken,
+        GzipMemberCache? cache = null)
+    {
+        var (source, spooled) = (image.Archive, image.AppLayer!);
         var appLayer = source.Layers[^1];
         // The app folder as the SDK set it (ContainerWorkingDirectory): package assets are found below it.
         var workingDirectory = OciJson.GetString((source.Config["config"] as JsonObject)?["WorkingDir"]) ?? "/app/";
         var prefix = workingDirectory.Replace('\\', '/').Trim('/') + "/";
-        var spooled = LayerRewriter.Spool(source, appLayer, source.DiffIds[^1], cancellationToken);
         var handedOver = false;
         try
         {
@@ -130,7 +149,7 @@ public static class LayerSplitter
                 blobs.Add(new LayoutBlob(descriptors[i], () => new BoundedReadStream(content, 0, content.Length, ownsInner: false)));
             }
 
-            var index = IndexOf(manifestDescriptor);
+            var index = ImageLayoutWriter.SingleImageIndex(manifestDescriptor);
             // The base layers stay where they are: the normalizer reads them from the source archive.
             ImageLayoutWriter.WriteLayout(intermediateArchive, blobs, index, 0, cancellationToken);
             return OciArchive.OpenOver(intermediateArchive, source);
@@ -147,19 +166,6 @@ public static class LayerSplitter
     /// <see cref="LayerRewriter"/>, which reads layers from an archive: a small one holding just this
     /// layer is written for it (not the base layers).
     /// </summary>
-    /// <summary>The index.json of a layout holding one image, for the intermediate archives here.</summary>
-    private static byte[] IndexOf(Descriptor manifest) => OciJson.Serialize(new JsonObject
-    {
-        ["schemaVersion"] = 2,
-        ["mediaType"] = OciMediaTypes.ImageIndex,
-        ["manifests"] = new JsonArray(new JsonObject
-        {
-            ["mediaType"] = manifest.MediaType,
-            ["digest"] = manifest.Digest.ToString(),
-            ["size"] = manifest.Size,
-        }),
-    });
-
     private static RewrittenLayer RewriteDependencies(LayerOutput layer, Descriptor descriptor, string scratchArchive, GzipMemberCache? cache, CancellationToken cancellationToken)
     {
         var config = OciJson.Serialize(new JsonObject
@@ -179,7 +185,7 @@ public static class LayerSplitter
         blobs.Add(new LayoutBlob(configDescriptor, () => new MemoryStream(config, writable: false)));
         blobs.Add(new LayoutBlob(manifestDescriptor, () => new MemoryStream(manifest, writable: false)));
         blobs.Add(new LayoutBlob(descriptor, () => new BoundedReadStream(layer.Content, 0, layer.Content.Length, ownsInner: false)));
-        var index = IndexOf(manifestDescriptor);
+        var index = ImageLayoutWriter.SingleImageIndex(manifestDescriptor);
         ImageLayoutWriter.WriteLayout(scratchArchive, blobs, index, 0, cancellationToken);
         try
         {
@@ -193,7 +199,7 @@ public static class LayerSplitter
 
     private sealed class LayerOutput
     {
-        public FileStream Content { get; } = TempFile();
+        public FileStream Content { get; } = LayerRewriter.CreateTempFile();
 
         public Digest? Digest { get; set; }
 
@@ -316,14 +322,6 @@ public static class LayerSplitter
 
         return config;
     }
-
-    private static FileStream TempFile() => new(
-        Path.Combine(Path.GetTempPath(), "drydock-split-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))),
-        FileMode.CreateNew,
-        FileAccess.ReadWrite,
-        FileShare.ReadWrite | FileShare.Delete,
-        bufferSize: 81920,
-        FileOptions.DeleteOnClose);
 }
 
 /// <summary>

@@ -54,6 +54,23 @@ public sealed class NormalizeImage : DrydockTask
     /// <summary>Where compressed file data is kept between publishes (<see cref="GzipMemberCache"/>); empty: no cache.</summary>
     public string? GzipCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Where the SDK's image of a single-platform publish is recorded (<see cref="SdkImageRecord"/>), under
+    /// <see cref="SdkImageKey"/>; empty: not recorded.
+    /// </summary>
+    public string? SdkImageRecordFile { get; set; }
+
+    /// <summary>The key of the SDK's inputs in this publish (<see cref="ReuseSdkImage"/>).</summary>
+    public string? SdkImageKey { get; set; }
+
+    /// <summary>
+    /// True when the SDK did not run (<see cref="ReuseSdkImage"/>): its image is made again from <see cref="SdkImageRecordFile"/>,
+    /// <see cref="PublishDirectory"/> and the base layers of <see cref="Archive"/>.
+    /// </summary>
+    public bool SdkImageReused { get; set; }
+
+    public string? PublishDirectory { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var cache = string.IsNullOrWhiteSpace(GzipCacheDirectory) ? null : new GzipMemberCache(GzipCacheDirectory);
@@ -65,7 +82,7 @@ public sealed class NormalizeImage : DrydockTask
             Names = ImageName.LocalNames(Registry, Repository, ImageName.SplitTags(Tags)),
             Annotations = Annotations.ToDictionary(item => item.ItemSpec, item => item.GetMetadata("Value"), StringComparer.Ordinal),
         };
-        if (OciArchive.ReadIndex(SdkArchive) is not null)
+        if (!SdkImageReused && OciArchive.ReadIndex(SdkArchive) is not null)
         {
             var index = ImageIndexNormalizer.Normalize(
                 SdkArchive,
@@ -78,8 +95,20 @@ public sealed class NormalizeImage : DrydockTask
         }
         else
         {
-            var image = ImageNormalizer.Normalize(SplitLayers(OciArchive.Open(SdkArchive), "image", cache, log, cancellationToken), Archive, options, log, cancellationToken);
+            var record = SdkImageReused ? SdkImageRecord.Read(SdkImageRecordFile!) ?? throw new InvalidOperationException("The SDK's image record is gone.") : null;
+            var sdkImage = record is not null
+                ? record.Rebuild(PublishDirectory!, SdkArchive, Archive, cancellationToken)
+                : LayerSplitter.SpoolAppLayer(OciArchive.Open(SdkArchive), cancellationToken);
+            var appEntries = sdkImage.AppLayer?.Entries.Select(entry => entry.Item).ToList();
+            // The label and environment values of this commit, which a reused SDK config holds from an earlier one.
+            var image = ImageNormalizer.Normalize(
+                Layering && sdkImage.AppLayer is not null ? LayerSplitter.Split(sdkImage, LayerRules(), IntermediateArchive("image"), log, cancellationToken, cache) : sdkImage,
+                Archive,
+                options with { Labels = ToDictionary(Labels), Environment = ToDictionary(Environment) },
+                log,
+                cancellationToken);
             log.Detail($"Drydock: normalized image {image.ManifestDigest} ({image.TotalSize} bytes) in {image.ArchivePath}");
+            RecordSdkImage(record, image.ManifestDigest, sdkImage.Archive, appEntries);
         }
 
         cache?.Prune();
@@ -101,12 +130,38 @@ public sealed class NormalizeImage : DrydockTask
             return new SplitImage(archive, null);
         }
 
-        var rules = Layers
-            .GroupBy(item => item.ItemSpec, StringComparer.Ordinal)
-            .Select(group => new LayerRule(group.Key, group.SelectMany(item => item.GetMetadata("Files").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()))
-            .ToList();
-        var intermediate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SdkArchive))!, $"split-{name}.tar");
-        return LayerSplitter.Split(archive, rules, intermediate, log, cancellationToken, cache);
+        return LayerSplitter.Split(archive, LayerRules(), IntermediateArchive(name), log, cancellationToken, cache);
+    }
+
+    private List<LayerRule> LayerRules() => Layers
+        .GroupBy(item => item.ItemSpec, StringComparer.Ordinal)
+        .Select(group => new LayerRule(group.Key, group.SelectMany(item => item.GetMetadata("Files").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()))
+        .ToList();
+
+    private string IntermediateArchive(string name) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SdkArchive))!, $"split-{name}.tar");
+
+    /// <summary>
+    /// Records the SDK's image for the next publish (<see cref="SdkImageRecord"/>), now that the archive it names is
+    /// written; a reused record now names this archive. No record when the SDK's app layer is not one it can rebuild.
+    /// </summary>
+    private void RecordSdkImage(SdkImageRecord? reused, Digest image, OciArchive sdk, List<TarItem>? appEntries)
+    {
+        if (string.IsNullOrWhiteSpace(SdkImageRecordFile))
+        {
+            return;
+        }
+
+        var record = reused is not null
+            ? reused.WithImage(image)
+            : appEntries is null ? null : SdkImageRecord.Create(SdkImageKey ?? "", image, sdk, appEntries);
+        if (record is null)
+        {
+            File.Delete(SdkImageRecordFile);
+        }
+        else
+        {
+            record.Write(SdkImageRecordFile);
+        }
     }
 
     // Later items win, as the SDK's own ContainerLabel handling does.
