@@ -74,7 +74,7 @@ public static class ImageIndexNormalizer
                     ["annotations"] = new JsonObject { [RefNameAnnotation] = options.Names[0] },
                 }),
             });
-            var written = ImageLayoutWriter.WriteLayout(outputArchive, blobs, layout, ImageNormalizer.EpochSeconds(options.Epoch), cancellationToken);
+            var written = ImageLayoutWriter.WriteLayout(outputArchive, blobs, layout, ImageNormalizer.EpochSeconds(options.Epoch), cancellationToken, keepSpare: true);
             if (written)
             {
                 // Cut from an earlier index: gone, so nothing loads or reports a platform image this index does not hold.

@@ -49,7 +49,7 @@ public static class ImageNormalizer
         log ??= NullBuildLog.Instance;
         var archive = split.Archive;
         using var image = Prepare(split, options, log, cancellationToken);
-        var written = ImageLayoutWriter.Write(outputArchive, image.Manifest, archive.Config, image.Config, image.Layers, image.Blobs, options.Names, EpochSeconds(options.Epoch), cancellationToken);
+        var written = ImageLayoutWriter.Write(outputArchive, image.Manifest, archive.Config, image.Config, image.Layers, image.Blobs, options.Names, EpochSeconds(options.Epoch), cancellationToken, keepSpare: true);
         log.Detail($"Drydock: image archive '{outputArchive}' {(written ? "written" : "unchanged")}: manifest {image.Manifest.Digest}, config {image.Config.Digest}");
         return image.ToNormalizedImage(outputArchive, written);
     }

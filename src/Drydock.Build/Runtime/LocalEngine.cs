@@ -50,12 +50,26 @@ internal static class LocalEngine
     public static bool Load(ContainerEngine engine, string archive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken) =>
         Load(engine, () => archive, imageId, names, log, cancellationToken);
 
-    /// <summary>As above, with the archive made only when a load is needed (a platform cut from an index archive).</summary>
-    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// As above, with the archive made only when a load is needed (a platform cut from an index archive).
+    /// <paramref name="lastLoad"/> is what this project loaded into the engine last (<see cref="LoadedImage"/>):
+    /// when that was another image, this one is new to the engine and is loaded without asking it first,
+    /// leaving out the layers the last one had (into podman; should it no longer store them, the whole archive is loaded).
+    /// </summary>
+    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null)
     {
         var archive = "the image archive";
         try
         {
+            if (lastLoad is not null && lastLoad.Engine == engine.Command && lastLoad.ImageId != imageId && names.Count > 0)
+            {
+                archive = prepareArchive();
+                LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), log, cancellationToken);
+                engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+                log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)} (new since the last publish's {lastLoad.ImageId})");
+                return true;
+            }
+
             // One inspect asks for every name and the id: each found prints a line, the unknown ones none.
             var known = engine.ImagesAsync([.. names, imageId], cancellationToken).GetAwaiter().GetResult();
             if (names.Count > 0 && known.Count == names.Count + 1 && known.All(image => image.Id == imageId))
@@ -68,11 +82,7 @@ internal static class LocalEngine
             if (!present)
             {
                 archive = prepareArchive();
-                var stored = known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal);
-                if (!(engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, log, cancellationToken)))
-                {
-                    engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
-                }
+                LoadArchive(engine, archive, known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal), log, cancellationToken);
             }
 
             engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
@@ -96,6 +106,15 @@ internal static class LocalEngine
 
         log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)}");
         return true;
+    }
+
+    /// <summary>Loads the archive, into podman without the layers it <paramref name="stored"/> (diff_ids) when it takes that.</summary>
+    private static void LoadArchive(ContainerEngine engine, string archive, HashSet<string> stored, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (!(engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, log, cancellationToken)))
+        {
+            engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>Loads the archive without the layers whose diff_id is in <paramref name="stored"/>; false when there are none, or podman refused.</summary>

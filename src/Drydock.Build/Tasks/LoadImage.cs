@@ -40,6 +40,9 @@ public sealed class LoadImage : DrydockTask
     /// <summary>For an index: <see cref="ReadImage.Platforms"/>; those with <c>Loaded</c> are loaded.</summary>
     public ITaskItem[] Platforms { get; set; } = [];
 
+    /// <summary>Where what was loaded is recorded for the next publish (<see cref="LoadedImage"/>); empty: not recorded.</summary>
+    public string? LoadRecord { get; set; }
+
     [Output]
     public string? Runtime { get; private set; }
 
@@ -60,7 +63,14 @@ public sealed class LoadImage : DrydockTask
             log.Detail($"Drydock: {platform.ItemSpec} is {platform.GetMetadata("ConfigDigest")} in {engine}");
         }
 
-        LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken);
+        // A single-platform image: what was loaded last spares asking the engine (LoadedImage).
+        var single = string.IsNullOrWhiteSpace(LoadRecord) || OciArchive.ReadIndex(Archive) is not null ? null : OciArchive.Open(Archive);
+        LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken, single is null ? null : LoadedImage.Read(LoadRecord!));
+        if (single is not null)
+        {
+            new LoadedImage(engine.Command, ImageId, [.. single.DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
+        }
+
         Runtime = engine.Command;
     }
 
