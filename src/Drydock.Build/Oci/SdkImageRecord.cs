@@ -209,7 +209,7 @@ internal sealed class SdkImageRecord
             ];
             ImageLayoutWriter.WriteLayout(thinArchive, blobs, ImageLayoutWriter.SingleImageIndex(manifestDescriptor), 0, cancellationToken);
             spool.Position = 0;
-            return new SplitImage(OciArchive.OpenOver(thinArchive, OciArchive.Open(baseArchive)), new SpooledLayer(spool, spooled));
+            return new SplitImage(OciArchive.OpenOverOwn(thinArchive, OciArchive.Open(baseArchive)), new SpooledLayer(spool, spooled));
         }
         catch
         {

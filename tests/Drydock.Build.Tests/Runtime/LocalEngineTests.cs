@@ -146,6 +146,44 @@ public sealed class LocalEngineTests
         }
     }
 
+    [Fact]
+    public void Load_AfterARecordedLoadOfAnotherImage_LoadsWithoutAsking_AndLoadsWholeWhenTheRecordedLayersAreGone()
+    {
+        using var temp = new TempDirectory();
+        var engine = LocalEngine.Resolve("Podman", new ListBuildLog(), CancellationToken.None)!;
+        var repository = $"localhost/drydock-test/recorded-{Guid.NewGuid():N}";
+        var first = Image(temp, "first", $"{repository}:sha-1");
+        var second = Image(temp, "second", $"{repository}:sha-2");
+        var third = Image(temp, "third", $"{repository}:sha-3");
+        var names = (string tag) => new[] { $"{repository}:{tag}", $"{repository}:main" };
+        try
+        {
+            LocalEngine.Load(engine, first.ArchivePath, first.ConfigDigest.ToString(), names("sha-1"), new ListBuildLog(), CancellationToken.None);
+            var recorded = new LoadedImage("podman", first.ConfigDigest.ToString(), [.. OciArchive.Open(first.ArchivePath).DiffIds.Select(d => d.ToString())]);
+            var log = new ListBuildLog();
+
+            var loaded = LocalEngine.Load(engine, () => second.ArchivePath, second.ConfigDigest.ToString(), names("sha-2"), log, CancellationToken.None, recorded);
+
+            Assert.True(loaded);
+            Assert.Contains("Drydock: loaded into podman without the 1 of 2 layers it already stores", log.Details);
+            Assert.Contains(log.Details, line => line.Contains("new since the last publish's " + first.ConfigDigest, StringComparison.Ordinal));
+            Assert.Equal(second.ConfigDigest.ToString(), "sha256:" + Podman("image", "inspect", "--format", "{{.Id}}", $"{repository}:main"));
+
+            // A record naming a layer podman does not store (removed since): it refuses the thin archive, and the whole one is loaded.
+            var stale = recorded with { DiffIds = [OciArchive.Open(third.ArchivePath).DiffIds[^1].ToString()] };
+            var fallback = new ListBuildLog();
+            Assert.True(LocalEngine.Load(engine, () => third.ArchivePath, third.ConfigDigest.ToString(), names("sha-3"), fallback, CancellationToken.None, stale));
+            Assert.Contains(fallback.Details, line => line.Contains("loading the whole archive", StringComparison.Ordinal));
+            var mount = Podman("image", "mount", $"{repository}:sha-3");
+            Assert.Equal("third", File.ReadAllText(Path.Combine(mount, "app", "web.dll")));
+        }
+        finally
+        {
+            Drydock.Processes.ProcessRunner.Run("podman", ["image", "unmount", "--all"], TimeSpan.FromSeconds(30), CancellationToken.None);
+            Drydock.Processes.ProcessRunner.Run("podman", ["rmi", "--force", $"{repository}:sha-1", $"{repository}:sha-2", $"{repository}:sha-3", $"{repository}:main"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        }
+    }
+
     /// <summary>A normalized image of the fixture's base layer and one app file holding <paramref name="content"/>.</summary>
     private static NormalizedImage Image(TempDirectory temp, string content, string name) =>
         ImageNormalizer.Normalize(
