@@ -47,6 +47,34 @@ public sealed class Reproducible : IDisposable
         Assert.Equal("2026-02-03T04:05:06Z", (string?)Oci.Config(_project.ArchivePath)["created"]);
     }
 
+    [Fact]
+    public void A_code_change_over_an_earlier_publish_skips_the_sdks_image_build_and_gives_the_clean_publishs_digest()
+    {
+        var first = _project.Publish("-p:DrydockLoadImage=false");
+        Assert.True(first.Succeeded, first.StandardOutput);
+
+        _project.WriteFile("repro/Extra.cs", "static class Extra { public const string Greeting = \"changed\"; }");
+        _project.Commit("A code change", "2026-02-03T04:05:06Z");
+        var reused = _project.Publish("-p:DrydockLoadImage=false", "-v:d");
+        Assert.True(reused.Succeeded, reused.StandardOutput);
+        Assert.Contains("the SDK's last image is made again from them, without the SDK's image build", reused.StandardOutput);
+        Assert.DoesNotContain("Task \"CreateNewImage\"", reused.StandardOutput);
+        var digest = Oci.ManifestDigest(_project.ArchivePath);
+
+        // The same commit from scratch: the SDK builds the image, to the same digest.
+        _project.Git("clean", "-fdxq");
+        var clean = _project.Publish("-p:DrydockLoadImage=false", "-v:d");
+        Assert.True(clean.Succeeded, clean.StandardOutput);
+        Assert.Contains("Drydock: the SDK builds the image: no earlier image of the SDK's is recorded", clean.StandardOutput);
+        Assert.Equal(digest, Oci.ManifestDigest(_project.ArchivePath));
+
+        // A container property changed: the SDK builds it again.
+        var property = _project.Publish("-p:DrydockLoadImage=false", "-p:ContainerUser=1001", "-v:d");
+        Assert.True(property.Succeeded, property.StandardOutput);
+        Assert.Contains("Drydock: the SDK builds the image: the container properties changed", property.StandardOutput);
+        Assert.Equal("1001", (string?)Oci.Config(_project.ArchivePath)["config"]!["User"]);
+    }
+
     public void Dispose()
     {
         _clones.ForEach(clone => clone.Dispose());

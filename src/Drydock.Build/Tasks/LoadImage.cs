@@ -65,8 +65,9 @@ public sealed class LoadImage : DrydockTask
 
         // A single-platform image: what was loaded last spares asking the engine (LoadedImage).
         var single = string.IsNullOrWhiteSpace(LoadRecord) || OciArchive.ReadIndex(Archive) is not null ? null : OciArchive.Open(Archive);
-        LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken, single is null ? null : LoadedImage.Read(LoadRecord!));
-        if (single is not null)
+        var last = single is null ? null : LoadedImage.Read(LoadRecord!);
+        LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken, last);
+        if (single is not null && (last?.Engine != engine.Command || last.ImageId != ImageId))
         {
             new LoadedImage(engine.Command, ImageId, [.. single.DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
         }
