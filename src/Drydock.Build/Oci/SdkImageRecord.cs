@@ -87,45 +87,18 @@ internal sealed class SdkImageRecord
         return new SdkImageRecord(key, image, prefix, sdk.Manifest, sdk.Config, entries);
     }
 
-    public void Write(string path)
-    {
-        var json = new JsonObject
-        {
-            ["formatVersion"] = FormatVersion,
-            ["key"] = Key,
-            ["image"] = Image.ToString(),
-            ["prefix"] = Prefix,
-            ["manifest"] = Manifest.DeepClone(),
-            ["config"] = Config.DeepClone(),
-            ["entries"] = new JsonArray([.. Entries.Select(e => (JsonNode)new JsonArray(e.Name, (int)e.Type, (int)e.Mode, e.Uid, e.Gid))]),
-        };
-        JsonCacheFile.Write(path, json, SdkImageRecordJson.Default.JsonObject);
-    }
+    public void Write(string path) => JsonCacheFile.Write(
+        path,
+        new SdkImageRecordFile(FormatVersion, Key, Image.ToString(), Prefix, Manifest, Config, [.. Entries.Select(e => new RecordedEntry(e.Name, e.Type, e.Mode, e.Uid, e.Gid))]),
+        SdkImageRecordJson.Default.SdkImageRecordFile);
 
     /// <summary>The record at <paramref name="path"/>; null when there is none, or it is not one this version reads.</summary>
-    public static SdkImageRecord? Read(string path)
-    {
-        try
-        {
-            if (JsonCacheFile.TryRead(path, SdkImageRecordJson.Default.JsonObject) is not { } json
-                || json["formatVersion"]?.GetValue<int>() != FormatVersion
-                || !Digest.TryParse(OciJson.GetString(json["image"]), out var image)
-                || json["manifest"] is not JsonObject manifest
-                || json["config"] is not JsonObject config
-                || json["entries"] is not JsonArray entries)
-            {
-                return null;
-            }
-
-            var items = entries.Select(e => (JsonArray)e!).Select(e => new TarItem(
-                (TarEntryType)e[1]!.GetValue<int>(), e[0]!.GetValue<string>(), (UnixFileMode)e[2]!.GetValue<int>(), 0, Uid: e[3]!.GetValue<int>(), Gid: e[4]!.GetValue<int>())).ToList();
-            return new SdkImageRecord(OciJson.GetString(json["key"]) ?? "", image, OciJson.GetString(json["prefix"]) ?? "", (JsonObject)manifest.DeepClone(), (JsonObject)config.DeepClone(), items);
-        }
-        catch (Exception e) when (e is InvalidOperationException or InvalidCastException or FormatException or NullReferenceException)
-        {
-            return null;
-        }
-    }
+    public static SdkImageRecord? Read(string path) =>
+        JsonCacheFile.TryRead(path, SdkImageRecordJson.Default.SdkImageRecordFile) is { FormatVersion: FormatVersion, Key: { } key, Prefix: { } prefix, Manifest: { } manifest, Config: { } config, Entries: { } entries } file
+            && Digest.TryParse(file.Image, out var image)
+            && entries.All(e => e?.Name is not null)
+            ? new SdkImageRecord(key, image, prefix, manifest, config, [.. entries.Select(e => new TarItem(e!.Type, e.Name, e.Mode, 0, Uid: e.Uid, Gid: e.Gid))])
+            : null;
 
     /// <summary>
     /// Why this record cannot stand in for the SDK now, or null when it can: another <paramref name="key"/>,
@@ -247,5 +220,11 @@ internal sealed class SdkImageRecord
     }
 }
 
-[JsonSerializable(typeof(JsonObject))]
+/// <summary>sdk-image.json as it is stored.</summary>
+internal sealed record SdkImageRecordFile(int FormatVersion, string? Key, string? Image, string? Prefix, JsonObject? Manifest, JsonObject? Config, List<RecordedEntry?>? Entries);
+
+/// <summary>One app layer entry of the SDK's: no size, no data.</summary>
+internal sealed record RecordedEntry(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid);
+
+[JsonSerializable(typeof(SdkImageRecordFile))]
 internal sealed partial class SdkImageRecordJson : JsonSerializerContext;
