@@ -11,13 +11,26 @@ public sealed class Reproducible : IDisposable
     [Fact]
     public void Same_commit_gives_the_same_digest_at_another_time_and_from_another_path()
     {
+        // Static web assets served by MapStaticAssets (.NET 9+): their endpoints manifest carries Last-Modified values.
+        _project.WriteFile("repro/wwwroot/css/site.css", "body { margin: 0; color: #123456; }\n" + string.Concat(Enumerable.Repeat("p { padding: 1px; }\n", 200)));
+        _project.WriteFile("repro/Program.cs", """
+            var app = WebApplication.CreateSlimBuilder(args).Build();
+            app.MapStaticAssets();
+            app.MapGet("/", () => "Hello from a Drydock test!");
+            app.Run();
+            """);
+        _project.Commit("Static assets", "2026-02-03T04:05:06Z");
         var first = _project.Publish("-p:DrydockLoadImage=false");
         Assert.True(first.Succeeded, first.StandardOutput);
         var digest = Oci.ManifestDigest(_project.ArchivePath);
+        var endpoints = File.ReadAllText(Path.Combine(_project.ProjectDirectory, "bin", "Release", "net10.0", "publish", "repro.staticwebassets.endpoints.json"));
+        Assert.Contains("\"Last-Modified\",\"Value\":\"Tue, 03 Feb 2026 04:05:06 GMT\"", endpoints);
+        Assert.DoesNotContain(DateTime.UtcNow.ToString("dd MMM yyyy", System.Globalization.CultureInfo.InvariantCulture), endpoints);
 
-        // Everything rebuilt from scratch, with new file times.
+        // Everything rebuilt from scratch, with new file times (the asset as if checked out two days ago).
         Thread.Sleep(1100);
         _project.Git("clean", "-fdxq");
+        File.SetLastWriteTimeUtc(Path.Combine(_project.ProjectDirectory, "wwwroot", "css", "site.css"), DateTime.UtcNow.AddDays(-2));
         var second = _project.Publish("-p:DrydockLoadImage=false");
         Assert.True(second.Succeeded, second.StandardOutput);
         Assert.Equal(digest, Oci.ManifestDigest(_project.ArchivePath));
