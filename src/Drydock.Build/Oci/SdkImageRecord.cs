@@ -116,7 +116,7 @@ internal sealed class SdkImageRecord
             return "the last image archive is not the one it was made into";
         }
 
-        var recorded = Files().Select(file => file.Relative).ToHashSet(StringComparer.Ordinal);
+        var recorded = Entries.Where(e => e.Type != TarEntryType.Directory).Select(e => RelativePath(e.Name, Prefix)).ToHashSet(StringComparer.Ordinal);
         var published = Directory.Exists(publishDirectory)
             ? Directory.EnumerateFiles(publishDirectory, "*", SearchOption.AllDirectories)
                 .Select(file => Path.GetRelativePath(publishDirectory, file).Replace(Path.DirectorySeparatorChar, '/'))
@@ -196,9 +196,6 @@ internal sealed class SdkImageRecord
         json["digest"] = descriptor.Digest.ToString();
         json["size"] = descriptor.Size;
     }
-
-    private IEnumerable<(TarItem Entry, string Relative)> Files() =>
-        Entries.Where(e => e.Type != TarEntryType.Directory).Select(e => (e, RelativePath(e.Name, Prefix)!));
 
     /// <summary>A layer entry's path below <paramref name="prefix"/> (<c>app/</c>), or null when it is not below it.</summary>
     private static string? RelativePath(string name, string prefix)
