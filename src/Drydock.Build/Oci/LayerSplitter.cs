@@ -72,9 +72,7 @@ public static class LayerSplitter
     {
         var (source, spooled) = (image.Archive, image.AppLayer!);
         var appLayer = source.Layers[^1];
-        // The app folder as the SDK set it (ContainerWorkingDirectory): package assets are found below it.
-        var workingDirectory = OciJson.GetString((source.Config["config"] as JsonObject)?["WorkingDir"]) ?? "/app/";
-        var prefix = workingDirectory.Replace('\\', '/').Trim('/') + "/";
+        var prefix = AppPrefix(source.Config);
         var handedOver = false;
         try
         {
@@ -210,7 +208,12 @@ public static class LayerSplitter
 
     private sealed record Entry(string Name, TarEntryType Type, long Offset, long Length);
 
-    private static string? Relative(string name, string prefix)
+    /// <summary>The app folder as the SDK set it (ContainerWorkingDirectory) as a tar path prefix, <c>app/</c>: the publish folder's files are below it.</summary>
+    internal static string AppPrefix(JsonObject config) =>
+        (OciJson.GetString((config["config"] as JsonObject)?["WorkingDir"]) ?? "/app/").Replace('\\', '/').Trim('/') + "/";
+
+    /// <summary>A layer entry's path below <paramref name="prefix"/> (<see cref="AppPrefix"/>), or null when it is not below it.</summary>
+    internal static string? Relative(string name, string prefix)
     {
         var path = name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name.TrimStart('/');
         return path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..].TrimEnd('/') : null;

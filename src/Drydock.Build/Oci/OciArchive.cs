@@ -22,13 +22,15 @@ public sealed partial class OciArchive
     /// <summary>Where blobs this tar does not hold are read from (<see cref="OpenOver"/>); null: none.</summary>
     private readonly OciArchive? blobSource;
 
-    private bool trustsBlobSource;
+    /// <summary>The blob source is an archive Drydock wrote itself (<see cref="OpenOverOwn"/>).</summary>
+    private readonly bool trustsBlobSource;
 
-    private OciArchive(string path, Dictionary<string, (long Offset, long Length)> files, Descriptor? manifest = null, OciArchive? blobSource = null)
+    private OciArchive(string path, Dictionary<string, (long Offset, long Length)> files, Descriptor? manifest = null, OciArchive? blobSource = null, bool trustsBlobSource = false)
     {
         Path = path;
         this.files = files;
         this.blobSource = blobSource;
+        this.trustsBlobSource = trustsBlobSource;
         ManifestDescriptor = manifest ?? SelectManifest(ReadJson("index.json"));
         Manifest = ReadJsonBlob(ManifestDescriptor, "manifest");
         if (Manifest["mediaType"] is { } manifestType && OciJson.GetString(manifestType) != OciMediaTypes.ImageManifest)
@@ -99,7 +101,7 @@ public sealed partial class OciArchive
     /// are not hashed again on every publish (57 MB of base layers took 30 ms). A blob changed on disk since is still
     /// caught: a registry checks every blob it is sent, an engine every blob it loads.
     /// </summary>
-    internal static OciArchive OpenOverOwn(string path, OciArchive blobSource) => new(path, IndexTar(Exists(path)), blobSource: blobSource) { trustsBlobSource = true };
+    internal static OciArchive OpenOverOwn(string path, OciArchive blobSource) => new(path, IndexTar(Exists(path)), blobSource: blobSource, trustsBlobSource: true);
 
     public bool HasBlob(Digest digest) => files.ContainsKey(BlobDirectory + digest.Hex) || blobSource?.HasBlob(digest) == true;
 

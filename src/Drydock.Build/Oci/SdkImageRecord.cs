@@ -65,15 +65,14 @@ internal sealed class SdkImageRecord
     /// </summary>
     public static SdkImageRecord? Create(string key, Digest image, OciArchive sdk, IEnumerable<TarItem> appEntries)
     {
-        var workingDirectory = OciJson.GetString((sdk.Config["config"] as JsonObject)?["WorkingDir"]) ?? "/app/";
-        var prefix = workingDirectory.Replace('\\', '/').Trim('/') + "/";
+        var prefix = LayerSplitter.AppPrefix(sdk.Config);
         var entries = new List<TarItem>();
         foreach (var item in appEntries)
         {
             var rebuildable = item.Attributes is null && item.Type switch
             {
                 TarEntryType.Directory => true,
-                TarEntryType.RegularFile or TarEntryType.V7RegularFile => RelativePath(item.Name, prefix) is { Length: > 0 },
+                TarEntryType.RegularFile or TarEntryType.V7RegularFile => LayerSplitter.Relative(item.Name, prefix) is { Length: > 0 },
                 _ => false,
             };
             if (!rebuildable)
@@ -116,7 +115,7 @@ internal sealed class SdkImageRecord
             return "the last image archive is not the one it was made into";
         }
 
-        var recorded = Entries.Where(e => e.Type != TarEntryType.Directory).Select(e => RelativePath(e.Name, Prefix)).ToHashSet(StringComparer.Ordinal);
+        var recorded = Entries.Where(e => e.Type != TarEntryType.Directory).Select(e => LayerSplitter.Relative(e.Name, Prefix)).ToHashSet(StringComparer.Ordinal);
         var published = Directory.Exists(publishDirectory)
             ? Directory.EnumerateFiles(publishDirectory, "*", SearchOption.AllDirectories)
                 .Select(file => Path.GetRelativePath(publishDirectory, file).Replace(Path.DirectorySeparatorChar, '/'))
@@ -151,7 +150,7 @@ internal sealed class SdkImageRecord
                     continue;
                 }
 
-                using var data = new FileStream(Path.Combine(publishDirectory, RelativePath(entry.Name, Prefix)!), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
+                using var data = new FileStream(Path.Combine(publishDirectory, LayerSplitter.Relative(entry.Name, Prefix)!), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
                 var item = entry with { Size = data.Length };
                 writer.Write(item, data);
                 // The data ends where the written bytes end, less its padding to a 512-byte block.
@@ -195,13 +194,6 @@ internal sealed class SdkImageRecord
     {
         json["digest"] = descriptor.Digest.ToString();
         json["size"] = descriptor.Size;
-    }
-
-    /// <summary>A layer entry's path below <paramref name="prefix"/> (<c>app/</c>), or null when it is not below it.</summary>
-    private static string? RelativePath(string name, string prefix)
-    {
-        var path = name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name.TrimStart('/');
-        return path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : null;
     }
 
     private static Digest? TryReadManifestDigest(string archive)

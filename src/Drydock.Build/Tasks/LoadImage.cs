@@ -64,12 +64,13 @@ public sealed class LoadImage : DrydockTask
         }
 
         // A single-platform image: what was loaded last spares asking the engine (LoadedImage).
-        var single = string.IsNullOrWhiteSpace(LoadRecord) || OciArchive.ReadIndex(Archive) is not null ? null : OciArchive.Open(Archive);
-        var last = single is null ? null : LoadedImage.Read(LoadRecord!);
+        var recorded = !string.IsNullOrWhiteSpace(LoadRecord) && OciArchive.ReadIndex(Archive) is null;
+        var last = recorded ? LoadedImage.Read(LoadRecord!) : null;
         LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken, last);
-        if (single is not null && (last?.Engine != engine.Command || last.ImageId != ImageId))
+        // Written only for a new image: a republish of the same one neither opens the archive again nor writes.
+        if (recorded && (last?.Engine != engine.Command || last.ImageId != ImageId))
         {
-            new LoadedImage(engine.Command, ImageId, [.. single.DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
+            new LoadedImage(engine.Command, ImageId, [.. OciArchive.Open(Archive).DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
         }
 
         Runtime = engine.Command;
