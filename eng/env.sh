@@ -19,6 +19,8 @@ export TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX="${TESTCONTAINERS_HUB_IMAGE_NAME_PRE
 # Restores of the samples and of the package tests use their own package folder, so a repacked
 # Drydock.Sdk of the same version is never served stale from the user's global cache.
 export NUGET_PACKAGES="$DRYDOCK_ROOT/artifacts/nuget-packages"
+# The third-party verifiers eng/setup.sh installs from eng/verifiers (node_modules under it).
+export DRYDOCK_VERIFIERS="$DRYDOCK_ROOT/artifacts/verifiers"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

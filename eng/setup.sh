@@ -7,7 +7,9 @@
 #   4. podman's Docker-compatible API on $DRYDOCK_PODMAN_SOCKET (for Testcontainers)
 #   5. offline .NET base images built from the host's .NET install, pushed to that registry
 #   6. offline postgres and redis images built from Debian's packages, pushed to that registry
-#   7. Drydock.Sdk packed into artifacts/feed
+#   7. the third-party verifiers the attestation and SBOM tests use (eng/verifiers: sigstore-js, the
+#      CycloneDX library; Debian's python3-securesystemslib) in artifacts/verifiers
+#   8. Drydock.Sdk packed into artifacts/feed
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -26,6 +28,9 @@ install_packages() {
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   # Podman's CNI networks resolve container names and aliases only with the dnsname plugin.
   [ -x /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
+  # The attestation tests check DSSE signatures with a second, independent implementation.
+  /usr/bin/python3 -c 'import securesystemslib' 2>/dev/null || missing+=(python3-securesystemslib)
+  command -v npm >/dev/null || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     say "missing ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) and rerun" >&2
@@ -140,7 +145,20 @@ install_podman_conf() {
   say "installed /etc/containers/containers.conf (podman's limits and runtime for this machine)"
 }
 
+# sigstore-js verifies the Sigstore bundles offline, the CycloneDX library validates the SBOMs: other
+# projects' code judges Drydock's proof (tests find them under $DRYDOCK_VERIFIERS/node_modules).
+# Installed from the lock file, again only when it changes.
+install_verifiers() {
+  local dir="$DRYDOCK_VERIFIERS" src="$DRYDOCK_ROOT/eng/verifiers"
+  cmp -s "$src/package-lock.json" "$dir/package-lock.json" && [ -d "$dir/node_modules" ] && return 0
+  say "installing the verifiers (eng/verifiers) into $dir"
+  mkdir -p "$dir"
+  cp "$src/package.json" "$src/package-lock.json" "$dir/"
+  (cd "$dir" && timeout 600 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 install_packages
+install_verifiers
 install_podman_conf
 start_registry
 start_docker
