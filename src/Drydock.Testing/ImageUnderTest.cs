@@ -208,6 +208,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         [
             "--label", $"{RunLabels.Run}={Options.RunId}",
             "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
+            "--label", $"{RunLabels.Owner}={RunOwner.Current}",
+            "--label", $"{RunLabels.Lease}={TestRun.LeaseText}",
             "--cpus", profile.Cpus.ToString(CultureInfo.InvariantCulture),
             // In bytes, so no engine reads a unit its own way. Swap equal to memory: no swap, so the limit is real.
             "--memory", memory,
