@@ -8,7 +8,8 @@ using Drydock.Testing;
 // vs a raw `run` with the same limits + an HTTP poll (any response) every 10 ms. Alternating, same image.
 var archive = Path.GetFullPath(args[0]);
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-const string Image = "drydock-bench/startready:1";
+// Its own tag per run: another bench on the same engines must not remove it.
+var Image = $"drydock-bench/startready:{Environment.ProcessId}";
 const string RemoteHost = "10.231.0.2";
 string[] engines = ["docker", "podman", "remote"];
 
