@@ -113,6 +113,15 @@ public static class KnownCodes
     public const string DirtyPushRefused = "DRY6011";
     public const string ImmutableTagMoved = "DRY6012";
 
+    /// <summary>The registry refused to move an existing tag (immutable tags: ECR, Harbor, Artifact Registry).</summary>
+    public const string RegistryTagImmutable = "DRY6013";
+
+    /// <summary>Warning: a commit, branch or pull request tag moved to other bytes of the same commit; the message says why.</summary>
+    public const string TagMovedToRebuild = "DRY6014";
+
+    /// <summary>Warning: the registry has no referrers API and its <c>sha256-&lt;hex&gt;</c> tag does not hold a referrers index (GitLab), so no referrer is listed there.</summary>
+    public const string ReferrersTagUnusable = "DRY6015";
+
     /// <summary>Warning: the test-result referrer could not be attached; the image itself is pushed.</summary>
     public const string ReferrerNotAttached = "DRY6050";
 

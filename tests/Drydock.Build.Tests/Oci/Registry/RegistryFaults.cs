@@ -183,7 +183,7 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
         var error = await Assert.ThrowsAsync<DrydockException>(() => Push(tags: ["1.0.0", "beta", "main"]));
 
         Assert.Equal(KnownCodes.TagsPartlyPushed, error.Code);
-        Assert.Contains("Set: 1.0.0. Not set: beta, main.", error.Message);
+        Assert.Contains($"{_proxy.Host}/{_repository}: set 1.0.0, not set beta, main.", error.Message);
         Assert.Contains(KnownCodes.RegistryForbidden, error.Message);
         Assert.Equal(Tested, await RegistryDigest("1.0.0"));
         Assert.Null(await RegistryDigest("main"));
