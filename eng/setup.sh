@@ -4,6 +4,7 @@
 #   1. podman, runc, skopeo, docker-registry, Docker Engine, htpasswd (apt, as root) when missing
 #   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
 #   3. a Docker Engine on the default socket, unless one already answers there; a rootless podman user
+#   3b. a remote Docker Engine in its own namespaces, reached over tcp/TLS/ssh (eng/remote-engine.sh)
 #   4. podman's Docker-compatible API on $DRYDOCK_PODMAN_SOCKET (for Testcontainers)
 #   5. offline .NET base images built from the host's .NET install, pushed to that registry
 #   6. offline postgres and redis images built from Debian's packages, pushed to that registry
@@ -164,6 +165,7 @@ start_registry
 start_docker
 setup_rootless
 start_podman_api
+"$DRYDOCK_ROOT/eng/remote-engine.sh" >/dev/null
 "$DRYDOCK_ROOT/eng/base-images.sh"
 "$DRYDOCK_ROOT/eng/service-images.sh"
 [ -f "$DRYDOCK_ROOT/sdk/Drydock.Sdk/Drydock.Sdk.csproj" ] && "$DRYDOCK_ROOT/eng/pack.sh"

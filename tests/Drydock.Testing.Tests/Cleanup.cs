@@ -9,7 +9,7 @@ public sealed class Cleanup(TestImages images)
     private readonly string _runId = "cleanup-" + Guid.NewGuid().ToString("N")[..12];
 
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task DisposeAsync_RemovesTheContainer(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine) with { RunId = _runId });

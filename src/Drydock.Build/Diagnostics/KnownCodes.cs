@@ -98,6 +98,7 @@ public static class KnownCodes
     public const string NoImageToTest = Drydock.Runtime.ImageTestCodes.NoImage;
     public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
     public const string ContainerRunTimedOut = Drydock.Runtime.ImageTestCodes.RunTimedOut;
+    public const string TestHostNotFound = Drydock.Runtime.ImageTestCodes.HostNotFound;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";

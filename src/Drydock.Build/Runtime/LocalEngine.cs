@@ -28,12 +28,12 @@ internal static class LocalEngine
             }
 
             var named = ContainerEngine.Named(localRegistry, null);
-            log.Detail($"Drydock: runtime={named.Command} (from LocalRegistry)");
+            log.Detail($"Drydock: runtime={named} (from LocalRegistry; endpoint {named.Endpoint})");
             return named;
         }
 
         var detected = ContainerEngine.DetectAsync(null, cancellationToken).GetAwaiter().GetResult();
-        log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected.Command} (detected)");
+        log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected} (detected; endpoint {detected.Endpoint})");
         return detected;
     }
 
@@ -61,7 +61,7 @@ internal static class LocalEngine
         var archive = "the image archive";
         try
         {
-            if (lastLoad is not null && lastLoad.Engine == engine.Command && lastLoad.ImageId != imageId && names.Count > 0)
+            if (lastLoad is not null && lastLoad.Engine == engine.ToString() && lastLoad.ImageId != imageId && names.Count > 0)
             {
                 archive = prepareArchive();
                 LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), log, cancellationToken);
@@ -97,7 +97,7 @@ internal static class LocalEngine
             if (ContainerEngine.AnsweringAsync(engine.Command, null, cancellationToken).GetAwaiter().GetResult() is null)
             {
                 throw new DrydockException(KnownCodes.NoRuntime,
-                    $"'{engine.Command} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
+                    $"'{engine.Command} version' reaches no running engine{(engine.Endpoint.IsRemote ? $" at {engine.Endpoint}" : "")} (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
             }
 
             throw new DrydockException(KnownCodes.RuntimeLoadFailed,

@@ -41,10 +41,17 @@ internal sealed class ContainerEngine
     private static readonly TimeSpan LongTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RemovalPollInterval = TimeSpan.FromMilliseconds(200);
 
-    private ContainerEngine(string command, string? failureCode) => (Command, FailureCode) = (command, failureCode);
+    // The connection's variables as they were when the engine was made: every command goes to that engine.
+    private readonly IReadOnlyDictionary<string, string?> _connection;
+
+    private ContainerEngine(string command, string? failureCode, EngineEndpoint endpoint, IReadOnlyDictionary<string, string?> connection) =>
+        (Command, FailureCode, Endpoint, _connection) = (command, failureCode, endpoint, connection);
 
     /// <summary><c>docker</c> or <c>podman</c>.</summary>
     public string Command { get; }
+
+    /// <summary>Where the engine is, as its CLI resolves it: this machine, or a remote host whose containers' processes and ports are not this machine's.</summary>
+    public EngineEndpoint Endpoint { get; }
 
     /// <summary>Leads every failure message (e.g. <c>DRY5105</c>); null for none.</summary>
     public string? FailureCode { get; }
@@ -59,8 +66,10 @@ internal sealed class ContainerEngine
         try
         {
             // 'version' talks to the engine: a docker CLI without a reachable daemon fails here.
-            var version = await ProcessRunner.RunAsync(command, ["version"], ProbeTimeout, cancellationToken).ConfigureAwait(false);
-            return version.Succeeded ? new ContainerEngine(command, failureCode) : null;
+            var connection = EngineEndpoint.Pinned(Environment.GetEnvironmentVariable);
+            var endpoint = EngineEndpoint.ResolveAsync(command, Environment.GetEnvironmentVariable, cancellationToken);
+            var version = await ProcessRunner.RunAsync(command, ["version"], ProbeTimeout, cancellationToken, environment: connection).ConfigureAwait(false);
+            return version.Succeeded ? new ContainerEngine(command, failureCode, await endpoint.ConfigureAwait(false), connection) : null;
         }
         catch (Exception e) when (e is FileNotFoundException or TimeoutException)
         {
@@ -68,8 +77,16 @@ internal sealed class ContainerEngine
         }
     }
 
-    /// <summary>The engine <paramref name="name"/> (<c>docker</c> or <c>podman</c>, any case), not asked whether it answers: its first command that fails tells.</summary>
-    public static ContainerEngine Named(string name, string? failureCode) => new(name.ToLowerInvariant(), failureCode);
+    /// <summary>
+    /// The engine <paramref name="name"/> (<c>docker</c> or <c>podman</c>, any case), not asked whether it answers:
+    /// its first command that fails tells. Its <see cref="Endpoint"/> is read from the CLI's settings (no daemon is asked).
+    /// </summary>
+    public static ContainerEngine Named(string name, string? failureCode)
+    {
+        var command = name.ToLowerInvariant();
+        return new(command, failureCode, EngineEndpoint.ResolveAsync(command, Environment.GetEnvironmentVariable, CancellationToken.None).GetAwaiter().GetResult(),
+            EngineEndpoint.Pinned(Environment.GetEnvironmentVariable));
+    }
 
     /// <summary>The first engine of <see cref="Names"/> that answers, as the SDK detects; null when none does.</summary>
     public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken)
@@ -355,7 +372,8 @@ internal sealed class ContainerEngine
         }
     }
 
-    public override string ToString() => Command;
+    /// <summary><c>docker</c>, or for an engine elsewhere <c>docker at tcp://…</c>, as the log names it.</summary>
+    public override string ToString() => Endpoint.IsRemote ? $"{Command} at {Endpoint.Uri}" : Command;
 
     private async Task<ProcessResult> CheckedAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -367,7 +385,7 @@ internal sealed class ContainerEngine
     {
         try
         {
-            return await ProcessRunner.RunAsync(Command, arguments, timeout, cancellationToken).ConfigureAwait(false);
+            return await ProcessRunner.RunAsync(Command, arguments, timeout, cancellationToken, environment: _connection).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or TimeoutException)
         {
