@@ -61,6 +61,9 @@ public static class KnownCodes
     public const string RuntimeLoadFailed = "DRY3003";
     public const string NoRuntime = "DRY3004";
 
+    /// <summary>The app's deps.json in the image cannot be read, so the SBOM cannot list the app's packages.</summary>
+    public const string SbomUnreadableDeps = "DRY3010";
+
     // 4xxx lint findings (Policy/ImageLinter); each rule's default severity is in its doc section.
     public const string RunsAsRoot = "DRY4001";
     public const string DevelopmentBuild = "DRY4002";

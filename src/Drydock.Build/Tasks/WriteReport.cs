@@ -63,6 +63,9 @@ public sealed class WriteReport : DrydockTask
     /// <summary>What <see cref="PushImage"/> confirmed, when it pushed.</summary>
     public string? PushResultPath { get; set; }
 
+    /// <summary>The SBOMs <see cref="WriteSbom"/> wrote (its <c>Predicates</c>).</summary>
+    public ITaskItem[] Sboms { get; set; } = [];
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var report = Platforms.Length == 0
@@ -80,6 +83,13 @@ public sealed class WriteReport : DrydockTask
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
             Findings = findings,
             Push = File.Exists(PushResultPath) ? JsonSerializer.Deserialize<PushResult>(File.ReadAllText(PushResultPath)) : null,
+            Sboms = Sboms.Where(item => File.Exists(item.ItemSpec)).Select(item => new SbomFile
+            {
+                Path = item.GetMetadata("FullPath"),
+                Subject = item.GetMetadata("Subject"),
+                Platform = item.GetMetadata("Platform") is { Length: > 0 } platform ? platform : null,
+                PredicateType = item.GetMetadata("PredicateType"),
+            }).ToArray(),
         };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))
