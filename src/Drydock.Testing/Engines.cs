@@ -19,6 +19,12 @@ internal static class Engines
         }
 
         var key = runtime?.ToLowerInvariant() ?? "";
+        if (key.Length > 0 && Loaded(key))
+        {
+            // The publish just loaded the image into this engine: it answers. One process less per test host.
+            return ContainerEngine.Named(key, ImageTestCodes.RuntimeFailed);
+        }
+
         var engine = Probed.GetOrAdd(key, name => new Lazy<ContainerEngine?>(() => (name.Length > 0
             ? ContainerEngine.AnsweringAsync(name, ImageTestCodes.RuntimeFailed, CancellationToken.None)
             : ContainerEngine.DetectAsync(ImageTestCodes.RuntimeFailed, CancellationToken.None)).GetAwaiter().GetResult())).Value;
@@ -26,4 +32,9 @@ internal static class Engines
             ? $"{ImageTestCodes.RuntimeFailed}: '{key} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set {DrydockVariables.Runtime} to the other engine."
             : $"{ImageTestCodes.RuntimeFailed}: neither 'docker version' nor 'podman version' reaches a running engine; start one, or set {DrydockVariables.Runtime}.");
     }
+
+    /// <summary>Whether the publish says it loaded the image into <paramref name="runtime"/> (<see cref="DrydockVariables.ImageLoaded"/>).</summary>
+    private static bool Loaded(string runtime) =>
+        Environment.GetEnvironmentVariable(DrydockVariables.ImageLoaded) == "true"
+        && string.Equals(Environment.GetEnvironmentVariable(DrydockVariables.Runtime), runtime, StringComparison.OrdinalIgnoreCase);
 }
