@@ -105,14 +105,16 @@ public sealed class PushImage : DrydockTask
         }
 
         // The report says per target what the registry confirmed, also when the push failed (a CI reads it).
-        var report = outcome.Results[0] with { OtherRegistries = outcome.Results.Skip(1).ToList() };
+        // A target never reached has no digest of its own: the report gives the tested one.
+        var results = outcome.Results.Select(result => result.Digest.Length == 0 ? result with { Digest = tested.ToString() } : result).ToList();
+        var report = results[0] with { OtherRegistries = results.Skip(1).ToList() };
         WriteResult(report);
         if (outcome.Error is not null)
         {
             throw outcome.Error;
         }
 
-        foreach (var result in outcome.Results)
+        foreach (var result in results)
         {
             Log.LogMessage(
                 MessageImportance.High,

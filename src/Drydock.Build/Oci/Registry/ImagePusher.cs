@@ -136,7 +136,9 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         var staged = new List<StagedPush>();
         try
         {
-            // 1. Every target holds the manifest by digest before any tag is set anywhere.
+            // 1. Every target holds the manifest by digest before any tag is set anywhere. Each target is tried, so the
+            // report says of each whether it can take the image (a denied first target does not hide a healthy second).
+            var failures = new List<(PushRequest Request, DrydockException Error)>();
             foreach (var request in requests)
             {
                 try
@@ -145,10 +147,15 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
                     target.Original = request;
                     staged.Add(target);
                 }
-                catch (DrydockException e)
+                catch (DrydockException e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    return Stopped(requests, staged, request, e);
+                    failures.Add((request, e));
                 }
+            }
+
+            if (failures.Count > 0)
+            {
+                return Stopped(requests, staged, failures);
             }
 
             // 2. What each tag names now, on every target: refusals (DRY6012) before any tag is set.
@@ -202,15 +209,23 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
     /// the error, which says per target what was set when any tag was (DRY6007), or names the tag and the setting when a
     /// registry refused to move one (DRY6013).
     /// </summary>
-    private static PushOutcome Stopped(IReadOnlyList<PushRequest> requests, List<StagedPush> staged, PushRequest failed, DrydockException error)
+    private static PushOutcome Stopped(IReadOnlyList<PushRequest> requests, List<StagedPush> staged, PushRequest failed, DrydockException error) =>
+        Stopped(requests, staged, [(failed, error)]);
+
+    /// <summary>As above, for every target that failed (in step 1 several may: each was tried); the first failure's code is the push's.</summary>
+    private static PushOutcome Stopped(IReadOnlyList<PushRequest> requests, List<StagedPush> staged, List<(PushRequest Request, DrydockException Error)> failures)
     {
+        var (failed, error) = failures[0];
         var anyTagSet = staged.Any(target => target.Set.Count > 0);
         var where = anyTagSet
             ? " " + string.Join(" ", staged.Select(target => $"{target.Request.Registry}/{target.Request.Repository}: set {List(target.Set)}, not set {List(target.Planned.Except(target.Set).Except(target.Unchanged))}."))
-            : staged.Count > 0 || requests.Count > 1 ? " No tag was set on any registry." : "";
+            : requests.Count > 1 ? " No tag was set on any registry." : "";
+        var others = failures.Count > 1
+            ? " Also failed: " + string.Join("; ", failures.Skip(1).Select(f => $"{f.Request.Registry}/{f.Request.Repository} ({f.Error.Code}, see drydock.json)")) + "."
+            : "";
         if (error.Code == KnownCodes.RegistryTagImmutable || !anyTagSet)
         {
-            error = new DrydockException(error.Code, error.Message.TrimEnd() + (error.Message.Contains("No tag was set", StringComparison.Ordinal) ? "" : where), error.InnerException ?? error);
+            error = new DrydockException(error.Code, error.Message.TrimEnd() + where + others, error.InnerException ?? error);
         }
         else
         {
@@ -223,9 +238,11 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         var results = new List<PushResult>();
         foreach (var request in requests)
         {
+            var own = failures.FirstOrDefault(f => ReferenceEquals(f.Request, request)).Error;
+            var message = ReferenceEquals(request, failed) ? $"{error.Code}: {error.Message}" : own is null ? null : $"{own.Code}: {own.Message}";
             var target = staged.FirstOrDefault(target => ReferenceEquals(target.Original, request));
             results.Add(target is not null
-                ? target.Result() with { Error = ReferenceEquals(request, failed) ? $"{error.Code}: {error.Message}" : null }
+                ? target.Result() with { Error = message }
                 : new PushResult
                 {
                     Registry = request.Registry,
@@ -233,7 +250,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
                     Digest = "",
                     Tags = [],
                     Verified = false,
-                    Error = ReferenceEquals(request, failed) ? $"{error.Code}: {error.Message}" : $"not pushed: the push stopped at {failed.Registry}/{failed.Repository}",
+                    Error = message ?? $"not pushed: the push stopped at {failed.Registry}/{failed.Repository}",
                 });
         }
 
