@@ -211,6 +211,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         [
             "--label", $"{RunLabels.Run}={Options.RunId}",
             "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
+            "--label", $"{RunLabels.Owner}={RunOwner.Current}",
+            "--label", $"{RunLabels.Lease}={TestRun.LeaseText}",
             "--cpus", profile.Cpus.ToString(CultureInfo.InvariantCulture),
             // In bytes, so no engine reads a unit its own way. Swap equal to memory: no swap, so the limit is real.
             "--memory", memory,
@@ -304,8 +306,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                             $"the container of '{Options.Image}' exited before it was ready ({state}).", state).ConfigureAwait(false);
                     }
 
-                    // A remote engine's pid is of its own pid namespace: whatever runs here under that number is not the container.
-                    process ??= engine.Endpoint.IsRemote ? null : ContainerProcess.TryFind(facts.Pid, id);
+                    // An engine reached over the network numbers pids in its own namespace: whatever runs here under that number is not the container.
+                    process ??= engine.Endpoint.IsLocalSocket ? ContainerProcess.TryFind(facts.Pid, id) : null;
                     monitor ??= process is not null ? CgroupMonitor.TryStart(facts.Pid) : null;
                     published ??= facts.HostPort is { } port ? new IPEndPoint(_address.Value.Address, port) : null;
                     health = facts.Health;

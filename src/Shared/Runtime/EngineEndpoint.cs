@@ -53,6 +53,13 @@ internal sealed record EngineEndpoint(string Uri, string Source)
     /// <summary>Whether the engine runs elsewhere: its containers' processes and ports are not this machine's.</summary>
     public bool IsRemote => Host is not null;
 
+    /// <summary>
+    /// Reached through a socket of this machine (or the default): its containers' pids may be this machine's.
+    /// Not for any tcp:// or ssh:// endpoint, loopback ones included (a Kubernetes pod's dind sidecar shares the
+    /// pod's network, not its PID namespace).
+    /// </summary>
+    public bool IsLocalSocket => Uri.Length == 0 || Uri.StartsWith("unix://", StringComparison.OrdinalIgnoreCase) || Uri.StartsWith("npipe://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The endpoint the CLI <paramref name="command"/> (<c>docker</c>, <c>podman</c>) talks to; <see cref="Local"/> when it names none.</summary>
     public static async Task<EngineEndpoint> ResolveAsync(string command, Func<string, string?> environment, CancellationToken cancellationToken)
     {
