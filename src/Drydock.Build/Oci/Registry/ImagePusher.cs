@@ -432,11 +432,28 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(request);
         var dirty = OciJson.GetString(archive.Config["config"]?["Labels"]?[DirtyKey]) == "true";
-        if (dirty && !request.AllowDirty)
+        CheckDirty(dirty && !request.AllowDirty, request.Registry, request.Repository, request.Tags);
+    }
+
+    /// <summary>
+    /// DRY6011 before anything is built: the metadata's <c>io.drydock.git.dirty</c> label (<paramref name="labels"/>,
+    /// <c>key=value</c>... as <c>ContainerLabel</c> items give them) says the tree is dirty, a push is asked
+    /// (<paramref name="push"/> and a <paramref name="registry"/>), and <paramref name="allowDirty"/> (<c>DrydockPushDirty</c>) is not set.
+    /// </summary>
+    public static void CheckDirty(IReadOnlyDictionary<string, string> labels, bool push, bool allowDirty, string? registry, string repository, IReadOnlyList<string> tags)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var dirty = labels.TryGetValue(DirtyKey, out var value) && value == "true";
+        CheckDirty(dirty && push && !string.IsNullOrWhiteSpace(registry) && !allowDirty, registry ?? "", repository, tags);
+    }
+
+    private static void CheckDirty(bool refused, string registry, string repository, IReadOnlyList<string> tags)
+    {
+        if (refused)
         {
             throw new DrydockException(
                 KnownCodes.DirtyPushRefused,
-                $"The image was built from a working tree with uncommitted changes (label {DirtyKey}=true), so its bytes belong to no commit, and {request.Registry}/{request.Repository} would get them under {string.Join(", ", request.Tags.Select(MessageText.Quote))}. Commit the changes and publish again, or set DrydockPushDirty=true to push it anyway (it is tagged only sha-<commit>-dirty), or DrydockPush=false to keep it local.");
+                $"The image is built from a working tree with uncommitted changes (label {DirtyKey}=true), so its bytes belong to no commit, and {registry}/{repository} would get them under {string.Join(", ", tags.Select(MessageText.Quote))}. Commit the changes and publish again, or set DrydockPushDirty=true to push it anyway (it is tagged only sha-<commit>-dirty), or DrydockPush=false to keep it local.");
         }
     }
 
