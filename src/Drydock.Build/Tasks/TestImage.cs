@@ -142,7 +142,6 @@ public sealed class TestImage : DrydockTask
         ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
-        Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
         var runId = Guid.NewGuid().ToString("N");
         var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
         var results = new List<TestRunResult>();
@@ -150,6 +149,8 @@ public sealed class TestImage : DrydockTask
         var cleanUpSeconds = 0.0;
         using var signals = StopSignals.Listen();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        // Beside the tests, not before them: it removes only containers whose test host has died, never this run's.
+        var sweepingDeadRuns = Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);
         try
         {
             foreach (var target in targets)
@@ -201,6 +202,7 @@ public sealed class TestImage : DrydockTask
         {
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
             var cleanUp = System.Diagnostics.Stopwatch.StartNew();
+            sweepingDeadRuns.GetAwaiter().GetResult();
             Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), log, $" left by run {runId}");
             cleanUpSeconds = Math.Round(cleanUp.Elapsed.TotalSeconds, 3);
             if (run.IsCancellationRequested)
