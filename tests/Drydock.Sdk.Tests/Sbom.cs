@@ -24,7 +24,7 @@ public sealed class Sbom : IDisposable
         program: """System.Console.WriteLine(NuGet.Versioning.NuGetVersion.Parse("1.2.3"));""",
         items: Packages);
 
-    private readonly List<TestProject> _clones = [];
+    private readonly List<TestProject> _others = [];
 
     private static string SbomPath(TestProject project) => Path.Combine(project.ProjectDirectory, "bin", "Release", "net10.0", "drydock.sbom.cdx.json");
 
@@ -42,10 +42,11 @@ public sealed class Sbom : IDisposable
         var report = _project.Report();
         var digest = (string)report["image"]!["digest"]!;
 
-        // The package with the hash NuGet recorded when it extracted the .nupkg.
+        // The package with the content hash NuGet recorded when it extracted it (.nupkg.metadata's contentHash: the
+        // SHA-512 lock files and deps.json carry; for a signed package it leaves the signature out).
         var versioning = Assert.Single(components, c => (string?)c["purl"] == "pkg:nuget/NuGet.Versioning@8.0.0");
-        var nupkgSha512 = File.ReadAllText(Path.Combine(Paths.NuGetPackages, "nuget.versioning", "8.0.0", "nuget.versioning.8.0.0.nupkg.sha512")).Trim();
-        Assert.Equal(Convert.ToHexStringLower(Convert.FromBase64String(nupkgSha512)), (string)versioning["hashes"]![0]!["content"]!);
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.NuGetPackages, "nuget.versioning", "8.0.0", ".nupkg.metadata")))!;
+        Assert.Equal(Convert.ToHexStringLower(Convert.FromBase64String((string)metadata["contentHash"]!)), (string)versioning["hashes"]![0]!["content"]!);
         Assert.DoesNotContain(components, c => ((string)c["name"]!).StartsWith("StyleCop", StringComparison.Ordinal) || ((string)c["name"]!).StartsWith("Drydock", StringComparison.Ordinal));
         Assert.Contains(components, c => (string)c["name"]! == "sbomapp" && (string)c["type"]! == "application");
 
@@ -76,7 +77,7 @@ public sealed class Sbom : IDisposable
     }
 
     [Fact]
-    public void Two_clones_of_one_commit_give_the_same_bytes_and_a_republish_keeps_the_file()
+    public void Two_others_of_one_commit_give_the_same_bytes_and_a_republish_keeps_the_file()
     {
         var first = _project.Publish("-p:DrydockLoadImage=false");
         Assert.True(first.Succeeded, first.StandardOutput);
@@ -84,7 +85,7 @@ public sealed class Sbom : IDisposable
         var written = File.GetLastWriteTimeUtc(SbomPath(_project));
 
         var clone = TestProject.Clone(_project);
-        _clones.Add(clone);
+        _others.Add(clone);
         var second = clone.Publish("-p:DrydockLoadImage=false");
         Assert.True(second.Succeeded, second.StandardOutput);
         Assert.Equal(bytes, File.ReadAllBytes(SbomPath(clone)));
@@ -97,21 +98,25 @@ public sealed class Sbom : IDisposable
     [Fact]
     public void Multi_platform_image_gets_one_sbom_per_platform_manifest()
     {
-        var publish = _project.Publish(
-            "-p:DrydockLoadImage=false",
-            $"-p:DrydockBaseRegistry={Paths.Registry}/multiarch",
-            "-p:ContainerRuntimeIdentifiers=linux-x64%3Blinux-arm64",
-            "-p:RuntimeIdentifiers=linux-x64%3Blinux-arm64");
+        var project = TestProject.Create(
+            "sbomplat",
+            sdk: "Microsoft.NET.Sdk",
+            properties: "<ContainerRepository>sbom-tests/platforms</ContainerRepository><ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers><RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>",
+            program: """System.Console.WriteLine(NuGet.Versioning.NuGetVersion.Parse("1.2.3"));""",
+            items: """<PackageReference Include="NuGet.Versioning" Version="8.0.0" />""");
+        _others.Add(project);
+
+        var publish = project.Publish("-p:DrydockLoadImage=false", $"-p:DrydockBaseRegistry={Paths.Registry}/multiarch");
 
         Assert.True(publish.Succeeded, publish.StandardOutput);
-        var report = _project.Report();
+        var report = project.Report();
         var platforms = report["image"]!["platforms"]!.AsArray().ToDictionary(p => (string)p!["platform"]!, p => (string)p!["digest"]!);
         var sboms = report["sboms"]!.AsArray().ToDictionary(s => (string)s!["platform"]!, s => s!);
         Assert.Equal(["linux/amd64", "linux/arm64"], sboms.Keys.Order(StringComparer.Ordinal));
         foreach (var (platform, sbom) in sboms)
         {
             var path = (string)sbom["path"]!;
-            Assert.Equal(Path.Combine(Path.GetDirectoryName(SbomPath(_project))!, $"drydock.sbom.{platform.Replace('/', '-')}.cdx.json"), path);
+            Assert.Equal(Path.Combine(Path.GetDirectoryName(SbomPath(project))!, $"drydock.sbom.{platform.Replace('/', '-')}.cdx.json"), path);
             Assert.Equal(platforms[platform], (string)sbom["subject"]!);
             var bom = JsonNode.Parse(File.ReadAllText(path))!;
             Assert.Equal(platforms[platform], (string)bom["metadata"]!["component"]!["version"]!);
@@ -123,7 +128,7 @@ public sealed class Sbom : IDisposable
 
         var (exitCode, output) = CycloneDxValidator.Validate("1.6", [.. sboms.Values.Select(s => (string)s["path"]!)]);
         Assert.True(exitCode == 0, output);
-        Assert.False(File.Exists(SbomPath(_project)), "the index gets no SBOM of its own");
+        Assert.False(File.Exists(SbomPath(project)), "the index gets no SBOM of its own");
     }
 
     [Fact]
@@ -139,7 +144,7 @@ public sealed class Sbom : IDisposable
     public void Dispose()
     {
         _project.Dispose();
-        foreach (var clone in _clones)
+        foreach (var clone in _others)
         {
             clone.Dispose();
         }

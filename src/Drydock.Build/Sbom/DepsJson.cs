@@ -8,7 +8,7 @@ namespace Drydock.Build.Sbom;
 /// <param name="Name">The package id, project name or runtime pack name (<c>Microsoft.NETCore.App.Runtime.linux-x64</c>).</param>
 /// <param name="Version">The version as deps.json writes it (NuGet's normalized form).</param>
 /// <param name="Type"><c>package</c>, <c>project</c> or <c>runtimepack</c>.</param>
-/// <param name="Sha512">The hash deps.json carries for a package (<c>sha512-&lt;base64&gt;</c>: the .nupkg's SHA-512), as lowercase hex; null when there is none.</param>
+/// <param name="Sha512">The hash deps.json carries for a package (<c>sha512-&lt;base64&gt;</c>: NuGet's content hash of the package, as lock files carry it; a signed package's leaves its signature out), as lowercase hex; null when there is none.</param>
 public sealed record DepsLibrary(string Name, string Version, string Type, string? Sha512);
 
 /// <summary>

@@ -15,7 +15,7 @@ public sealed class DepsJsonTests
 
         Assert.Equal(["App/1.0.0/project", "NuGet.Versioning/8.0.0/package"], libraries.Select(l => $"{l.Name}/{l.Version}/{l.Type}"));
         var versioning = libraries[1];
-        // deps.json's "sha512-<base64>" of the .nupkg, as hex.
+        // deps.json's "sha512-<base64>" (NuGet's content hash), as hex.
         Assert.Equal(Convert.ToHexStringLower(Convert.FromBase64String("BvQniE/cRs8wpEhR3iVWMab3LUgz7QStiVVzlOairH1a7VtqA8Wwsbf4HarVYq6gjoZ2max1U4XeaG/IAdAWIw==")), versioning.Sha512);
         Assert.Null(libraries[0].Sha512);
     }
