@@ -56,7 +56,7 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
     [InlineData(201)]
     [InlineData(200)]
     [InlineData(204)]
-    public async Task Ecr_AChunkAnsweredWithAnotherSuccessIsAccepted_dotnet_sdk_container_builds_279(int status)
+    public async Task Ecr_AChunkAnsweredWithAnotherSuccessIsAccepted_jdx_mise_11376(int status)
     {
         _proxy.When("POST", "/blobs/uploads/", ProxyFault.AddHeaders(("OCI-Chunk-Min-Length", "150")), times: 100);
         _proxy.When("PATCH", "/blobs/uploads/", ProxyFault.ReplaceStatus(status), times: 1000);
