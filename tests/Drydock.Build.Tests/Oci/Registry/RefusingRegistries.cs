@@ -56,7 +56,7 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
     [InlineData(201)]
     [InlineData(200)]
     [InlineData(204)]
-    public async Task Ecr_AChunkAnsweredWithAnotherSuccessIsAccepted_dotnet_sdk_container_builds_279(int status)
+    public async Task Ecr_AChunkAnsweredWithAnotherSuccessIsAccepted_jdx_mise_11376(int status)
     {
         _proxy.When("POST", "/blobs/uploads/", ProxyFault.AddHeaders(("OCI-Chunk-Min-Length", "150")), times: 100);
         _proxy.When("PATCH", "/blobs/uploads/", ProxyFault.ReplaceStatus(status), times: 1000);
@@ -207,12 +207,5 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
             CancellationToken.None);
 
     /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy); null when the tag does not exist.</summary>
-    private async Task<string?> RegistryDigest(string tag)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{RegistryServer.SharedHost}/v2/{_repository}/manifests/{tag}"));
-        request.Headers.Accept.ParseAdd(OciMediaTypes.ImageManifest);
-        using var response = await http.SendAsync(request);
-        return response.IsSuccessStatusCode ? Digest.Of(await response.Content.ReadAsByteArrayAsync()).ToString() : null;
-    }
+    private Task<string?> RegistryDigest(string tag) => RegistryServer.SharedDigestAsync(_repository, tag);
 }

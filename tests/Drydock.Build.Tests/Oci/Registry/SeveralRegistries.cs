@@ -37,25 +37,13 @@ public sealed class SeveralRegistries : IAsyncLifetime, IDisposable
     [Fact]
     public void EveryRegistryGetsTheImageAndTheReportListsEach()
     {
-        var archivePath = new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = Guid.NewGuid().ToString() } }.Write(_temp.File("image.tar"));
-        var tested = OciArchive.Open(archivePath).ManifestDescriptor.Digest.ToString();
-        var engine = new RecordingBuildEngine();
-        var task = new PushImage
-        {
-            BuildEngine = engine,
-            Archive = archivePath,
-            Registry = _first.Host,
-            Repository = _repository,
-            AdditionalRegistries = [new TaskItem(_second.Host, new Dictionary<string, string> { ["Repository"] = _repository + "-mirror" })],
-            Tags = "1.0.0",
-            ResultPath = _temp.File("push.json"),
-        };
+        var (task, engine, tested) = NewTask("1.0.0");
 
         var ok = task.Execute();
 
         Assert.True(ok, string.Join('\n', engine.Lines));
         Assert.Equal(tested, task.PushedDigest);
-        var report = JsonNode.Parse(File.ReadAllText(_temp.File("push.json")))!;
+        var report = Report();
         Assert.Equal(_first.Host, (string?)report["Registry"]);
         var other = Assert.Single(report["OtherRegistries"]!.AsArray())!;
         Assert.Equal((_second.Host, _repository + "-mirror", tested, true), ((string?)other["Registry"], (string?)other["Repository"], (string?)other["Digest"], (bool?)other["Verified"]));
