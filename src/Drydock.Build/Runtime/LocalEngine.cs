@@ -17,7 +17,8 @@ internal static class LocalEngine
     /// podman, whichever answers first, as the SDK detects; null when neither does.
     /// </summary>
     /// <exception cref="DrydockException">DRY3004: <paramref name="localRegistry"/> names no engine Drydock knows.</exception>
-    public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken)
+    /// <param name="environment">Where the engine's connection variables (<c>DOCKER_HOST</c>, …) are read; null: this process's environment.</param>
+    public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         if (!string.IsNullOrEmpty(localRegistry))
         {
@@ -27,12 +28,12 @@ internal static class LocalEngine
                     $"LocalRegistry is {MessageText.Quote(localRegistry)}; set it to 'Docker' or 'Podman', or leave it empty to detect one.");
             }
 
-            var named = ContainerEngine.Named(localRegistry, null);
+            var named = ContainerEngine.Named(localRegistry, null, environment);
             log.Detail($"Drydock: runtime={named} (from LocalRegistry; endpoint {named.Endpoint})");
             return named;
         }
 
-        var detected = ContainerEngine.DetectAsync(null, cancellationToken).GetAwaiter().GetResult();
+        var detected = ContainerEngine.DetectAsync(null, cancellationToken, environment).GetAwaiter().GetResult();
         log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected} (detected; endpoint {detected.Endpoint})");
         return detected;
     }

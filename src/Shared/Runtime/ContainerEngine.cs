@@ -60,14 +60,16 @@ internal sealed class ContainerEngine
     public static bool IsKnown(string? name) => Names.Contains(name?.ToLowerInvariant());
 
     /// <summary>The engine <paramref name="name"/> when an engine answers it (<c>version</c> reaches the daemon or podman's store), else null.</summary>
-    public static async Task<ContainerEngine?> AnsweringAsync(string name, string? failureCode, CancellationToken cancellationToken)
+    /// <param name="environment">Where the connection's variables (<see cref="EngineEndpoint.Variables"/>) are read; null: this process's environment.</param>
+    public static async Task<ContainerEngine?> AnsweringAsync(string name, string? failureCode, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var command = name.ToLowerInvariant();
         try
         {
             // 'version' talks to the engine: a docker CLI without a reachable daemon fails here.
-            var connection = EngineEndpoint.Pinned(Environment.GetEnvironmentVariable);
-            var endpoint = EngineEndpoint.ResolveAsync(command, Environment.GetEnvironmentVariable, cancellationToken);
+            var connection = EngineEndpoint.Pinned(environment);
+            var endpoint = EngineEndpoint.ResolveAsync(command, environment, cancellationToken);
             var version = await ProcessRunner.RunAsync(command, ["version"], ProbeTimeout, cancellationToken, environment: connection).ConfigureAwait(false);
             return version.Succeeded ? new ContainerEngine(command, failureCode, await endpoint.ConfigureAwait(false), connection) : null;
         }
@@ -81,19 +83,20 @@ internal sealed class ContainerEngine
     /// The engine <paramref name="name"/> (<c>docker</c> or <c>podman</c>, any case), not asked whether it answers:
     /// its first command that fails tells. Its <see cref="Endpoint"/> is read from the CLI's settings (no daemon is asked).
     /// </summary>
-    public static ContainerEngine Named(string name, string? failureCode)
+    public static ContainerEngine Named(string name, string? failureCode, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var command = name.ToLowerInvariant();
-        return new(command, failureCode, EngineEndpoint.ResolveAsync(command, Environment.GetEnvironmentVariable, CancellationToken.None).GetAwaiter().GetResult(),
-            EngineEndpoint.Pinned(Environment.GetEnvironmentVariable));
+        return new(command, failureCode, EngineEndpoint.ResolveAsync(command, environment, CancellationToken.None).GetAwaiter().GetResult(),
+            EngineEndpoint.Pinned(environment));
     }
 
     /// <summary>The first engine of <see cref="Names"/> that answers, as the SDK detects; null when none does.</summary>
-    public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken)
+    public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         foreach (var name in Names)
         {
-            if (await AnsweringAsync(name, failureCode, cancellationToken).ConfigureAwait(false) is { } engine)
+            if (await AnsweringAsync(name, failureCode, cancellationToken, environment).ConfigureAwait(false) is { } engine)
             {
                 return engine;
             }

@@ -73,7 +73,7 @@ internal sealed record EngineEndpoint(string Uri, string Source)
 
             if (environment("CONTAINER_CONNECTION") is { Length: > 0 } connection)
             {
-                var list = await QueryAsync("podman", ["system", "connection", "list", "--format", "{{.Name}} {{.URI}}"], cancellationToken).ConfigureAwait(false);
+                var list = await QueryAsync("podman", ["system", "connection", "list", "--format", "{{.Name}} {{.URI}}"], environment, cancellationToken).ConfigureAwait(false);
                 var uri = list?.Split('\n').Select(line => line.Trim().Split(' ', 2)).FirstOrDefault(parts => parts.Length == 2 && parts[0] == connection)?[1];
                 return uri is null ? Local : new EngineEndpoint(uri, $"connection '{connection}' (CONTAINER_CONNECTION)");
             }
@@ -82,7 +82,7 @@ internal sealed record EngineEndpoint(string Uri, string Source)
         }
 
         // No daemon is asked: the CLI reads its environment, config.json and the context store.
-        var inspect = await QueryAsync(command, ["context", "inspect", "--format", "{{.Name}} {{.Endpoints.docker.Host}}"], cancellationToken).ConfigureAwait(false);
+        var inspect = await QueryAsync(command, ["context", "inspect", "--format", "{{.Name}} {{.Endpoints.docker.Host}}"], environment, cancellationToken).ConfigureAwait(false);
         if (inspect?.Split('\n')[0].Trim().Split(' ', 2) is not [var name, { Length: > 0 } host])
         {
             return Local;
@@ -96,11 +96,11 @@ internal sealed record EngineEndpoint(string Uri, string Source)
 
     public override string ToString() => Uri.Length == 0 ? Source : $"{Uri} (from {Source})";
 
-    private static async Task<string?> QueryAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private static async Task<string?> QueryAsync(string command, IReadOnlyList<string> arguments, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await ProcessRunner.RunAsync(command, arguments, QueryTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await ProcessRunner.RunAsync(command, arguments, QueryTimeout, cancellationToken, environment: Pinned(environment)).ConfigureAwait(false);
             return result.Succeeded ? result.StandardOutput : null;
         }
         catch (Exception e) when (e is FileNotFoundException or TimeoutException)
