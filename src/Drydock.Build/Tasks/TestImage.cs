@@ -133,7 +133,7 @@ public sealed class TestImage : DrydockTask
         var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
-        using var signals = StopSignals.Listen();
+        using var signals = StopSignals.Listen(SayCancelled);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         try
         {
