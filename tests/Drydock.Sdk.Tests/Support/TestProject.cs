@@ -251,17 +251,22 @@ internal sealed class TestProject : IDisposable
         return ProcessRunner.Run(program, arguments, CommandTimeout, CancellationToken.None, workingDirectory ?? ProjectDirectory, merged);
     }
 
-    /// <summary>Starts <c>dotnet publish</c> without waiting for it; its output collects in <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Starts <c>dotnet publish</c> without waiting for it; its output collects in <paramref name="output"/>. Through
+    /// <c>env --default-signal</c>, which execs it (same pid) with every signal at its default: a test run started in
+    /// the background (<c>nohup ./build.sh test &amp;</c>) ignores SIGINT, which the publish would inherit, and a test
+    /// that signals it must reach its handlers.
+    /// </summary>
     public System.Diagnostics.Process StartPublish(System.Text.StringBuilder output, params string[] arguments)
     {
-        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet")
+        var startInfo = new System.Diagnostics.ProcessStartInfo("env")
         {
             WorkingDirectory = ProjectDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", .. arguments])
+        foreach (var argument in (string[])["--default-signal", "dotnet", "publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", .. arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }
