@@ -150,7 +150,7 @@ public sealed class TestImage : DrydockTask
         using var signals = StopSignals.Listen(SayCancelled);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         // Beside the tests, not before them: it removes only containers whose test host has died, never this run's.
-        var sweepingDeadRuns = Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);
+        var sweepingDeadRuns = System.Threading.Tasks.Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);
         try
         {
             foreach (var target in targets)
