@@ -10,7 +10,7 @@ public sealed partial class ImagePusher
     /// each platform's blobs and manifest by digest (<see cref="PushAsync"/> without tags, each checked
     /// against the registry's digest), then the index bytes by digest and under every tag, each answer
     /// checked, then the index read back and each manifest it lists checked to be there with that digest.
-    /// The test results are attached to the index.
+    /// Each referrer is attached to the platform manifest or the index it is about.
     /// </summary>
     public async Task<PushResult> PushIndexAsync(string indexArchive, PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
     {
@@ -19,15 +19,17 @@ public sealed partial class ImagePusher
         var (index, images) = OciArchive.OpenIndex(indexArchive)
             ?? throw OciArchive.Invalid(indexArchive, "it holds no image index");
         var manifests = images.Select(i => new PlatformManifest(i.Image.ManifestDescriptor, i.Platform)).ToList();
-        var platformRequest = request with { Tags = [], Version = null, TestResults = null };
+        var platformRequest = request with { Tags = [], Version = null };
         var results = new Dictionary<string, string>(StringComparer.Ordinal);
         int uploaded = 0, mounted = 0, present = 0;
         long bytes = 0;
+        var platformReferrers = new List<AttachedReferrer>();
         foreach (var (platform, archive) in images)
         {
             log.Detail($"Drydock: pushing {platform} {archive.ManifestDescriptor.Digest}");
             var result = await PushAsync(archive, platformRequest, store, cancellationToken).ConfigureAwait(false);
             results[platform.ToString()] = result.Digest;
+            platformReferrers.AddRange(result.Referrers);
             (uploaded, mounted, present, bytes) = (uploaded + result.BlobsUploaded, mounted + result.BlobsMounted, present + result.BlobsPresent, bytes + result.BytesUploaded);
         }
 
@@ -50,8 +52,7 @@ public sealed partial class ImagePusher
         }
 
         var set = await PushTagsAsync(client, request, index.Digest, bytesOfIndex, OciMediaTypes.ImageIndex, tags, cancellationToken).ConfigureAwait(false);
-        var referrer = request.TestResults is null ? null
-            : await AttachTestResultsAsync(client, request, index, cancellationToken).ConfigureAwait(false);
+        var referrers = await AttachReferrersAsync(client, request, index, cancellationToken).ConfigureAwait(false);
         return new PushResult
         {
             Registry = request.Registry,
@@ -63,7 +64,7 @@ public sealed partial class ImagePusher
             BlobsMounted = mounted,
             BlobsPresent = present,
             BytesUploaded = bytes,
-            Referrer = referrer?.ToString(),
+            Referrers = [.. platformReferrers, .. referrers],
             Manifests = results,
         };
     }

@@ -17,8 +17,12 @@ public sealed record PushRequest
     /// <summary>The image's version when it is a release: <c>latest</c> and the floating version tags move per <see cref="FloatingTags"/>. Null: the tags are pushed as given.</summary>
     public NuGetVersion? Version { get; init; }
 
-    /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
-    public byte[]? TestResults { get; init; }
+    /// <summary>
+    /// Artifacts to attach as OCI 1.1 referrers (the attestations), each to the pushed manifest or index its
+    /// <see cref="ReferrerContent.Subject"/> names; a failure to attach one is recorded in <see cref="PushResult.Referrers"/>,
+    /// never thrown: the image is pushed by then, and the caller decides.
+    /// </summary>
+    public IReadOnlyList<ReferrerContent> Referrers { get; init; } = [];
 
     /// <summary>
     /// <c>DrydockPushDirty</c>: push an image whose <c>io.drydock.git.dirty</c> label is <c>true</c> (built from a
@@ -32,7 +36,7 @@ public sealed record PushRequest
     /// </summary>
     public bool AllowImmutableTagMove { get; init; }
 
-    /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
+    /// <summary>Annotations of every referrer artifact besides its own (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 }
 
@@ -59,8 +63,8 @@ public sealed record PushResult
 
     public long BytesUploaded { get; init; }
 
-    /// <summary>The test results artifact's digest; null when none was attached.</summary>
-    public string? Referrer { get; init; }
+    /// <summary>Each referrer of <see cref="PushRequest.Referrers"/> whose subject was pushed here: attached, or why not.</summary>
+    public IReadOnlyList<AttachedReferrer> Referrers { get; init; } = [];
 
     /// <summary>The same image pushed to each <c>DrydockPushRegistry</c>, each verified by digest.</summary>
     public IReadOnlyList<PushResult> OtherRegistries { get; init; } = [];
@@ -75,10 +79,16 @@ public sealed record PushResult
     public string? Error { get; init; }
 }
 
+/// <summary>An artifact to attach to <paramref name="Subject"/>: one blob of <paramref name="ArtifactType"/>; <paramref name="Name"/> says which in messages and the report (a file path).</summary>
+public sealed record ReferrerContent(string Name, Digest Subject, string ArtifactType, byte[] Content, IReadOnlyDictionary<string, string> Annotations);
+
+/// <summary>A referrer as the registry took it: its manifest digest, or the error (code and message) that kept it out.</summary>
+public sealed record AttachedReferrer(string Name, string Subject, string? Digest, string? Error);
+
 /// <summary>
 /// Pushes an OCI archive exactly: its blobs (skipping those the registry has, mounting the base's
 /// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
-/// against the registry's digest, then each tag, then the test results as a referrer.
+/// against the registry's digest, then each tag, then the attestations as referrers.
 /// </summary>
 public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 {
@@ -145,8 +155,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         }
 
         var set = await PushTagsAsync(client, request, tested, manifest, mediaType, tags, cancellationToken).ConfigureAwait(false);
-        var referrer = request.TestResults is null ? null
-            : await AttachTestResultsAsync(client, request, archive.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        var referrers = await AttachReferrersAsync(client, request, archive.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
 
         return new PushResult
         {
@@ -159,7 +168,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             BlobsMounted = counts.GetValueOrDefault("mounted"),
             BlobsPresent = counts.GetValueOrDefault("present"),
             BytesUploaded = bytes,
-            Referrer = referrer?.ToString(),
+            Referrers = referrers,
         };
     }
 
@@ -328,41 +337,56 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         return set;
     }
 
-    private async Task<Digest?> AttachTestResultsAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken)
+    /// <summary>
+    /// The referrers of <paramref name="subject"/>, each as an artifact manifest (<see cref="ReferrerArtifact"/>), and, where
+    /// the registry does not index subjects itself (no <c>OCI-Subject</c> answer), listed in the referrers tag's index.
+    /// </summary>
+    private async Task<IReadOnlyList<AttachedReferrer>> AttachReferrersAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken)
     {
-        var artifact = new ReferrerArtifact(ReferrerArtifact.TestResultsType, request.TestResults!, subject, request.ReferrerAnnotations);
-        try
+        var attached = new List<AttachedReferrer>();
+        foreach (var content in request.Referrers.Where(r => r.Subject == subject.Digest))
         {
-            var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
-            foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
+            var annotations = request.ReferrerAnnotations.Concat(content.Annotations).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value);
+            var artifact = new ReferrerArtifact(content.ArtifactType, content.Content, subject, annotations);
+            try
             {
-                if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
-                {
-                    await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
-                }
+                await AttachAsync(client, request, subject, artifact, cancellationToken).ConfigureAwait(false);
+                attached.Add(new AttachedReferrer(content.Name, subject.Digest.ToString(), artifact.Manifest.Digest.ToString(), null));
+                log.Detail($"Drydock: attached {content.ArtifactType} {artifact.Manifest.Digest} to {subject.Digest} ({Path.GetFileName(content.Name)})");
             }
-
-            var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
-            if (!put.SubjectIndexed)
+            catch (DrydockException e)
             {
-                // No referrers API: keep the referrers tag's index up to date instead.
-                var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
-                var existing = (await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false))?.Bytes;
-                var index = artifact.AddTo(existing);
-                if (existing is null || !index.AsSpan().SequenceEqual(existing))
-                {
-                    await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
-                }
-
-                log.Detail($"Drydock: test results {artifact.Manifest.Digest} listed under the referrers tag {tag}");
+                attached.Add(new AttachedReferrer(content.Name, subject.Digest.ToString(), null, $"{e.Code}: {e.Message}"));
             }
-
-            return artifact.Manifest.Digest;
         }
-        catch (DrydockException e)
+
+        return attached;
+    }
+
+    private async Task AttachAsync(RegistryClient client, PushRequest request, Descriptor subject, ReferrerArtifact artifact, CancellationToken cancellationToken)
+    {
+        var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
+        foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
         {
-            log.Warning(KnownCodes.ReferrerNotAttached, $"the image is pushed and verified, but attaching its test results failed: {e.Message}");
-            return null;
+            if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+            {
+                await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
+        if (!put.SubjectIndexed)
+        {
+            // No referrers API: keep the referrers tag's index up to date instead.
+            var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
+            var existing = (await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false))?.Bytes;
+            var index = artifact.AddTo(existing);
+            if (existing is null || !index.AsSpan().SequenceEqual(existing))
+            {
+                await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+            }
+
+            log.Detail($"Drydock: referrer {artifact.Manifest.Digest} listed under the referrers tag {tag}");
         }
     }
 
