@@ -74,6 +74,14 @@ public sealed class SignedAttestations : IDisposable
         var provenance = statements.Single(s => (string?)s["predicateType"] == "https://slsa.dev/provenance/v1")["predicate"]!;
         Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)provenance["buildDefinition"]!["resolvedDependencies"]![0]!["digest"]!["gitCommit"]);
         Assert.All(report["attestations"]!.AsArray(), a => Assert.True((bool)a!["signed"]!));
+
+        // The deploy gate, as documented: passes with the key and the repository; refuses another repository.
+        var verify = _project.DotNet("msbuild", "-t:DrydockVerifyImage", $"-p:DrydockVerifyImage={Registry}/{_repository}@{tested}", $"-p:DrydockVerifyKey={_publicKey}");
+        Assert.True(verify.Succeeded, verify.StandardOutput);
+        Assert.Contains("2 signed attestation(s)", verify.StandardOutput, StringComparison.Ordinal);
+        var fork = _project.DotNet("msbuild", "-t:DrydockVerifyImage", $"-p:DrydockVerifyImage={Registry}/{_repository}@{tested}", $"-p:DrydockVerifyKey={_publicKey}", "-p:DrydockVerifyRepository=https://example.com/fork");
+        Assert.False(fork.Succeeded);
+        Assert.Contains($"error {KnownCodes.VerifyProvenanceMismatch}:", fork.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
