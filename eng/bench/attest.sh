@@ -44,6 +44,7 @@ make_app() { # name
 <Project Sdk="Microsoft.NET.Sdk.Web">
   <PropertyGroup>
     <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
     <ContainerRepository>bench/attest-$1</ContainerRepository>
     <ContainerBaseImage>$base</ContainerBaseImage>
     <ContainerRegistry>$registry</ContainerRegistry>
@@ -61,8 +62,11 @@ change() { printf 'var app = WebApplication.CreateSlimBuilder(args).Build();\nap
 make_app signed
 make_app unsigned
 # Warm-up: the base's layers into each repository, the first build's caches.
-DRYDOCK_SIGNING_KEY="$(cat "$work/key.pem")" dotnet publish "$work/signed/app" -c Release -nologo -v:q >/dev/null
-dotnet publish "$work/unsigned/app" -c Release -nologo -v:q >/dev/null
+for which in signed unsigned; do
+  key=""; [ "$which" = signed ] && key="$(cat "$work/key.pem")"
+  DRYDOCK_SIGNING_KEY="$key" dotnet publish "$work/$which/app" -c Release -nologo -v:q > "$work/warmup-$which.log" 2>&1 \
+    || { echo "eng/bench/attest: the $which warm-up publish failed:" >&2; grep -E 'error|warn' "$work/warmup-$which.log" | head -20 >&2; exit 1; }
+done
 
 for run in $(seq 1 "$runs"); do
   for which in $([ $((run % 2)) = 1 ] && echo "signed unsigned" || echo "unsigned signed"); do

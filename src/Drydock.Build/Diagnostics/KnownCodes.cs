@@ -73,6 +73,9 @@ public static class KnownCodes
     public const string RuntimeLoadFailed = "DRY3003";
     public const string NoRuntime = "DRY3004";
 
+    /// <summary>The app's deps.json in the image cannot be read, so the SBOM cannot list the app's packages.</summary>
+    public const string SbomUnreadableDeps = "DRY3010";
+
     // 4xxx lint findings (Policy/ImageLinter); each rule's default severity is in its doc section.
     public const string RunsAsRoot = "DRY4001";
     public const string DevelopmentBuild = "DRY4002";
@@ -110,6 +113,7 @@ public static class KnownCodes
     public const string NoImageToTest = Drydock.Runtime.ImageTestCodes.NoImage;
     public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
     public const string ContainerRunTimedOut = Drydock.Runtime.ImageTestCodes.RunTimedOut;
+    public const string TestHostNotFound = Drydock.Runtime.ImageTestCodes.HostNotFound;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";
@@ -124,6 +128,15 @@ public static class KnownCodes
     public const string RegistryProtocolError = "DRY6010";
     public const string DirtyPushRefused = "DRY6011";
     public const string ImmutableTagMoved = "DRY6012";
+
+    /// <summary>The registry refused to move an existing tag (immutable tags: ECR, Harbor, Artifact Registry).</summary>
+    public const string RegistryTagImmutable = "DRY6013";
+
+    /// <summary>Warning: a commit, branch or pull request tag moved to other bytes of the same commit; the message says why.</summary>
+    public const string TagMovedToRebuild = "DRY6014";
+
+    /// <summary>Warning: the registry has no referrers API and its <c>sha256-&lt;hex&gt;</c> tag does not hold a referrers index (GitLab), so no referrer is listed there.</summary>
+    public const string ReferrersTagUnusable = "DRY6015";
 
     /// <summary>An attestation could not be attached after the image was pushed (a warning with DrydockRequireAttestations=false).</summary>
     public const string AttestationNotAttached = "DRY6020";

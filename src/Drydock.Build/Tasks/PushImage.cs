@@ -81,34 +81,40 @@ public sealed class PushImage : DrydockTask
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },
         };
 
-        var results = new List<PushResult>();
-        foreach (var target in targets)
+        var requests = targets.Select(target => request with { Registry = target.Registry, Repository = target.Repository }).ToList();
+        PushOutcome outcome;
+        try
         {
-            var targetRequest = request with { Registry = target.Registry, Repository = target.Repository };
-            PushResult result;
-            try
-            {
-                result = (single is null
-                    ? pusher.PushIndexAsync(Archive, targetRequest, store, cancellationToken)
-                    : pusher.PushAsync(single, targetRequest, store, cancellationToken)).GetAwaiter().GetResult();
-            }
-            catch (DrydockException e)
-            {
-                // The report says the push failed and why (a CI reads it), not nothing, as for DrydockPush=false.
-                var failed = new PushResult { Registry = target.Registry, Repository = target.Repository, Digest = tested.ToString(), Tags = [], Verified = false, Error = $"{e.Code}: {e.Message}" };
-                WriteResult(results.Count == 0 ? failed : results[0] with { OtherRegistries = [.. results.Skip(1), failed] });
-                throw;
-            }
+            outcome = (single is null
+                ? pusher.PushIndexAllAsync(Archive, requests, store, cancellationToken)
+                : pusher.PushAllAsync(single, requests, store, cancellationToken)).GetAwaiter().GetResult();
+        }
+        catch (DrydockException e)
+        {
+            // Refused before any request (DRY6011): the report says so for every target, not nothing.
+            outcome = new PushOutcome(
+                requests.Select(r => new PushResult { Registry = r.Registry, Repository = r.Repository, Digest = tested.ToString(), Tags = [], Verified = false, Error = $"{e.Code}: {e.Message}" }).ToList(),
+                e);
+        }
 
-            results.Add(result);
+        // The report says per target what the registry confirmed, also when the push failed (a CI reads it).
+        // A target never reached has no digest of its own: the report gives the tested one.
+        var results = outcome.Results.Select(result => result.Digest.Length == 0 ? result with { Digest = tested.ToString() } : result).ToList();
+        var report = results[0] with { OtherRegistries = results.Skip(1).ToList() };
+        WriteResult(report);
+        if (outcome.Error is not null)
+        {
+            throw outcome.Error;
+        }
+
+        foreach (var result in results)
+        {
             Log.LogMessage(
                 MessageImportance.High,
                 "Drydock: pushed {0}/{1}@{2} ({3}), verified; {4} blobs uploaded, {5} mounted, {6} already there",
                 result.Registry, result.Repository, result.Digest, string.Join(", ", result.Tags), result.BlobsUploaded, result.BlobsMounted, result.BlobsPresent);
         }
 
-        var report = results[0] with { OtherRegistries = results.Skip(1).ToList() };
-        WriteResult(report);
         PushedDigest = report.Digest;
         CheckReferrers(log, results);
     }

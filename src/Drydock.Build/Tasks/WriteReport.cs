@@ -66,6 +66,9 @@ public sealed class WriteReport : DrydockTask
     /// <summary>What <see cref="AttestImage"/> wrote (its records), when it ran.</summary>
     public string? AttestationsPath { get; set; }
 
+    /// <summary>The SBOMs <see cref="WriteSbom"/> wrote (its <c>Predicates</c>).</summary>
+    public ITaskItem[] Sboms { get; set; } = [];
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var report = Platforms.Length == 0
@@ -83,6 +86,13 @@ public sealed class WriteReport : DrydockTask
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
             Findings = findings,
             Push = File.Exists(PushResultPath) ? JsonSerializer.Deserialize<PushResult>(File.ReadAllText(PushResultPath)) : null,
+            Sboms = Sboms.Where(item => File.Exists(item.ItemSpec)).Select(item => new SbomFile
+            {
+                Path = item.GetMetadata("FullPath"),
+                Subject = item.GetMetadata("Subject"),
+                Platform = item.GetMetadata("Platform") is { Length: > 0 } platform ? platform : null,
+                PredicateType = item.GetMetadata("PredicateType"),
+            }).ToArray(),
         };
         report = report with { Attestations = Attested(report.Push) };
         report = report with { Source = report.Source with { Version = Version } };

@@ -88,6 +88,20 @@ public sealed class VerifyAgainstTheRegistry : IDisposable
         Assert.Equal(KnownCodes.VerifyNoAttestations, error.Code);
     }
 
+    /// <summary>GitLab resolves <c>sha256-&lt;hex&gt;</c> to the subject itself (oras-go#1396): that manifest is never read as a referrers index.</summary>
+    [Fact]
+    public async Task AReferrersTagThatResolvesToTheSubject_IsNoIndex_Dry6041()
+    {
+        await Push(signed: true, result: "PASSED");
+        await using var proxy = RegistryProxy.Start(new Uri($"http://{RegistryServer.SharedHost}/"));
+        proxy.ResolvesDigestTags = true;
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Verifier().VerifyAsync($"{proxy.Host}/{_repository}@{_archive.ManifestDescriptor.Digest}", PublicKey, null, CancellationToken.None));
+
+        Assert.Equal(KnownCodes.VerifyNoAttestations, error.Code);
+        Assert.Contains(proxy.Requests, r => r.Path.Contains("/manifests/sha256-", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("localhost:5000/shop/api:1.0")]
     [InlineData("shop@sha256:abc")]

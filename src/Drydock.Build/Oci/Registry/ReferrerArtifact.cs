@@ -57,6 +57,27 @@ public sealed class ReferrerArtifact
     }
 
     /// <summary>
+    /// What a manifest found under the referrers tag is when it is not a referrers index — the subject itself (GitLab
+    /// resolves <c>sha256-&lt;hex&gt;</c> to <c>sha256:&lt;hex&gt;</c>, oras-go#1396), or an image manifest — so nothing may be
+    /// written there; null when it is an index (OCI image spec: the referrers tag schema holds an image index).
+    /// </summary>
+    public static string? NotAReferrersIndex(byte[] bytes, string mediaType, Digest subject)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(subject);
+        if (Digest.Of(bytes) == subject)
+        {
+            return $"the image itself ({subject})";
+        }
+
+        var document = OciJson.TryParseObject(bytes);
+        var type = OciJson.GetString(document?["mediaType"]) ?? mediaType;
+        return type == OciMediaTypes.ImageIndex && document?["manifests"] is JsonArray
+            ? null
+            : $"a {(string.IsNullOrEmpty(type) ? "document of no media type" : type)} ({Digest.Of(bytes)})";
+    }
+
+    /// <summary>
     /// The referrers index with this artifact added (once): <paramref name="existing"/> is the index now
     /// under the referrers tag, or null when there is none.
     /// </summary>

@@ -25,6 +25,29 @@ public sealed class ReferrerArtifactTests
         Assert.Equal(Digest.Of(artifact.ManifestBytes), artifact.Manifest.Digest);
     }
 
+    /// <summary>What a registry may serve under the referrers tag: only an image index is a referrers index (oras-go#1396).</summary>
+    [Theory]
+    [InlineData("subject", "")]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{},"layers":[]}""", "application/vnd.oci.image.manifest.v1+json")]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json"}""", "")]
+    [InlineData("""{"schemaVersion":2,"manifests":[]}""", "")]
+    [InlineData("not json", "application/octet-stream")]
+    public void NotAReferrersIndex_NamesWhatIsThereInstead(string content, string mediaType)
+    {
+        var bytes = content == "subject" ? "image"u8.ToArray() : System.Text.Encoding.UTF8.GetBytes(content);
+
+        var what = ReferrerArtifact.NotAReferrersIndex(bytes, mediaType, Subject.Digest);
+
+        Assert.NotNull(what);
+        Assert.Contains(content == "subject" ? "the image itself" : Digest.Of(bytes).ToString(), what, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}""", "")]
+    [InlineData("""{"schemaVersion":2,"manifests":[]}""", "application/vnd.oci.image.index.v1+json")]
+    public void NotAReferrersIndex_AcceptsAnIndex(string content, string mediaType) =>
+        Assert.Null(ReferrerArtifact.NotAReferrersIndex(System.Text.Encoding.UTF8.GetBytes(content), mediaType, Subject.Digest));
+
     [Fact]
     public void TheReferrersTagIsTheSubjectDigestWithADash() =>
         Assert.Equal("sha256-" + Subject.Digest.Hex, ReferrerArtifact.ReferrersTag(Subject.Digest));
