@@ -205,10 +205,12 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
     {
         _proxy.ResolvesDigestTags = true;
 
-        var result = await Push(tags: ["1.0.0"], testResults: "{\"passed\":1}"u8.ToArray());
+        var result = await Push(tags: ["1.0.0"], referrer: "{\"passed\":1}"u8.ToArray());
 
         Assert.True(result.Verified);
-        Assert.Null(result.Referrer);
+        var referrer = Assert.Single(result.Referrers);
+        Assert.Null(referrer.Digest);
+        Assert.Null(referrer.Error);
         Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/sha256-"));
         var warning = Assert.Single(_log.Warnings);
         Assert.Equal(KnownCodes.ReferrersTagUnusable, warning.Code);
@@ -230,10 +232,16 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
     private OciArchive Build(string content) =>
         OciArchive.Open(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = content + Guid.NewGuid() } }.Write(_temp.File(Guid.NewGuid().ToString("n") + ".tar")));
 
-    private Task<PushResult> Push(OciArchive? archive = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? testResults = null) =>
+    private Task<PushResult> Push(OciArchive? archive = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? referrer = null) =>
         new ImagePusher(Options, null, _log).PushAsync(
             archive ?? _archive,
-            new PushRequest { Registry = _proxy.Host, Repository = repository ?? _repository, Tags = tags ?? ["1.0.0"], TestResults = testResults },
+            new PushRequest
+            {
+                Registry = _proxy.Host,
+                Repository = repository ?? _repository,
+                Tags = tags ?? ["1.0.0"],
+                Referrers = referrer is null ? [] : [new ReferrerContent("bundle.json", (archive ?? _archive).ManifestDescriptor.Digest, "application/vnd.dev.sigstore.bundle.v0.3+json", referrer, new Dictionary<string, string>())],
+            },
             CancellationToken.None);
 
     /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy); null when the tag does not exist.</summary>
