@@ -79,7 +79,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// container (its sockets, read from the host's <c>/proc/&lt;pid&gt;/net/tcp{,6}</c>) and a connect through
     /// the published port reaches it, or, where this machine cannot see the container's process (a remote
     /// engine, Docker Desktop, rootless podman), a connect through the published port that the app holds open
-    /// past the port forwarder's handshake, or the image's health check says healthy. docs/image-tests.md, "Readiness".
+    /// past the port forwarder's handshake, or the image's health check says healthy (docs/image-tests.md, "Readiness"). Starts from tests
+    /// that run in parallel run together while the machine's CPUs hold their profiles' (one always runs).
     /// </summary>
     /// <exception cref="ContainerStartException">DRY5101: it exited or was OOM-killed first, with its exit code; DRY5102: not ready within
     /// the profile's timeout, naming the port or the log pattern waited on (and the ports the app listens on). It has been removed.</exception>
@@ -101,6 +102,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
 
         var engine = _engine.Value;
+        // Starts of parallel test classes run together, as many as the machine's CPUs hold at the profile's.
+        using var slot = await StartGate.Machine.EnterAsync(profile.Cpus, cancellationToken).ConfigureAwait(false);
         var id = await engine.RunAsync(RunArguments(engine, profile, options, publish: true), Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;

@@ -57,7 +57,10 @@ internal static class LocalEngine
     /// when that was another image, this one is new to the engine and is loaded without asking it first,
     /// leaving out the layers the last one had (into podman; should it no longer store them, the whole archive is loaded).
     /// </summary>
-    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null)
+    /// <param name="tag">False: the image is loaded by id only (from a copy of the archive without its names), so
+    /// the engine's names keep pointing at what they named before until <see cref="Tag"/> moves them, once the
+    /// image passed its tests: <c>docker run app:main</c> never runs bytes that failed.</param>
+    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null, bool tag = true)
     {
         var archive = "the image archive";
         try
@@ -65,9 +68,9 @@ internal static class LocalEngine
             if (lastLoad is not null && lastLoad.Engine == engine.ToString() && lastLoad.ImageId != imageId && names.Count > 0)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), log, cancellationToken);
-                engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
-                log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)} (new since the last publish's {lastLoad.ImageId})");
+                LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
+                TagIf(tag, engine, imageId, names, cancellationToken);
+                log.Detail($"Drydock: loaded {imageId} into {engine}{As(tag, names)} (new since the last publish's {lastLoad.ImageId})");
                 return true;
             }
 
@@ -83,13 +86,13 @@ internal static class LocalEngine
             if (!present)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal), log, cancellationToken);
+                LoadArchive(engine, archive, known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
             }
 
-            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+            TagIf(tag, engine, imageId, names, cancellationToken);
             if (present)
             {
-                log.Detail($"Drydock: {engine} already has {imageId}; named it {string.Join(", ", names)} without loading");
+                log.Detail($"Drydock: {engine} already has {imageId}{(tag ? $"; named it {string.Join(", ", names)}" : "")} without loading");
                 return false;
             }
         }
@@ -105,21 +108,71 @@ internal static class LocalEngine
                 $"Loading {archive} into {engine} failed: {e.Message}. Check that {engine} works ('{engine} info'), or set DrydockLoadImage=false.");
         }
 
-        log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)}");
+        log.Detail($"Drydock: loaded {imageId} into {engine}{As(tag, names)}");
         return true;
     }
 
-    /// <summary>Loads the archive, into podman without the layers it <paramref name="stored"/> (diff_ids) when it takes that.</summary>
-    private static void LoadArchive(ContainerEngine engine, string archive, HashSet<string> stored, IBuildLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Names the loaded image <paramref name="imageId"/> with every <paramref name="names"/>: what <see cref="Load"/>
+    /// left undone with <c>tag: false</c>, once the image passed its gate.
+    /// </summary>
+    /// <exception cref="DrydockException">DRY3003: the engine refused a name.</exception>
+    public static void Tag(ContainerEngine engine, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
     {
-        if (!(engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, log, cancellationToken)))
+        try
+        {
+            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (ContainerEngineException e)
+        {
+            throw new DrydockException(KnownCodes.RuntimeLoadFailed,
+                $"Naming {imageId} {string.Join(", ", names)} in {engine} failed: {e.Message}. Check that {engine} works ('{engine} info'), or set DrydockLoadImage=false.");
+        }
+
+        log.Detail($"Drydock: named {imageId} {string.Join(", ", names)} in {engine}");
+    }
+
+    private static void TagIf(bool tag, ContainerEngine engine, string imageId, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        if (tag)
+        {
+            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+        }
+    }
+
+    private static string As(bool tag, IReadOnlyList<string> names) => tag ? $" as {string.Join(", ", names)}" : " by id (named once its tests pass)";
+
+    /// <summary>
+    /// Loads the archive, into podman without the layers it <paramref name="stored"/> (diff_ids) when it takes that;
+    /// <paramref name="nameless"/>: from a copy without the image's names, so the engine names nothing.
+    /// </summary>
+    private static void LoadArchive(ContainerEngine engine, string archive, HashSet<string> stored, bool nameless, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, nameless, log, cancellationToken))
+        {
+            return;
+        }
+
+        if (!nameless)
         {
             engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+            return;
+        }
+
+        var copy = archive + ".load.tar";
+        try
+        {
+            ImageLayoutWriter.CopyWithout(archive, copy, [], nameless: true);
+            engine.LoadAsync(copy, cancellationToken).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            File.Delete(copy);
         }
     }
 
     /// <summary>Loads the archive without the layers whose diff_id is in <paramref name="stored"/>; false when there are none, or podman refused.</summary>
-    private static bool LoadWithout(ContainerEngine engine, string archive, HashSet<string> stored, IBuildLog log, CancellationToken cancellationToken)
+    private static bool LoadWithout(ContainerEngine engine, string archive, HashSet<string> stored, bool nameless, IBuildLog log, CancellationToken cancellationToken)
     {
         OciArchive image;
         try
@@ -140,7 +193,7 @@ internal static class LocalEngine
         var thin = archive + ".load.tar";
         try
         {
-            ImageLayoutWriter.CopyWithout(archive, thin, leftOut);
+            ImageLayoutWriter.CopyWithout(archive, thin, leftOut, nameless);
             engine.LoadAsync(thin, cancellationToken).GetAwaiter().GetResult();
             log.Detail($"Drydock: loaded into {engine} without the {leftOut.Count} of {image.Layers.Count} layers it already stores");
             return true;

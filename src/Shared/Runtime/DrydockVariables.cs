@@ -18,6 +18,12 @@ internal static class DrydockVariables
     /// <summary><c>docker</c> or <c>podman</c>: the engine the image was loaded into.</summary>
     public const string Runtime = "DRYDOCK_RUNTIME";
 
+    /// <summary>
+    /// <c>true</c> when the publish loaded <see cref="Image"/> into <see cref="Runtime"/> just before the tests: that engine
+    /// answers, so a test host uses it without asking (<c>version</c>) again.
+    /// </summary>
+    public const string ImageLoaded = "DRYDOCK_IMAGE_LOADED";
+
     /// <summary>The <see cref="RunLabels.Run"/> value for every container of the run.</summary>
     public const string RunId = "DRYDOCK_RUN_ID";
 
