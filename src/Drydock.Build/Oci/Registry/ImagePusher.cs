@@ -202,6 +202,11 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
                 }
             }
 
+            foreach (var warning in staged.Select(target => target.MoveWarning).OfType<string>())
+            {
+                log.Warning(KnownCodes.TagMovedToRebuild, warning);
+            }
+
             // 4. The attestations, by digest and (without a referrers API) under the referrers tag, each to its subject.
             foreach (var target in staged)
             {
@@ -563,12 +568,9 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             }
         }
 
-        if (warned.Count > 0)
-        {
-            log.Warning(
-                KnownCodes.TagMovedToRebuild,
-                $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags move to {tested}: {string.Join("; ", warned)}. Pin what changed (ContainerBaseImage by digest, the SDK in global.json) to keep a commit's image stable.");
-        }
+        // Said once the tags have moved (step 3), not while a later check may still stop the push.
+        target.MoveWarning = warned.Count == 0 ? null
+            : $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags moved to {tested}: {string.Join("; ", warned)}. Pin what changed (ContainerBaseImage by digest, the SDK in global.json) to keep a commit's image stable.";
     }
 
     /// <summary>The record of what <paramref name="digest"/> holds: its manifest's annotations and (for an image) its config; null when it has neither.</summary>
@@ -730,6 +732,10 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         public Dictionary<Digest, bool> SameCommit { get; } = [];
 
         public List<string> Set { get; } = [];
+
+        /// <summary>DRY6014's message when commit or same-commit tags move; logged once they have.</summary>
+        public string? MoveWarning { get; set; }
+
 
         /// <summary>For an index: its platforms' manifests, which get their own referrers.</summary>
         public IReadOnlyList<Descriptor> PlatformSubjects { get; init; } = [];
