@@ -87,10 +87,10 @@ ratios attest
 report="$work/signed/app/bin/Release/net10.0/drydock.json"
 log="$(tail -n +"$((lines_before + 1))" "$work/registry.log" | grep -o '"[A-Z]* /v2/[^"]*"')"
 subject="$(jq -r '.push.digest' "$report")"
-patterns=("/manifests/sha256-${subject#sha256:}" "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+patterns=("/manifests/sha256-${subject#sha256:}" "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a" "sha256%3A44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
 bytes=0
 while read -r referrer bundle; do
-  patterns+=("$referrer" "sha256:$(sha256sum "$bundle" | cut -d' ' -f1)")
+  hex="$(sha256sum "$bundle" | cut -d' ' -f1)"; patterns+=("$referrer" "sha256:$hex" "sha256%3A$hex")
   bytes=$((bytes + $(stat -c %s "$bundle") + $(curl -fs -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$registry/v2/bench/attest-signed/manifests/$referrer" | wc -c)))
 done < <(jq -r '.attestations[] | "\(.referrer) \(.bundle)"' "$report")
 bytes=$((bytes + $(curl -fs -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$registry/v2/bench/attest-signed/manifests/sha256-${subject#sha256:}" | wc -c)))

@@ -54,7 +54,7 @@ public sealed class Push : IDisposable
         // The attestations (unsigned: no key), as referrers found through the referrers tag schema.
         var index = JsonNode.Parse(Skopeo($"{_repository}:sha256-{tested["sha256:".Length..]}"))!;
         var types = index["manifests"]!.AsArray().Select(m => (string)m!["annotations"]!["in-toto.io/predicate-type"]!).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["https://in-toto.io/attestation/test-result/v0.1", "https://slsa.dev/provenance/v1"], types);
+        Assert.Equal(["https://cyclonedx.org/bom", "https://in-toto.io/attestation/test-result/v0.1", "https://slsa.dev/provenance/v1"], types);
         var entry = index["manifests"]!.AsArray().Single(m => (string?)m!["annotations"]!["in-toto.io/predicate-type"] == "https://in-toto.io/attestation/test-result/v0.1")!;
         Assert.Equal("application/vnd.in-toto+json", (string?)entry["artifactType"]);
         var artifact = JsonNode.Parse(Skopeo($"{_repository}@{entry["digest"]}"))!;

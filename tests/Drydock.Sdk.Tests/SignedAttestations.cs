@@ -45,7 +45,8 @@ public sealed class SignedAttestations : IDisposable
         // Found through the registry (skopeo reads the referrers tag; distribution 2.8 has no referrers API).
         var index = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Registry}/{_repository}:sha256-{tested["sha256:".Length..]}"]).StandardOutput)!;
         var entries = index["manifests"]!.AsArray();
-        Assert.Equal(2, entries.Count);
+        // The test result, the provenance and the SBOM (docs/sbom.md), each a bundle.
+        Assert.Equal(3, entries.Count);
         using var http = new HttpClient();
         var statements = new List<JsonNode>();
         foreach (var entry in entries)
@@ -73,12 +74,13 @@ public sealed class SignedAttestations : IDisposable
         Assert.Contains(result["configuration"]!.AsArray(), c => (string?)c!["name"] == "signed.ImageTests.dll" && c["digest"]!["sha256"] is not null);
         var provenance = statements.Single(s => (string?)s["predicateType"] == "https://slsa.dev/provenance/v1")["predicate"]!;
         Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)provenance["buildDefinition"]!["resolvedDependencies"]![0]!["digest"]!["gitCommit"]);
+        Assert.Contains(statements, s => (string?)s["predicateType"] == "https://cyclonedx.org/bom");
         Assert.All(report["attestations"]!.AsArray(), a => Assert.True((bool)a!["signed"]!));
 
         // The deploy gate, as documented: passes with the key and the repository; refuses another repository.
         var verify = _project.DotNet("msbuild", "-t:DrydockVerifyImage", $"-p:DrydockVerifyImage={Registry}/{_repository}@{tested}", $"-p:DrydockVerifyKey={_publicKey}");
         Assert.True(verify.Succeeded, verify.StandardOutput);
-        Assert.Contains("2 signed attestation(s)", verify.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("3 signed attestation(s)", verify.StandardOutput, StringComparison.Ordinal);
         var fork = _project.DotNet("msbuild", "-t:DrydockVerifyImage", $"-p:DrydockVerifyImage={Registry}/{_repository}@{tested}", $"-p:DrydockVerifyKey={_publicKey}", "-p:DrydockVerifyRepository=https://example.com/fork");
         Assert.False(fork.Succeeded);
         Assert.Contains($"error {KnownCodes.VerifyProvenanceMismatch}:", fork.StandardOutput, StringComparison.Ordinal);
