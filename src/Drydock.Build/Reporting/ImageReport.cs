@@ -33,6 +33,12 @@ public sealed record ImageReport
     /// <summary>What the registry confirmed, <c>verified: true</c> included; null when the image was not pushed.</summary>
     public PushResult? Push { get; init; }
 
+    /// <summary>
+    /// The attestations written beside the report (docs/attestations.md): predicate type, subject, statement and bundle
+    /// files, <c>signed</c>; after a push, each one's referrer digest, or the error that kept it out of the registry.
+    /// </summary>
+    public IReadOnlyList<Attestation.AttestationRecord> Attestations { get; init; } = [];
+
     /// <summary>The SBOM files written beside the report (docs/sbom.md): one per image manifest; empty when none was written.</summary>
     public IReadOnlyList<SbomFile> Sboms { get; init; } = [];
 }

@@ -14,10 +14,10 @@ internal static class LocalEngine
     /// The engine to use. <paramref name="localRegistry"/> is the SDK's <c>LocalRegistry</c> (<c>Docker</c>
     /// or <c>Podman</c>): when set it wins, and is not asked here whether it answers: <see cref="Load(ContainerEngine, Func{string}, string, IReadOnlyList{string}, IBuildLog, CancellationToken)"/>
     /// asks when a command fails (DRY3004), which saves a process on every publish. When empty, docker then
-    /// podman, whichever answers first, as the SDK detects; null when neither does.
+    /// podman, whichever answers first, as the SDK detects; null when neither does. The engine's connection variables
+    /// (<c>DOCKER_HOST</c>, …) come from <paramref name="environment"/>, null for this process's environment.
     /// </summary>
     /// <exception cref="DrydockException">DRY3004: <paramref name="localRegistry"/> names no engine Drydock knows.</exception>
-    /// <param name="environment">Where the engine's connection variables (<c>DOCKER_HOST</c>, …) are read; null: this process's environment.</param>
     public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         if (!string.IsNullOrEmpty(localRegistry))

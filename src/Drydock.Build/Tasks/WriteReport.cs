@@ -63,6 +63,9 @@ public sealed class WriteReport : DrydockTask
     /// <summary>What <see cref="PushImage"/> confirmed, when it pushed.</summary>
     public string? PushResultPath { get; set; }
 
+    /// <summary>What <see cref="AttestImage"/> wrote (its records), when it ran.</summary>
+    public string? AttestationsPath { get; set; }
+
     /// <summary>The SBOMs <see cref="WriteSbom"/> wrote (its <c>Predicates</c>).</summary>
     public ITaskItem[] Sboms { get; set; } = [];
 
@@ -91,6 +94,7 @@ public sealed class WriteReport : DrydockTask
                 PredicateType = item.GetMetadata("PredicateType"),
             }).ToArray(),
         };
+        report = report with { Attestations = Attested(report.Push) };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))
         {
@@ -102,6 +106,13 @@ public sealed class WriteReport : DrydockTask
             File.AppendAllText(StepSummaryPath, ReportWriter.ToMarkdown(report));
         }
     }
+
+    /// <summary>The attestations, each with what the push to <c>ContainerRegistry</c> made of it.</summary>
+    private IReadOnlyList<Attestation.AttestationRecord> Attested(PushResult? push) =>
+        [.. Attestation.AttestationRecord.ReadAll(AttestationsPath).Select(record =>
+            push?.Referrers.FirstOrDefault(r => r.Name == (record.Bundle ?? record.Statement) && r.Subject == record.Subject) is { } referrer
+                ? record with { Referrer = referrer.Digest, Error = referrer.Error }
+                : record)];
 
     private PlatformSection ToPlatform(ITaskItem item)
     {

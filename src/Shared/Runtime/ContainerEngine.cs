@@ -59,8 +59,10 @@ internal sealed class ContainerEngine
     /// <summary>Whether <paramref name="name"/> is <c>docker</c> or <c>podman</c>, in any case.</summary>
     public static bool IsKnown(string? name) => Names.Contains(name?.ToLowerInvariant());
 
-    /// <summary>The engine <paramref name="name"/> when an engine answers it (<c>version</c> reaches the daemon or podman's store), else null.</summary>
-    /// <param name="environment">Where the connection's variables (<see cref="EngineEndpoint.Variables"/>) are read; null: this process's environment.</param>
+    /// <summary>
+    /// The engine <paramref name="name"/> when an engine answers it (<c>version</c> reaches the daemon or podman's store), else null.
+    /// The connection's variables (<see cref="EngineEndpoint.Variables"/>) come from <paramref name="environment"/>, null for this process's environment.
+    /// </summary>
     public static async Task<ContainerEngine?> AnsweringAsync(string name, string? failureCode, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;

@@ -16,8 +16,8 @@ public sealed partial class ImagePusher
     /// Pushes a multi-platform image as Drydock's index archive holds it (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-manifests)
     /// to every target, all or nothing across tags and targets as <see cref="PushAllAsync(OciArchive, IReadOnlyList{PushRequest}, CredentialStore?, CancellationToken)"/>:
     /// each platform's blobs and manifest by digest (each checked against the registry's digest), then the index bytes by
-    /// digest, read back and each manifest it lists checked to be there with that digest; then the tags. The test results
-    /// are attached to the index.
+    /// digest, read back and each manifest it lists checked to be there with that digest; then the tags. Each attestation is
+    /// attached to the index or the platform manifest it is about.
     /// </summary>
     public Task<PushOutcome> PushIndexAllAsync(string indexArchive, IReadOnlyList<PushRequest> requests, CredentialStore? store, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed partial class ImagePusher
     {
         (request, var credential) = ResolveTarget(request, store, cancellationToken);
         var manifests = images.Select(i => new PlatformManifest(i.Image.ManifestDescriptor, i.Platform)).ToList();
-        var platformRequest = request with { Tags = [], Version = null, TestResults = null };
+        var platformRequest = request with { Tags = [], Version = null, Referrers = [] };
         var results = new Dictionary<string, string>(StringComparer.Ordinal);
         int uploaded = 0, mounted = 0, present = 0;
         long bytes = 0;
@@ -64,6 +64,7 @@ public sealed partial class ImagePusher
             var staged = new StagedPush(client, request, index with { MediaType = OciMediaTypes.ImageIndex }, bytesOfIndex, BuildRecord.Read(OciJson.TryParseObject(bytesOfIndex) ?? [], null))
             {
                 Platforms = results,
+                PlatformSubjects = [.. manifests.Select(m => m.Manifest)],
                 BytesUploaded = bytes,
             };
             (staged.Counts["uploaded"], staged.Counts["mounted"], staged.Counts["present"]) = (uploaded, mounted, present);

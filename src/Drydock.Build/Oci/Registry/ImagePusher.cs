@@ -18,8 +18,12 @@ public sealed record PushRequest
     /// <summary>The image's version when it is a release: <c>latest</c> and the floating version tags move per <see cref="FloatingTags"/>. Null: the tags are pushed as given.</summary>
     public NuGetVersion? Version { get; init; }
 
-    /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
-    public byte[]? TestResults { get; init; }
+    /// <summary>
+    /// Artifacts to attach as OCI 1.1 referrers (the attestations), each to the pushed manifest or index (or, for a
+    /// multi-platform image, the platform manifest) its <see cref="ReferrerContent.Subject"/> names; a failure to attach
+    /// one is recorded in <see cref="PushResult.Referrers"/>, never thrown: the image is pushed by then, and the caller decides.
+    /// </summary>
+    public IReadOnlyList<ReferrerContent> Referrers { get; init; } = [];
 
     /// <summary>
     /// <c>DrydockPushDirty</c>: push an image whose <c>io.drydock.git.dirty</c> label is <c>true</c> (built from a
@@ -33,7 +37,7 @@ public sealed record PushRequest
     /// </summary>
     public bool AllowImmutableTagMove { get; init; }
 
-    /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
+    /// <summary>Annotations of every referrer artifact besides its own (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 }
 
@@ -66,8 +70,8 @@ public sealed record PushResult
 
     public long BytesUploaded { get; init; }
 
-    /// <summary>The test results artifact's digest; null when none was attached.</summary>
-    public string? Referrer { get; init; }
+    /// <summary>Each referrer of <see cref="PushRequest.Referrers"/> whose subject was pushed here: attached, or why not.</summary>
+    public IReadOnlyList<AttachedReferrer> Referrers { get; init; } = [];
 
     /// <summary>The same image pushed to each <c>DrydockPushRegistry</c>, each verified by digest.</summary>
     public IReadOnlyList<PushResult> OtherRegistries { get; init; } = [];
@@ -83,6 +87,15 @@ public sealed record PushResult
     public string? Error { get; init; }
 }
 
+/// <summary>An artifact to attach to <paramref name="Subject"/>: one blob of <paramref name="ArtifactType"/>; <paramref name="Name"/> says which in messages and the report (a file path).</summary>
+public sealed record ReferrerContent(string Name, Digest Subject, string ArtifactType, byte[] Content, IReadOnlyDictionary<string, string> Annotations);
+
+/// <summary>
+/// A referrer as the registry took it: its manifest digest, or the error (code and message) that kept it out. Both
+/// null: stored by digest, but not findable from the subject (a referrers tag the registry resolves itself, DRY6015).
+/// </summary>
+public sealed record AttachedReferrer(string Name, string Subject, string? Digest, string? Error);
+
 /// <summary>Every target's result, in the order the targets were given, and the error that stopped the push (null: none).</summary>
 public sealed record PushOutcome(IReadOnlyList<PushResult> Results, DrydockException? Error);
 
@@ -92,7 +105,7 @@ public sealed record PushOutcome(IReadOnlyList<PushResult> Results, DrydockExcep
 /// registry) and the manifest bytes by digest, checked against the registry's digest; then every target's tags are
 /// planned (what each names now: a tag that already names these bytes is not written again, one that would move is
 /// explained and, for an exact version, refused); then the moves on every target (so a registry that refuses to move a
-/// tag refuses before any tag is set), then the new tags; then the test results as a referrer.
+/// tag refuses before any tag is set), then the new tags; then the attestations as referrers.
 /// </summary>
 public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 {
@@ -101,6 +114,8 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         : this(options, log) => this.credential = credential;
 
     private readonly RegistryCredential? credential;
+
+    private readonly HashSet<string> _unusableTagsWarned = new(StringComparer.Ordinal);
 
     private const string BaseNameKey = "org.opencontainers.image.base.name";
     private const string DirtyKey = "io.drydock.git.dirty";
@@ -187,10 +202,18 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
                 }
             }
 
-            // 4. The test results, by digest and (without a referrers API) under the referrers tag.
-            foreach (var target in staged.Where(target => target.Request.TestResults is not null))
+            foreach (var warning in staged.Select(target => target.MoveWarning).OfType<string>())
             {
-                target.Referrer = await AttachTestResultsAsync(target.Client, target.Request, target.Subject, cancellationToken).ConfigureAwait(false);
+                log.Warning(KnownCodes.TagMovedToRebuild, warning);
+            }
+
+            // 4. The attestations, by digest and (without a referrers API) under the referrers tag, each to its subject.
+            foreach (var target in staged)
+            {
+                foreach (var subject in target.PlatformSubjects.Prepend(target.Subject))
+                {
+                    target.Referrers.AddRange(await AttachReferrersAsync(target.Client, target.Request, subject, cancellationToken).ConfigureAwait(false));
+                }
             }
 
             return new PushOutcome(staged.Select(target => target.Result()).ToList(), null);
@@ -545,12 +568,9 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             }
         }
 
-        if (warned.Count > 0)
-        {
-            log.Warning(
-                KnownCodes.TagMovedToRebuild,
-                $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags move to {tested}: {string.Join("; ", warned)}. Pin what changed (ContainerBaseImage by digest, the SDK in global.json) to keep a commit's image stable.");
-        }
+        // Said once the tags have moved (step 3), not while a later check may still stop the push.
+        target.MoveWarning = warned.Count == 0 ? null
+            : $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags moved to {tested}: {string.Join("; ", warned)}. Pin what changed (ContainerBaseImage by digest, the SDK in global.json) to keep a commit's image stable.";
     }
 
     /// <summary>The record of what <paramref name="digest"/> holds: its manifest's annotations and (for an image) its config; null when it has neither.</summary>
@@ -604,60 +624,77 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         }
     }
 
-    private Task<Digest?> AttachTestResultsAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken) =>
-        PushReferrerAsync(client, request, new ReferrerArtifact(ReferrerArtifact.TestResultsType, request.TestResults!, subject, request.ReferrerAnnotations), subject, cancellationToken);
+    /// <summary>The referrers of <see cref="PushRequest.Referrers"/> about <paramref name="subject"/>, each attached or with the error that kept it out.</summary>
+    private async Task<IReadOnlyList<AttachedReferrer>> AttachReferrersAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken)
+    {
+        var attached = new List<AttachedReferrer>();
+        foreach (var content in request.Referrers.Where(r => r.Subject == subject.Digest))
+        {
+            var annotations = request.ReferrerAnnotations.Concat(content.Annotations).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value);
+            var artifact = new ReferrerArtifact(content.ArtifactType, content.Content, subject, annotations);
+            try
+            {
+                var digest = await PushReferrerAsync(client, request, artifact, subject, cancellationToken).ConfigureAwait(false);
+                attached.Add(new AttachedReferrer(content.Name, subject.Digest.ToString(), digest?.ToString(), null));
+            }
+            catch (DrydockException e)
+            {
+                attached.Add(new AttachedReferrer(content.Name, subject.Digest.ToString(), null, $"{e.Code}: {e.Message}"));
+            }
+        }
+
+        return attached;
+    }
 
     /// <summary>
     /// Pushes one referrer artifact of <paramref name="subject"/>: its blobs and manifest by digest; a registry without the
     /// referrers API (no <c>OCI-Subject</c> in its answer) gets it listed in the referrers tag's index instead — unless that
     /// tag names something that is not a referrers index (GitLab resolves <c>sha256-&lt;hex&gt;</c> to the subject itself,
-    /// oras-go#1396): then nothing is written there (DRY6015). A failure is a warning (DRY6050): the image is pushed.
+    /// oras-go#1396): then nothing is written there (DRY6015). A failure throws its DRY code; the image is pushed by then.
     /// Returns the artifact's digest when it can be found from the subject, else null.
     /// </summary>
     private async Task<Digest?> PushReferrerAsync(RegistryClient client, PushRequest request, ReferrerArtifact artifact, Descriptor subject, CancellationToken cancellationToken)
     {
-        try
+        var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
+        foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
         {
-            var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
-            foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
+            if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
             {
-                if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
-                {
-                    await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
-                }
+                await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
             }
+        }
 
-            var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
-            if (!put.SubjectIndexed)
+        var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
+        if (!put.SubjectIndexed)
+        {
+            // No referrers API: keep the referrers tag's index up to date instead.
+            var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
+            var existing = await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
+            if (existing is { } found && ReferrerArtifact.NotAReferrersIndex(found.Bytes, found.MediaType, subject.Digest) is { } what)
             {
-                // No referrers API: keep the referrers tag's index up to date instead.
-                var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
-                var existing = await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
-                if (existing is { } found && ReferrerArtifact.NotAReferrersIndex(found.Bytes, found.MediaType, subject.Digest) is { } what)
+                // Once per tag: every attestation of the subject meets the same tag.
+                if (!_unusableTagsWarned.Add($"{request.Registry}/{request.Repository}:{tag}"))
                 {
-                    log.Warning(
-                        KnownCodes.ReferrersTagUnusable,
-                        $"{request.Registry}/{request.Repository} has no referrers API, and its tag {tag} names {what}, not a referrers index (the registry resolves such tags itself), so Drydock wrote nothing there: the {artifact.ArtifactType} artifact {artifact.Manifest.Digest} is in the registry by digest but cannot be found from the image. " +
-                        "Push to a registry or version with the OCI referrers API (GitLab: none yet), or use the files beside the report (drydock.json, the test results) as the evidence.");
                     return null;
                 }
 
-                var index = artifact.AddTo(existing?.Bytes);
-                if (existing is null || !index.AsSpan().SequenceEqual(existing.Value.Bytes))
-                {
-                    await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
-                }
-
-                log.Detail($"Drydock: {artifact.ArtifactType} {artifact.Manifest.Digest} listed under the referrers tag {tag}");
+                log.Warning(
+                    KnownCodes.ReferrersTagUnusable,
+                    $"{request.Registry}/{request.Repository} has no referrers API, and its tag {tag} names {what}, not a referrers index (the registry resolves such tags itself), so Drydock wrote nothing there: the {artifact.ArtifactType} artifact {artifact.Manifest.Digest} is in the registry by digest but cannot be found from the image. " +
+                    "Push to a registry or version with the OCI referrers API (GitLab: none yet), or use the files beside the report (drydock.json, the test results) as the evidence.");
+                return null;
             }
 
-            return artifact.Manifest.Digest;
+            var index = artifact.AddTo(existing?.Bytes);
+            if (existing is null || !index.AsSpan().SequenceEqual(existing.Value.Bytes))
+            {
+                await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+            }
+
+            log.Detail($"Drydock: {artifact.ArtifactType} {artifact.Manifest.Digest} listed under the referrers tag {tag}");
         }
-        catch (DrydockException e)
-        {
-            log.Warning(KnownCodes.ReferrerNotAttached, $"the image is pushed and verified, but attaching its {artifact.ArtifactType} artifact failed: {e.Message}");
-            return null;
-        }
+
+        return artifact.Manifest.Digest;
     }
 
     /// <summary>One target between its steps: the client, what was pushed by digest, and the tags planned, found and set.</summary>
@@ -696,7 +733,14 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 
         public List<string> Set { get; } = [];
 
-        public Digest? Referrer { get; set; }
+        /// <summary>DRY6014's message when commit or same-commit tags move; logged once they have.</summary>
+        public string? MoveWarning { get; set; }
+
+
+        /// <summary>For an index: its platforms' manifests, which get their own referrers.</summary>
+        public IReadOnlyList<Descriptor> PlatformSubjects { get; init; } = [];
+
+        public List<AttachedReferrer> Referrers { get; } = [];
 
         public PushResult Result() => new()
         {
@@ -711,7 +755,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             BlobsMounted = Counts.GetValueOrDefault("mounted"),
             BlobsPresent = Counts.GetValueOrDefault("present"),
             BytesUploaded = BytesUploaded,
-            Referrer = Referrer?.ToString(),
+            Referrers = [.. Referrers],
             Manifests = Platforms,
         };
 

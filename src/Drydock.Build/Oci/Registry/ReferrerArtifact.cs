@@ -4,14 +4,11 @@ namespace Drydock.Build.Oci.Registry;
 
 /// <summary>
 /// An OCI 1.1 artifact that refers to a pushed image (its <c>subject</c>): an image manifest with an
-/// <c>artifactType</c>, the empty config, and one blob. Registries without the referrers API find it
+/// <c>artifactType</c>, the empty config, and one blob of that type (Drydock's attestations: Attestation/AttestationReferrer.cs). Registries without the referrers API find it
 /// through the referrers tag schema: an index under the tag <c>sha256-&lt;hex of the subject&gt;</c>.
 /// </summary>
 public sealed class ReferrerArtifact
 {
-    /// <summary>The test results Drydock attaches (see docs/how-it-works.md for reading them back).</summary>
-    public const string TestResultsType = "application/vnd.drydock.test-results.v1+json";
-
     public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
 
     public static readonly byte[] EmptyContent = "{}"u8.ToArray();

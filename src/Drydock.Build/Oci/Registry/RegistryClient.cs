@@ -11,7 +11,7 @@ namespace Drydock.Build.Oci.Registry;
 /// list. Every call is retried per <see cref="RegistryOptions.Retry"/> and authenticated per the
 /// registry's challenge. Errors are coded DRY60xx and name the registry, never a credential.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IDisposable
 {
     private static readonly string[] ManifestTypes =
     [

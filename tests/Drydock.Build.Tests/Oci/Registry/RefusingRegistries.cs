@@ -115,7 +115,26 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
         Assert.Contains(_repository, error.Message, StringComparison.Ordinal);
         Assert.Contains("push", error.Message, StringComparison.Ordinal);
         // One blob's write, not one per blob, and not retried (the 401 has no challenge to answer).
+        await WaitUntil(() => _proxy.CountOf("POST", "/blobs/uploads/") >= 1);
         Assert.Equal(1, _proxy.CountOf("POST", "/blobs/uploads/"));
+        Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/"));
+    }
+
+    /// <summary>A token server that grants a token the registry then refuses (no write right): the challenge is answered once, then DRY6001 naming the repository.</summary>
+    [Fact]
+    public async Task AFreshTokenRefused_IsTwoRequestsAndNamesTheRepository()
+    {
+        _proxy.RequireBearer();
+        _proxy.Respond("POST", "/blobs/uploads/", 401, times: 100,
+            ("WWW-Authenticate", $"Bearer realm=\"{_proxy.TokenRealm}\",service=\"{RegistryProxy.Service}\",scope=\"repository:{_repository}:pull,push\""));
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push(tags: ["1.0.0"]));
+
+        Assert.Equal(KnownCodes.RegistryUnauthorized, error.Code);
+        Assert.Contains("refused a token just issued", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_repository, error.Message, StringComparison.Ordinal);
+        await WaitUntil(() => _proxy.CountOf("POST", "/blobs/uploads/") >= 2);
+        Assert.Equal(2, _proxy.CountOf("POST", "/blobs/uploads/"));
         Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/"));
     }
 
@@ -154,7 +173,8 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
         Assert.Equal(tags, again.Tags);
         Assert.Equal(tags, again.TagsUnchanged);
         Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/"));
-        Assert.Equal(tags.Length, _proxy.Requests.Count(r => r.Method == "HEAD" && tags.Any(tag => r.Path.EndsWith("/manifests/" + tag, StringComparison.Ordinal))));
+        // The proxy logs an exchange after its answer went out: the last one may land just after the push returned.
+        await WaitUntil(() => _proxy.Requests.Count(r => r.Method == "HEAD" && tags.Any(tag => r.Path.EndsWith("/manifests/" + tag, StringComparison.Ordinal))) == tags.Length);
     }
 
     /// <summary>An immutable-tag registry refuses to move <c>main</c> to a new commit's image: a coded error naming the tag and the setting, before any tag of the publish is set.</summary>
@@ -185,10 +205,12 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
     {
         _proxy.ResolvesDigestTags = true;
 
-        var result = await Push(tags: ["1.0.0"], testResults: "{\"passed\":1}"u8.ToArray());
+        var result = await Push(tags: ["1.0.0"], referrer: "{\"passed\":1}"u8.ToArray());
 
         Assert.True(result.Verified);
-        Assert.Null(result.Referrer);
+        var referrer = Assert.Single(result.Referrers);
+        Assert.Null(referrer.Digest);
+        Assert.Null(referrer.Error);
         Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/sha256-"));
         var warning = Assert.Single(_log.Warnings);
         Assert.Equal(KnownCodes.ReferrersTagUnusable, warning.Code);
@@ -197,13 +219,29 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
         Assert.Equal(Tested, await RegistryDigest("1.0.0"));
     }
 
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the proxy did not log the expected requests within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
     private OciArchive Build(string content) =>
         OciArchive.Open(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = content + Guid.NewGuid() } }.Write(_temp.File(Guid.NewGuid().ToString("n") + ".tar")));
 
-    private Task<PushResult> Push(OciArchive? archive = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? testResults = null) =>
+    private Task<PushResult> Push(OciArchive? archive = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? referrer = null) =>
         new ImagePusher(Options, null, _log).PushAsync(
             archive ?? _archive,
-            new PushRequest { Registry = _proxy.Host, Repository = repository ?? _repository, Tags = tags ?? ["1.0.0"], TestResults = testResults },
+            new PushRequest
+            {
+                Registry = _proxy.Host,
+                Repository = repository ?? _repository,
+                Tags = tags ?? ["1.0.0"],
+                Referrers = referrer is null ? [] : [new ReferrerContent("bundle.json", (archive ?? _archive).ManifestDescriptor.Digest, "application/vnd.dev.sigstore.bundle.v0.3+json", referrer, new Dictionary<string, string>())],
+            },
             CancellationToken.None);
 
     /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy); null when the tag does not exist.</summary>

@@ -66,6 +66,13 @@ public sealed class SeveralRegistries : IAsyncLifetime, IDisposable
         var error = Assert.Single(engine.Errors);
         Assert.Equal(Drydock.Build.Diagnostics.KnownCodes.RegistryForbidden, error.Code);
         Assert.Contains("No tag was set on any registry", error.Message, StringComparison.Ordinal);
+        // The proxy logs an exchange after its answer went out: the refusal may land just after the task returned.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (denied.CountOf("POST", "/blobs/uploads/") == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
         Assert.Equal(1, denied.CountOf("POST", "/blobs/uploads/"));
         // The healthy target got the image by digest (tried even when listed after the denied one), and no tag.
         Assert.Equal(1, healthy.CountOf("PUT", $"/manifests/{tested}"));
