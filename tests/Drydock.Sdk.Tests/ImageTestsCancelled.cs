@@ -76,6 +76,12 @@ public sealed class ImageTestsCancelled : IDisposable
         var report = _project.Report();
         Assert.True((bool)report["cancelled"]!, report.ToJsonString());
         Assert.False((bool)report["tested"]!);
+        // One line says so, whether the signal or MSBuild's own cancellation (SIGINT brings both) arrives first.
+        var cancelled = Assert.Single(output.ToString().Split('\n'), line => line.Contains("Drydock: cancelled", StringComparison.Ordinal));
+        if (signal == "TERM")
+        {
+            Assert.Contains("cancelled (SIGTERM)", cancelled, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

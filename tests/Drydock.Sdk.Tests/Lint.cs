@@ -39,7 +39,8 @@ public sealed class Lint : IDisposable
     [Fact]
     public void A_warning_obeys_NoWarn_TreatWarningsAsErrors_and_DrydockLintRule()
     {
-        _project = TestProject.Create("devsettings", program: TestApps.Web);
+        // Development settings are advice (a note) unless the project asks for a warning.
+        _project = TestProject.Create("devsettings", program: TestApps.Web, properties: "<DrydockWarnOnDevelopmentSettings>true</DrydockWarnOnDevelopmentSettings>");
         _project.WriteFile("devsettings/appsettings.Development.json", "{ \"Logging\": {} }");
         _project.Commit("Add development settings");
 

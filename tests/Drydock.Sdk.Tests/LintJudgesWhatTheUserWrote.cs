@@ -5,7 +5,8 @@ namespace Drydock.Sdk.Tests;
 
 /// <summary>
 /// A default web app on the eng/ base images: the lint finds no access problem (DRY4014) for the base's
-/// user, judges the SDK's default base, a tag, as unpinned (DRY4012) although the SDK records its digest, and
+/// user, judges the SDK's default base, a tag, as unpinned (DRY4012, a warning with DrydockRequirePinnedBase)
+/// although the SDK records its digest, and
 /// names it by Microsoft's name, not DrydockBaseRegistry's mirror,
 /// and points its findings at the project file, not at Drydock's targets in the package folder.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class LintJudgesWhatTheUserWrote : IDisposable
     [Fact]
     public void Default_base_is_unpinned_the_user_reaches_the_app_and_findings_point_at_the_project()
     {
-        var publish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false");
+        var publish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false", "-p:DrydockRequirePinnedBase=true");
 
         Assert.True(publish.Succeeded, publish.StandardOutput);
         var project = Path.Combine(_project.ProjectDirectory, "lintdefaults.csproj");
@@ -33,7 +34,7 @@ public sealed class LintJudgesWhatTheUserWrote : IDisposable
     {
         var digest = Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", $"docker://{Paths.Registry}/dotnet/aspnet:10.0-noble-chiseled-extra"]).StandardOutput.Trim();
 
-        var publish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false", $"-p:ContainerBaseImage={Paths.Registry}/dotnet/aspnet:10.0-noble-chiseled-extra@{digest}");
+        var publish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false", "-p:DrydockRequirePinnedBase=true", $"-p:ContainerBaseImage={Paths.Registry}/dotnet/aspnet:10.0-noble-chiseled-extra@{digest}");
 
         Assert.True(publish.Succeeded, publish.StandardOutput);
         Assert.DoesNotContain(KnownCodes.UnpinnedBaseImage, publish.StandardOutput, StringComparison.Ordinal);

@@ -198,7 +198,9 @@ internal static class ImageLayoutWriter
     /// and never opens that blob; https://github.com/containers/image, copy's TryReusingBlob). Not a
     /// valid layout on its own: only for that load.
     /// </summary>
-    public static void CopyWithout(string archive, string output, IReadOnlyCollection<Digest> leftOut)
+    /// <param name="nameless">Also without the image's names (index.json's <c>ref.name</c>, manifest.json's <c>RepoTags</c>):
+    /// the engine then loads the image by id only, and names it when told to (after its tests passed).</param>
+    public static void CopyWithout(string archive, string output, IReadOnlyCollection<Digest> leftOut, bool nameless = false)
     {
         var names = leftOut.Select(digest => BlobDirectory + digest.Hex).ToHashSet(StringComparer.Ordinal);
         using var source = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
@@ -207,11 +209,46 @@ internal static class ImageLayoutWriter
         using var writer = new TarWriter(target, TarEntryFormat.Ustar);
         while (reader.GetNextEntry(copyData: false) is { } entry)
         {
-            if (!names.Contains(entry.Name))
+            if (names.Contains(entry.Name))
             {
-                writer.WriteEntry(entry);
+                continue;
+            }
+
+            if (nameless && entry.Name is "index.json" or "manifest.json" && entry.DataStream is { } data)
+            {
+                var json = JsonNode.Parse(data) ?? throw new InvalidDataException($"{archive}: {entry.Name} is empty.");
+                var unnamed = new UstarTarEntry(TarEntryType.RegularFile, entry.Name)
+                {
+                    ModificationTime = entry.ModificationTime,
+                    Mode = entry.Mode,
+                    DataStream = new MemoryStream(OciJson.Serialize(WithoutNames(json))),
+                };
+                writer.WriteEntry(unnamed);
+                continue;
+            }
+
+            writer.WriteEntry(entry);
+        }
+    }
+
+    /// <summary>index.json's entries without <c>ref.name</c>, or manifest.json's without <c>RepoTags</c>.</summary>
+    private static JsonNode WithoutNames(JsonNode json)
+    {
+        var entries = json is JsonArray array ? array : json["manifests"] as JsonArray ?? [];
+        foreach (var entry in entries.OfType<JsonObject>())
+        {
+            if (entry["annotations"] is JsonObject annotations)
+            {
+                annotations.Remove(RefNameAnnotation);
+            }
+
+            if (entry.ContainsKey("RepoTags"))
+            {
+                entry["RepoTags"] = new JsonArray();
             }
         }
+
+        return json;
     }
 
     /// <summary>

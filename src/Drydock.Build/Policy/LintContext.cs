@@ -40,6 +40,25 @@ public sealed record LintContext
     /// </summary>
     public bool OnePlatformOfMany { get; init; }
 
+    /// <summary>
+    /// <c>DrydockRequirePinnedBase</c>: a base referenced by a tag is a DRY4012 warning. Otherwise a note: a tag
+    /// base is how patched bases arrive, so it is advice, not a fault.
+    /// </summary>
+    public bool RequirePinnedBase { get; init; }
+
+    /// <summary>
+    /// <c>DrydockWarnOnDevelopmentSettings</c>: <c>appsettings.Development.json</c> in the app layers is a DRY4005
+    /// warning. Otherwise a note: every template has the file and the SDK publishes it, and the app reads it only
+    /// in the Development environment.
+    /// </summary>
+    public bool WarnOnDevelopmentSettings { get; init; }
+
+    /// <summary>
+    /// <c>DrydockWarnOnNuGetConfig</c>: a <c>NuGet.config</c> without credentials in the app layers is a DRY4005
+    /// warning. Otherwise a note (one with credentials is DRY4004, an error, either way).
+    /// </summary>
+    public bool WarnOnNuGetConfig { get; init; }
+
     /// <summary><c>DrydockMaxExposedPorts</c>.</summary>
     public int MaxExposedPorts { get; init; } = 2;
 

@@ -18,7 +18,8 @@ public static class LintRules
         [KnownCodes.PrivilegedPort] = ("Privileged port with a non-root user", Severity.Error),
         [KnownCodes.NoIcu] = ("The app needs ICU and the image has none", Severity.Error),
         [KnownCodes.NotMinimalBase] = ("Shell or package manager in the image", Severity.Warning),
-        [KnownCodes.UnpinnedBaseImage] = ("Base image referenced by a mutable tag", Severity.Warning),
+        // A note unless DrydockRequirePinnedBase: advice, not a fault (LintContext.RequirePinnedBase).
+        [KnownCodes.UnpinnedBaseImage] = ("Base image referenced by a mutable tag", Severity.Note),
         [KnownCodes.OverSizeBudget] = ("Image larger than ContainerImageSizeBudget", Severity.Error),
         [KnownCodes.EntrypointNotAccessible] = ("The image's user cannot reach or run its entrypoint", Severity.Error),
         [KnownCodes.LargeDebugSymbols] = ("Large debug symbol files in the app layers", Severity.Warning),
@@ -32,4 +33,8 @@ public static class LintRules
 
     internal static Finding Finding(string code, string message, string? location) =>
         new(code, DefaultSeverity(code), message, location);
+
+    /// <summary>A finding whose severity depends on what it found (advice is a <see cref="Severity.Note"/> unless the project asks for a warning).</summary>
+    internal static Finding Finding(string code, Severity severity, string message, string? location) =>
+        new(code, severity, message, location);
 }

@@ -40,35 +40,85 @@ public static class ReportWriter
         return true;
     }
 
-    /// <summary>A GitHub-flavoured Markdown summary, for <c>$GITHUB_STEP_SUMMARY</c>.</summary>
+    /// <summary>
+    /// A GitHub-flavoured Markdown summary, for <c>$GITHUB_STEP_SUMMARY</c>. Every text that is not Drydock's own
+    /// fixed wording (names, tags, paths, test projects, the lint's messages with their MSBuild snippets) is a code
+    /// span (<see cref="Code"/>): GitHub's renderer would otherwise take <c>&lt;Content Update="…" /&gt;</c> for HTML and
+    /// drop it, or a <c>|</c> for a table cell's end.
+    /// </summary>
     public static string ToMarkdown(ImageReport report)
     {
         var image = report.Image;
         var name = string.IsNullOrEmpty(image.Registry) ? image.Repository : $"{image.Registry}/{image.Repository}";
         string[] lines =
         [
-            Invariant($"### Drydock: `{name}`"),
+            Invariant($"### Drydock: {Code(name)}"),
             "",
             "| | |",
             "|---|---|",
-            Invariant($"| digest | `{image.Digest}` |"),
-            Invariant($"| tags | {string.Join(", ", image.Tags.Select(tag => $"`{tag}`"))} |"),
+            Invariant($"| digest | {Cell(image.Digest)} |"),
+            Invariant($"| tags | {string.Join(", ", image.Tags.Select(Cell))} |"),
             Invariant($"| size | {image.Size / 1024.0 / 1024.0:0.0} MiB |"),
-            Invariant($"| base | `{image.BaseName}`{(image.BaseDigest is null ? "" : $" @ `{image.BaseDigest}`")} |"),
-            Invariant($"| revision | `{report.Source.Revision}` |"),
-            Invariant($"| version | `{report.Source.Version}` |"),
+            Invariant($"| base | {Cell(image.BaseName)}{(image.BaseDigest is null ? "" : $" @ {Cell(image.BaseDigest)}")} |"),
+            Invariant($"| revision | {Cell(report.Source.Revision)} |"),
+            Invariant($"| version | {Cell(report.Source.Version)} |"),
             Invariant($"| tested | {(report.Tested ? "yes" : report.Cancelled ? "no: cancelled while the tests ran" : "no")} |"),
-            Invariant($"| pushed | {(report.Push is { Error: { } error } failed ? $"no: the push to `{failed.Registry}/{failed.Repository}` failed ({error[..error.IndexOf(':', StringComparison.Ordinal)]})" : report.Push is { } push ? $"`{push.Registry}/{push.Repository}@{push.Digest}`, verified" : "no")} |"),
+            Invariant($"| pushed | {(report.Push is { } push ? string.Join("<br>", push.OtherRegistries.Prepend(push).Select(PushLine)) : "no")} |"),
             "",
         ];
         var platforms = (image.Platforms ?? []).Select(platform => Invariant(
-            $"- `{platform.Platform}` `{platform.Digest}`: {(platform.Tested ? platform.Emulated ? "tested under emulation" : "tested" : $"not tested: {platform.Untested}")}"))
+            $"- {Code(platform.Platform)} {Code(platform.Digest)}: {(platform.Tested ? platform.Emulated ? "tested under emulation" : "tested" : $"not tested: {Code(platform.Untested)}")}"))
             .Concat(image.Platforms is null ? [] : [""]);
         var tests = report.Tests.Count == 0
             ? []
-            : TestsHeader.Concat(report.Tests.Select(test => Invariant($"| {test.Project}{(test.Platform is null ? "" : $" ({test.Platform})")}{(test.Cached ? " (cached)" : "")} | {test.Passed} | {test.Failed} | {test.Skipped} | {test.DurationSeconds:0.0} |")))
+            : TestsHeader.Concat(report.Tests.Select(test => Invariant($"| {Cell(test.Project)}{(test.Platform is null ? "" : $" ({Cell(test.Platform)})")}{(test.Cached ? " (cached)" : "")} | {test.Passed} | {test.Failed} | {test.Skipped} | {test.DurationSeconds:0.0} |")))
                 .Append("");
-        var findings = report.Findings.Select(finding => Invariant($"- {finding.DefaultSeverity.ToString().ToLowerInvariant()} **{finding.Code}**: {finding.Message}"));
+        var findings = report.Findings.Select(finding => Invariant($"- {finding.DefaultSeverity.ToString().ToLowerInvariant()} **{finding.Code}**: {Code(finding.Message)}"));
         return string.Join('\n', lines.Concat(platforms).Concat(tests).Concat(findings)) + "\n";
     }
+
+    /// <summary>One target of the push: what its registry confirmed, or why it failed (the code only; the message is in drydock.json).</summary>
+    private static string PushLine(Oci.Registry.PushResult target)
+    {
+        var tags = target.Tags.Count == 0 ? "no tag" : "tags " + string.Join(", ", target.Tags.Select(Cell));
+        var code = target.Error is { } error && error.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? error[..colon] : target.Error;
+        return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}"
+            : target.Verified ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")} by digest, {tags}: stopped ({code})"
+            : $"no: the push to {Cell($"{target.Registry}/{target.Repository}")} failed ({code})";
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as one CommonMark code span, shown as it is whatever it holds
+    /// (https://spec.commonmark.org/0.31.2/#code-spans): fenced by one backtick more than its longest run of
+    /// backticks, padded with a space when it starts or ends with one (the renderer strips one space each side),
+    /// line breaks as spaces. Empty for no text.
+    /// </summary>
+    internal static string Code(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        text = text.ReplaceLineEndings(" ");
+        var longest = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var run = 0;
+            while (i < text.Length && text[i] == '`')
+            {
+                run++;
+                i++;
+            }
+
+            longest = Math.Max(longest, run);
+        }
+
+        var fence = new string('`', longest + 1);
+        var pad = text[0] is '`' or ' ' || text[^1] is '`' or ' ' ? " " : "";
+        return $"{fence}{pad}{text}{pad}{fence}";
+    }
+
+    /// <summary>A code span inside a table cell: a <c>|</c> would end the cell, so it is escaped (GFM tables, "Include a pipe in a cell's content by escaping it, including inside other inline spans").</summary>
+    internal static string Cell(string? text) => Code(text?.Replace("|", "\\|", StringComparison.Ordinal));
 }

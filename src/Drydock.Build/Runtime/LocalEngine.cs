@@ -14,10 +14,11 @@ internal static class LocalEngine
     /// The engine to use. <paramref name="localRegistry"/> is the SDK's <c>LocalRegistry</c> (<c>Docker</c>
     /// or <c>Podman</c>): when set it wins, and is not asked here whether it answers: <see cref="Load(ContainerEngine, Func{string}, string, IReadOnlyList{string}, IBuildLog, CancellationToken)"/>
     /// asks when a command fails (DRY3004), which saves a process on every publish. When empty, docker then
-    /// podman, whichever answers first, as the SDK detects; null when neither does.
+    /// podman, whichever answers first, as the SDK detects; null when neither does. The engine's connection variables
+    /// (<c>DOCKER_HOST</c>, …) come from <paramref name="environment"/>, null for this process's environment.
     /// </summary>
     /// <exception cref="DrydockException">DRY3004: <paramref name="localRegistry"/> names no engine Drydock knows.</exception>
-    public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken)
+    public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         if (!string.IsNullOrEmpty(localRegistry))
         {
@@ -27,13 +28,13 @@ internal static class LocalEngine
                     $"LocalRegistry is {MessageText.Quote(localRegistry)}; set it to 'Docker' or 'Podman', or leave it empty to detect one.");
             }
 
-            var named = ContainerEngine.Named(localRegistry, null);
-            log.Detail($"Drydock: runtime={named.Command} (from LocalRegistry)");
+            var named = ContainerEngine.Named(localRegistry, null, environment);
+            log.Detail($"Drydock: runtime={named} (from LocalRegistry; endpoint {named.Endpoint})");
             return named;
         }
 
-        var detected = ContainerEngine.DetectAsync(null, cancellationToken).GetAwaiter().GetResult();
-        log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected.Command} (detected)");
+        var detected = ContainerEngine.DetectAsync(null, cancellationToken, environment).GetAwaiter().GetResult();
+        log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected} (detected; endpoint {detected.Endpoint})");
         return detected;
     }
 
@@ -56,17 +57,20 @@ internal static class LocalEngine
     /// when that was another image, this one is new to the engine and is loaded without asking it first,
     /// leaving out the layers the last one had (into podman; should it no longer store them, the whole archive is loaded).
     /// </summary>
-    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null)
+    /// <param name="tag">False: the image is loaded by id only (from a copy of the archive without its names), so
+    /// the engine's names keep pointing at what they named before until <see cref="Tag"/> moves them, once the
+    /// image passed its tests: <c>docker run app:main</c> never runs bytes that failed.</param>
+    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null, bool tag = true)
     {
         var archive = "the image archive";
         try
         {
-            if (lastLoad is not null && lastLoad.Engine == engine.Command && lastLoad.ImageId != imageId && names.Count > 0)
+            if (lastLoad is not null && lastLoad.Engine == engine.ToString() && lastLoad.ImageId != imageId && names.Count > 0)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), log, cancellationToken);
-                engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
-                log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)} (new since the last publish's {lastLoad.ImageId})");
+                LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
+                TagIf(tag, engine, imageId, names, cancellationToken);
+                log.Detail($"Drydock: loaded {imageId} into {engine}{As(tag, names)} (new since the last publish's {lastLoad.ImageId})");
                 return true;
             }
 
@@ -82,13 +86,13 @@ internal static class LocalEngine
             if (!present)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal), log, cancellationToken);
+                LoadArchive(engine, archive, known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
             }
 
-            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+            TagIf(tag, engine, imageId, names, cancellationToken);
             if (present)
             {
-                log.Detail($"Drydock: {engine} already has {imageId}; named it {string.Join(", ", names)} without loading");
+                log.Detail($"Drydock: {engine} already has {imageId}{(tag ? $"; named it {string.Join(", ", names)}" : "")} without loading");
                 return false;
             }
         }
@@ -97,28 +101,78 @@ internal static class LocalEngine
             if (ContainerEngine.AnsweringAsync(engine.Command, null, cancellationToken).GetAwaiter().GetResult() is null)
             {
                 throw new DrydockException(KnownCodes.NoRuntime,
-                    $"'{engine.Command} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
+                    $"'{engine.Command} version' reaches no running engine{(engine.Endpoint.IsRemote ? $" at {engine.Endpoint}" : "")} (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
             }
 
             throw new DrydockException(KnownCodes.RuntimeLoadFailed,
                 $"Loading {archive} into {engine} failed: {e.Message}. Check that {engine} works ('{engine} info'), or set DrydockLoadImage=false.");
         }
 
-        log.Detail($"Drydock: loaded {imageId} into {engine} as {string.Join(", ", names)}");
+        log.Detail($"Drydock: loaded {imageId} into {engine}{As(tag, names)}");
         return true;
     }
 
-    /// <summary>Loads the archive, into podman without the layers it <paramref name="stored"/> (diff_ids) when it takes that.</summary>
-    private static void LoadArchive(ContainerEngine engine, string archive, HashSet<string> stored, IBuildLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Names the loaded image <paramref name="imageId"/> with every <paramref name="names"/>: what <see cref="Load"/>
+    /// left undone with <c>tag: false</c>, once the image passed its gate.
+    /// </summary>
+    /// <exception cref="DrydockException">DRY3003: the engine refused a name.</exception>
+    public static void Tag(ContainerEngine engine, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken)
     {
-        if (!(engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, log, cancellationToken)))
+        try
+        {
+            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (ContainerEngineException e)
+        {
+            throw new DrydockException(KnownCodes.RuntimeLoadFailed,
+                $"Naming {imageId} {string.Join(", ", names)} in {engine} failed: {e.Message}. Check that {engine} works ('{engine} info'), or set DrydockLoadImage=false.");
+        }
+
+        log.Detail($"Drydock: named {imageId} {string.Join(", ", names)} in {engine}");
+    }
+
+    private static void TagIf(bool tag, ContainerEngine engine, string imageId, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        if (tag)
+        {
+            engine.TagAsync(imageId, names, cancellationToken).GetAwaiter().GetResult();
+        }
+    }
+
+    private static string As(bool tag, IReadOnlyList<string> names) => tag ? $" as {string.Join(", ", names)}" : " by id (named once its tests pass)";
+
+    /// <summary>
+    /// Loads the archive, into podman without the layers it <paramref name="stored"/> (diff_ids) when it takes that;
+    /// <paramref name="nameless"/>: from a copy without the image's names, so the engine names nothing.
+    /// </summary>
+    private static void LoadArchive(ContainerEngine engine, string archive, HashSet<string> stored, bool nameless, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, nameless, log, cancellationToken))
+        {
+            return;
+        }
+
+        if (!nameless)
         {
             engine.LoadAsync(archive, cancellationToken).GetAwaiter().GetResult();
+            return;
+        }
+
+        var copy = archive + ".load.tar";
+        try
+        {
+            ImageLayoutWriter.CopyWithout(archive, copy, [], nameless: true);
+            engine.LoadAsync(copy, cancellationToken).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            File.Delete(copy);
         }
     }
 
     /// <summary>Loads the archive without the layers whose diff_id is in <paramref name="stored"/>; false when there are none, or podman refused.</summary>
-    private static bool LoadWithout(ContainerEngine engine, string archive, HashSet<string> stored, IBuildLog log, CancellationToken cancellationToken)
+    private static bool LoadWithout(ContainerEngine engine, string archive, HashSet<string> stored, bool nameless, IBuildLog log, CancellationToken cancellationToken)
     {
         OciArchive image;
         try
@@ -139,7 +193,7 @@ internal static class LocalEngine
         var thin = archive + ".load.tar";
         try
         {
-            ImageLayoutWriter.CopyWithout(archive, thin, leftOut);
+            ImageLayoutWriter.CopyWithout(archive, thin, leftOut, nameless);
             engine.LoadAsync(thin, cancellationToken).GetAwaiter().GetResult();
             log.Detail($"Drydock: loaded into {engine} without the {leftOut.Count} of {image.Layers.Count} layers it already stores");
             return true;

@@ -39,7 +39,7 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
-            Log.LogMessage(MessageImportance.High, "Drydock: cancelled.");
+            SayCancelled(null);
             return false;
         }
 #pragma warning disable CA1031 // The one place that keeps a bug's stack trace out of the user's build output.
@@ -54,6 +54,33 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
     }
 
     protected abstract void Execute(IBuildLog log, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The build's one "cancelled" line, a plain high-importance message: a stop the user or the CI asked for is not a
+    /// fault to mend, so no code; the exit code and the report's <c>cancelled: true</c> carry it for machines. Said
+    /// once per build (a registered task object, build lifetime): on SIGINT both the signal (<paramref name="signal"/>,
+    /// from <see cref="Testing.StopSignals"/>) and MSBuild's own cancellation of the task arrive.
+    /// </summary>
+    protected void SayCancelled(string? signal)
+    {
+        lock (CancelledLock)
+        {
+            if (BuildEngine4.GetRegisteredTaskObject(CancelledKey, RegisteredTaskObjectLifetime.Build) is not null)
+            {
+                return;
+            }
+
+            BuildEngine4.RegisterTaskObject(CancelledKey, CancelledKey, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        }
+
+        Log.LogMessage(MessageImportance.High, signal is null
+            ? "Drydock: cancelled."
+            : $"Drydock: cancelled ({signal}): the image tests stop and their containers are removed; nothing is pushed.");
+    }
+
+    private const string CancelledKey = "Drydock.Build.Cancelled";
+
+    private static readonly object CancelledLock = new();
 
     /// <summary>
     /// One line naming the task and the exception's type; its text is quoted (it may hold anything) and scrubbed of

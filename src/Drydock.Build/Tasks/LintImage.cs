@@ -30,6 +30,15 @@ public sealed class LintImage : DrydockTask
 
     public int MaxExposedPorts { get; set; } = 2;
 
+    /// <summary><c>DrydockRequirePinnedBase</c>: a tag base is a DRY4012 warning rather than a note.</summary>
+    public bool RequirePinnedBase { get; set; }
+
+    /// <summary><c>DrydockWarnOnDevelopmentSettings</c>: published <c>appsettings.Development.json</c> is a DRY4005 warning rather than a note.</summary>
+    public bool WarnOnDevelopmentSettings { get; set; }
+
+    /// <summary><c>DrydockWarnOnNuGetConfig</c>: a published <c>NuGet.config</c> without credentials is a DRY4005 warning rather than a note.</summary>
+    public bool WarnOnNuGetConfig { get; set; }
+
     /// <summary><c>ContainerImageSizeBudget</c>: bytes, or <c>200MB</c> / <c>200MiB</c>.</summary>
     public string? SizeBudget { get; set; }
 
@@ -63,6 +72,9 @@ public sealed class LintImage : DrydockTask
             BaseImageIsDefault = string.IsNullOrWhiteSpace(WrittenBaseImage),
             OnePlatformOfMany = !string.IsNullOrEmpty(Platform),
             MaxExposedPorts = MaxExposedPorts,
+            RequirePinnedBase = RequirePinnedBase,
+            WarnOnDevelopmentSettings = WarnOnDevelopmentSettings,
+            WarnOnNuGetConfig = WarnOnNuGetConfig,
             SizeBudget = ByteSize.ParseBudget(SizeBudget),
         };
         var policy = new SeverityPolicy(
@@ -93,7 +105,8 @@ public sealed class LintImage : DrydockTask
                     Log.LogWarning(null, finding.Code, null, KnownCodes.HelpLink(finding.Code), DiagnosticFile, 0, 0, 0, 0, text);
                     break;
                 default:
-                    Log.LogMessage(MessageImportance.High, "Drydock: {0}: {1}", finding.Code, text);
+                    // A note is advice: in the SARIF and the report, and in a -v:d log, never on the console (nothing to do).
+                    Log.LogMessage(MessageImportance.Low, "Drydock: note {0}: {1}", finding.Code, text);
                     break;
             }
         }

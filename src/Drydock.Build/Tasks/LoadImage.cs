@@ -40,6 +40,12 @@ public sealed class LoadImage : DrydockTask
     /// <summary>For an index: <see cref="ReadImage.Platforms"/>; those with <c>Loaded</c> are loaded.</summary>
     public ITaskItem[] Platforms { get; set; } = [];
 
+    /// <summary>
+    /// True (the default): named with every tag as it is loaded. False: loaded by id only, so a failing image never
+    /// carries the app's names; <see cref="TagImage"/> names it once its tests passed.
+    /// </summary>
+    public bool Tag { get; set; } = true;
+
     /// <summary>Where what was loaded is recorded for the next publish (<see cref="LoadedImage"/>); empty: not recorded.</summary>
     public string? LoadRecord { get; set; }
 
@@ -66,11 +72,11 @@ public sealed class LoadImage : DrydockTask
         // A single-platform image: what was loaded last spares asking the engine (LoadedImage).
         var recorded = !string.IsNullOrWhiteSpace(LoadRecord) && OciArchive.ReadIndex(Archive) is null;
         var last = recorded ? LoadedImage.Read(LoadRecord!) : null;
-        LocalEngine.Load(engine, () => SingleImageArchive(Platform, names, log, cancellationToken), ImageId, names, log, cancellationToken, last);
+        LocalEngine.Load(engine, () => SingleImageArchive(Platform, Tag ? names : [], log, cancellationToken), ImageId, names, log, cancellationToken, last, Tag);
         // Written only for a new image: a republish of the same one neither opens the archive again nor writes.
         if (recorded && (last?.Engine != engine.Command || last.ImageId != ImageId))
         {
-            new LoadedImage(engine.Command, ImageId, [.. OciArchive.Open(Archive).DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
+            new LoadedImage(engine.ToString(), ImageId, [.. OciArchive.Open(Archive).DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
         }
 
         Runtime = engine.Command;

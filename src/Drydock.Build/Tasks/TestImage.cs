@@ -147,7 +147,7 @@ public sealed class TestImage : DrydockTask
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         var cleanUpSeconds = 0.0;
-        using var signals = StopSignals.Listen();
+        using var signals = StopSignals.Listen(SayCancelled);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         // Beside the tests, not before them: it removes only containers whose test host has died, never this run's.
         var sweepingDeadRuns = System.Threading.Tasks.Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);

@@ -19,11 +19,10 @@ public sealed class StopSignals : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _finished = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly Action<string>? _onStop;
     private string? _received;
 
-    private StopSignals()
-    {
-    }
+    private StopSignals(Action<string>? onStop) => _onStop = onStop;
 
     /// <summary>Cancelled when a stop signal arrives or the process exits.</summary>
     public CancellationToken Token => _stop.Token;
@@ -32,9 +31,11 @@ public sealed class StopSignals : IDisposable
     public string? Received => Volatile.Read(ref _received);
 
     /// <summary>Listens until disposed; dispose after the run's cleanup. Signals a host cannot register are left to their default.</summary>
-    public static StopSignals Listen()
+    /// <param name="onStop">Called once, with <see cref="Received"/>, when the first stop arrives (on the signal's thread): where the
+    /// run says it was cancelled, before an exiting process has no output left.</param>
+    public static StopSignals Listen(Action<string>? onStop = null)
     {
-        var signals = new StopSignals();
+        var signals = new StopSignals(onStop);
         foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT })
         {
             try
@@ -53,7 +54,11 @@ public sealed class StopSignals : IDisposable
     /// <summary>Stops the run for <paramref name="reason"/>: what a signal does.</summary>
     internal void Stop(string reason)
     {
-        Interlocked.CompareExchange(ref _received, reason, null);
+        if (Interlocked.CompareExchange(ref _received, reason, null) is null)
+        {
+            _onStop?.Invoke(reason);
+        }
+
         try
         {
             _stop.Cancel();

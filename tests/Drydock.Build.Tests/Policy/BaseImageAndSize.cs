@@ -7,13 +7,24 @@ namespace Drydock.Build.Tests.Policy;
 public sealed class BaseImageAndSize
 {
     [Fact]
-    public void Lint_BaseByTag_IsDry4012Warning()
+    public void Lint_BaseByTag_IsDry4012Note()
     {
         var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase }, LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0" });
 
         var finding = Assert.Single(findings.Codes(KnownCodes.UnpinnedBaseImage));
-        Assert.Equal(Severity.Warning, finding.DefaultSeverity);
+        Assert.Equal(Severity.Note, finding.DefaultSeverity);
         Assert.Equal("ContainerBaseImage", finding.Location);
+        Assert.Contains("DrydockRequirePinnedBase=true", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lint_BaseByTag_WithRequirePinnedBase_IsDry4012Warning()
+    {
+        var findings = LintImages.Lint(
+            new SdkArchiveFixture { BaseEntries = LintImages.CleanBase },
+            LintImages.Release with { BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled", BaseImageIsDefault = true, RequirePinnedBase = true });
+
+        Assert.Equal(Severity.Warning, Assert.Single(findings.Codes(KnownCodes.UnpinnedBaseImage)).DefaultSeverity);
     }
 
     [Fact]

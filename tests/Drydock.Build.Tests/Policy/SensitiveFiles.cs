@@ -50,18 +50,35 @@ public sealed class SensitiveFiles
         Assert.Equal("layer 2: app/.git", Assert.Single(findings.Codes(KnownCodes.SensitiveFile)).Location);
     }
 
-    [Theory]
-    [InlineData("app/appsettings.Development.json")]
-    [InlineData("app/web.csproj.user")]
-    [InlineData("app/NuGet.config")] // the Web and Worker SDKs publish it as Content
-    [InlineData("app/nuget.config")]
-    public void Lint_DevelopmentFileInAppLayer_IsDry4005Warning(string path)
+    [Fact]
+    public void Lint_UserFileInAppLayer_IsDry4005Warning()
     {
-        var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File(path, "{}")] });
+        var findings = LintImages.Lint(new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File("app/web.csproj.user", "{}")] });
 
         var finding = Assert.Single(findings.Codes(KnownCodes.DevelopmentFile));
         Assert.Equal(Severity.Warning, finding.DefaultSeverity);
         Assert.Empty(findings.Codes(KnownCodes.SensitiveFile));
+    }
+
+    // Advice: every template publishes appsettings.Development.json, and the Web and Worker SDKs publish a
+    // NuGet.config beside the project as Content. A note unless the project's switch asks for a warning.
+    [Theory]
+    [InlineData("app/appsettings.Development.json", "DrydockWarnOnDevelopmentSettings")]
+    [InlineData("app/NuGet.config", "DrydockWarnOnNuGetConfig")]
+    [InlineData("app/nuget.config", "DrydockWarnOnNuGetConfig")]
+    public void Lint_DevelopmentSettingsOrNuGetConfig_IsDry4005Note_OrAWarningWithItsSwitch(string path, string property)
+    {
+        var fixture = new SdkArchiveFixture { BaseEntries = LintImages.CleanBase, AppEntries = [FixtureEntry.File(path, "{}")] };
+        var strict = property == "DrydockWarnOnNuGetConfig"
+            ? LintImages.Release with { WarnOnNuGetConfig = true }
+            : LintImages.Release with { WarnOnDevelopmentSettings = true };
+
+        var note = Assert.Single(LintImages.Lint(fixture).Codes(KnownCodes.DevelopmentFile));
+        var warning = Assert.Single(LintImages.Lint(fixture, strict).Codes(KnownCodes.DevelopmentFile));
+
+        Assert.Equal(Severity.Note, note.DefaultSeverity);
+        Assert.Contains($"{property}=true", note.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Warning, warning.DefaultSeverity);
     }
 
     [Fact]

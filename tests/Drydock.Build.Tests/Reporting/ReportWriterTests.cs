@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Drydock.Build.Policy;
 using Drydock.Build.Reporting;
 using Drydock.Build.Testing;
 using Drydock.Build.Tests.Support;
@@ -79,6 +80,27 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ToMarkdown_PushToSeveralRegistries_SaysPerTargetWhatWasSetOrWhyNot()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        var report = Report with
+        {
+            Push = new Drydock.Build.Oci.Registry.PushResult
+            {
+                Registry = "ghcr.io", Repository = "shop/api", Digest = digest, Tags = [], Verified = true,
+                OtherRegistries =
+                [
+                    new() { Registry = "quay.io", Repository = "shop/api", Digest = digest, Tags = [], Verified = false, Error = "DRY6002: quay.io denied POST upload (403)." },
+                ],
+            },
+        };
+
+        var markdown = ReportWriter.ToMarkdown(report);
+
+        Assert.Contains($"| pushed | `ghcr.io/shop/api@{digest}`, verified, no tag<br>no: the push to `quay.io/shop/api` failed (DRY6002) |", markdown);
+    }
+
+    [Fact]
     public void ToMarkdown_Report_TableWithDigestTagsAndSize()
     {
         var markdown = ReportWriter.ToMarkdown(Report);
@@ -116,7 +138,44 @@ public sealed class ReportWriterTests
         Assert.Null(json["image"]!["platforms"]![0]!["untested"]);
         Assert.Equal("linux/arm64", (string?)json["tests"]![0]!["platform"]);
         Assert.Contains("- `linux/arm64` `sha256:3`: tested under emulation", markdown);
-        Assert.Contains("- `linux/s390x` `sha256:5`: not tested: cannot run here: no handler", markdown);
-        Assert.Contains("| Shop.ImageTests (linux/arm64) | 1 | 0 | 0 | 2.0 |", markdown);
+        Assert.Contains("- `linux/s390x` `sha256:5`: not tested: `cannot run here: no handler`", markdown);
+        Assert.Contains("| `Shop.ImageTests` (`linux/arm64`) | 1 | 0 | 0 | 2.0 |", markdown);
+    }
+
+    [Fact]
+    public void ToMarkdown_TheLintsAdvice_IsACodeSpan_SoAnMSBuildSnippetIsNotTakenForHtml()
+    {
+        var report = Report with
+        {
+            Findings =
+            [
+                new Finding("DRY4005", Severity.Note, "The app layer holds 'app/appsettings.Development.json'; e.g. <Content Update=\"appsettings.Development.json\" CopyToPublishDirectory=\"Never\" />.", "layer 2: app/appsettings.Development.json"),
+                new Finding("DRY4004", Severity.Error, "A `backtick` and a ``double`` in 'app/x|y.pfx'", null),
+            ],
+        };
+
+        var markdown = ReportWriter.ToMarkdown(report);
+
+        Assert.Contains("- note **DRY4005**: `The app layer holds 'app/appsettings.Development.json'; e.g. <Content Update=\"appsettings.Development.json\" CopyToPublishDirectory=\"Never\" />.`\n", markdown);
+        Assert.Contains("- error **DRY4004**: ```A `backtick` and a ``double`` in 'app/x|y.pfx'```\n", markdown);
+    }
+
+    [Theory]
+    [InlineData("plain", "`plain`")]
+    [InlineData("`starts", "`` `starts ``")]
+    [InlineData("a ` b", "``a ` b``")]
+    [InlineData("two\nlines", "`two lines`")]
+    [InlineData("", "")]
+    public void Code_AnyText_IsOneCodeSpanShowingIt(string text, string span)
+    {
+        Assert.Equal(span, ReportWriter.Code(text));
+    }
+
+    [Fact]
+    public void ToMarkdown_UserTextInTheTable_HasItsPipesEscaped()
+    {
+        var markdown = ReportWriter.ToMarkdown(Report with { Source = Report.Source with { Version = "1.0.0+a|b" } });
+
+        Assert.Contains("| version | `1.0.0+a\\|b` |", markdown);
     }
 }

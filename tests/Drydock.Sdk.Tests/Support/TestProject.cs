@@ -109,10 +109,35 @@ internal sealed class TestProject : IDisposable
         return project;
     }
 
-    /// <summary>A NuGet.config adding the packed feed (the machine's sources are inherited), a .gitignore, and with <paramref name="firstCommit"/> a git repository holding it all.</summary>
-    private void WriteFeedAndRepository(string? firstCommit)
+    /// <summary>
+    /// <c>dotnet new <paramref name="template"/></c> as a user runs it, with a NuGet.config beside the project (as
+    /// <c>dotnet new nugetconfig</c> puts it) adding the packed feed, <c>dotnet add package Drydock.Sdk</c>, and a
+    /// Directory.Build.props with <c>TreatWarningsAsErrors</c> and <paramref name="properties"/>. Committed.
+    /// </summary>
+    public static TestProject FromTemplate(string template, string name, string properties = "")
     {
-        WriteFile("NuGet.config", $"""
+        var project = new TestProject(NewRoot(), name);
+        project.RunChecked("dotnet", ["new", template, "-o", project.ProjectDirectory, "-n", name], project.Root);
+        project.WriteFeedAndRepository(firstCommit: null, feedDirectory: name);
+        // NU1603: the package mirror serves some of the templates' dependencies only in a later patch.
+        project.WriteFile("Directory.Build.props", $"""
+            <Project>
+              <PropertyGroup>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
+                {properties}
+              </PropertyGroup>
+            </Project>
+            """);
+        project.RunChecked("dotnet", ["add", "package", "Drydock.Sdk", "--version", Paths.PackageVersion], project.ProjectDirectory);
+        project.InitRepository("Initial commit");
+        return project;
+    }
+
+    /// <summary>A NuGet.config adding the packed feed (the machine's sources are inherited), a .gitignore, and with <paramref name="firstCommit"/> a git repository holding it all.</summary>
+    private void WriteFeedAndRepository(string? firstCommit, string feedDirectory = "")
+    {
+        WriteFile(Path.Combine(feedDirectory, "NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -121,11 +146,14 @@ internal sealed class TestProject : IDisposable
             </configuration>
             """);
         WriteFile(".gitignore", "bin/\nobj/\n");
-        if (firstCommit is null)
+        if (firstCommit is not null)
         {
-            return;
+            InitRepository(firstCommit);
         }
+    }
 
+    private void InitRepository(string firstCommit)
+    {
         Git("init", "-q", "-b", "main");
         Git("config", "user.name", "Drydock Test");
         Git("config", "user.email", "test@drydock.invalid");
@@ -223,17 +251,22 @@ internal sealed class TestProject : IDisposable
         return ProcessRunner.Run(program, arguments, CommandTimeout, CancellationToken.None, workingDirectory ?? ProjectDirectory, merged);
     }
 
-    /// <summary>Starts <c>dotnet publish</c> without waiting for it; its output collects in <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Starts <c>dotnet publish</c> without waiting for it; its output collects in <paramref name="output"/>. Through
+    /// <c>env --default-signal</c>, which execs it (same pid) with every signal at its default: a test run started in
+    /// the background (<c>nohup ./build.sh test &amp;</c>) ignores SIGINT, which the publish would inherit, and a test
+    /// that signals it must reach its handlers.
+    /// </summary>
     public System.Diagnostics.Process StartPublish(System.Text.StringBuilder output, params string[] arguments)
     {
-        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet")
+        var startInfo = new System.Diagnostics.ProcessStartInfo("env")
         {
             WorkingDirectory = ProjectDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", .. arguments])
+        foreach (var argument in (string[])["--default-signal", "dotnet", "publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", .. arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }

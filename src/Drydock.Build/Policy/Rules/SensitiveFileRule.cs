@@ -43,11 +43,12 @@ internal sealed class SensitiveFileRule : ILintRule
                     $"The app layer holds '{file.Path}' ({secret}); keep it out of the publish output (CopyToPublishDirectory=\"Never\") and mount it at run time from a secret store.",
                     file.Where);
             }
-            else if (DevelopmentKind(file) is { } development)
+            else if (DevelopmentKind(file, image.Context) is { } development)
             {
                 yield return LintRules.Finding(
                     KnownCodes.DevelopmentFile,
-                    $"The app layer holds '{file.Path}' ({development}); keep it out of the publish output, e.g. <Content Update=\"{file.Name}\" CopyToPublishDirectory=\"Never\" />.",
+                    development.Severity,
+                    $"The app layer holds '{file.Path}' ({development.Kind}); keep it out of the publish output, e.g. <Content Update=\"{file.Name}\" CopyToPublishDirectory=\"Never\" />{development.Switch}.",
                     file.Where);
             }
         }
@@ -91,18 +92,25 @@ internal sealed class SensitiveFileRule : ILintRule
         return name.Equals("secrets.json", StringComparison.OrdinalIgnoreCase) ? "a user-secrets file" : null;
     }
 
-    private static string? DevelopmentKind(ImageFile file)
+    /// <summary>
+    /// What the file is and how bad. Development settings and a credential-free NuGet.config are advice (notes)
+    /// unless the project asks for warnings: every template publishes the first, and neither does harm outside
+    /// Development or a restore. A per-user IDE file is a mistake the user should mend: a warning.
+    /// </summary>
+    private static (string Kind, Severity Severity, string Switch)? DevelopmentKind(ImageFile file, LintContext context)
     {
         if (file.Name.Equals("appsettings.Development.json", StringComparison.OrdinalIgnoreCase))
         {
-            return "settings for the Development environment only";
+            return ("settings for the Development environment only", Advice(context.WarnOnDevelopmentSettings), " (DrydockWarnOnDevelopmentSettings=true makes this a warning)");
         }
 
         if (file.Name.Equals("NuGet.config", StringComparison.OrdinalIgnoreCase))
         {
-            return "a NuGet configuration, needed only to restore, which may hold package feed credentials";
+            return ("a NuGet configuration without credentials, needed only to restore", Advice(context.WarnOnNuGetConfig), " (DrydockWarnOnNuGetConfig=true makes this a warning)");
         }
 
-        return file.Name.EndsWith(".user", StringComparison.OrdinalIgnoreCase) ? "a per-user IDE project file" : null;
+        return file.Name.EndsWith(".user", StringComparison.OrdinalIgnoreCase) ? ("a per-user IDE project file", Severity.Warning, "") : null;
     }
+
+    private static Severity Advice(bool warn) => warn ? Severity.Warning : Severity.Note;
 }

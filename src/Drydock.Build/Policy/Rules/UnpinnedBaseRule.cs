@@ -25,9 +25,11 @@ internal sealed class UnpinnedBaseRule : ILintRule
             // The label holds this platform's manifest digest; one ContainerBaseImage serves every platform.
             ? $"pin it by the digest of its image index, which covers every platform (ContainerBaseImage={MessageText.Escape(reference)}@sha256:<index digest>, e.g. from 'skopeo inspect --raw docker://{MessageText.Escape(reference)} | sha256sum')"
             : $"pin it by digest (ContainerBaseImage={MessageText.Escape(reference)}@{image.Labels.FirstOrDefault(label => label.Key == BaseDigestLabel && label.Value.StartsWith("sha256:", StringComparison.Ordinal)).Value ?? "sha256:<digest>"})";
+        // Advice by default: a tag base is how a patched base reaches the next build; honest re-runs explain the move.
         yield return LintRules.Finding(
             KnownCodes.UnpinnedBaseImage,
-            $"{whose} {MessageText.Quote(reference)} is a tag, which can move to other content, so the same commit can build on another base; {pin} and update the digest on purpose.",
+            image.Context.RequirePinnedBase ? Severity.Warning : Severity.Note,
+            $"{whose} {MessageText.Quote(reference)} is a tag, which can move to other content, so the same commit can build on another base; {pin} and update the digest on purpose (DrydockRequirePinnedBase=true makes this a warning).",
             "ContainerBaseImage");
     }
 }
