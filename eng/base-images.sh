@@ -6,11 +6,18 @@
 # Like the real ones (dotnet/dotnet-docker's src/{runtime-deps,runtime,aspnet}/<channel>/noble-chiseled*
 # Dockerfiles): no shell, no package manager, user and group app (1654), "/" 0755, the same environment
 # variables, /usr/share/dotnet with /usr/bin/dotnet linked to it, runtime's ENTRYPOINT/CMD; "-extra"
-# adds ICU and tzdata. tests/Drydock.Sdk.Tests/BaseImagesLikeMicrosofts.cs checks each image against
-# that list. Idempotent: images already in the registry are kept.
+# adds ICU and tzdata. Like Microsoft's (whose chisel-wrapper writes one for the slices an image holds),
+# each carries /var/lib/dpkg/status with the stanzas of the Debian packages whose files it holds, so
+# SBOM tools see the same world offline as online. tests/Drydock.Sdk.Tests/BaseImagesLikeMicrosofts.cs
+# checks each image against that list.
+# Reproducible: the same inputs give the same digests (eng/oci-image.py, not `podman import`, which
+# stamps the wall clock), so a second checkout on this machine sees the images it would build.
+# Idempotent: images whose recorded stamp (eng/setup-record.sh: an annotation on the pushed manifest,
+# in the registry, not in one checkout) matches are kept.
 #   --check-only   exit 1 if any image is missing, build nothing
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/setup-record.sh"
 
 dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
 runtime_dir="$(ls -d "$dotnet_root"/shared/Microsoft.NETCore.App/*/ | sort -V | tail -1)"
@@ -21,17 +28,14 @@ channel="${runtime_version%.*}"
 flavours=(runtime-deps runtime aspnet)
 families=(noble-chiseled noble-chiseled-extra)
 
-# Images built by an older version of this script are rebuilt: the stamp is this script's hash.
-stamp_file="$DRYDOCK_ROOT/artifacts/registry/base-images.stamp"
-stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1) $runtime_version $aspnet_version"
-[ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && stamped=1 || stamped=0
+# Images built by another version of these scripts or from other host packages are rebuilt: the stamp
+# names the scripts' hash, the runtime versions and the versions of the host packages the images copy.
+host_packages=(libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72 tzdata ca-certificates)
+stamp="$(cat "${BASH_SOURCE[0]}" "$DRYDOCK_ROOT/eng/oci-image.py" "$DRYDOCK_ROOT/eng/setup-record.sh" | sha256sum | cut -d' ' -f1)"
+stamp+=" $runtime_version $aspnet_version $(dpkg-query -W -f '${Package}=${Version} ' "${host_packages[@]}" 2>/dev/null)"
+stamp="${stamp% }"
 
-image_exists() {
-  [ $stamped = 1 ] || return 1
-  curl -fs -o /dev/null --max-time 5 \
-    -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
-    "http://$DRYDOCK_TEST_REGISTRY/v2/dotnet/$1/manifests/$2"
-}
+image_exists() { [ "$(recorded_stamp "dotnet/$1" "$2")" = "$stamp" ]; }
 
 if [ "${1:-}" = --check-only ]; then
   for f in "${flavours[@]}"; do for fam in "${families[@]}"; do
@@ -45,6 +49,33 @@ needed_libs() {
   ldd "$@" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\/lib/ { print $1 }' | sort -u
 }
 
+# The Debian packages that own host files (dpkg -S), each path tried as given, resolved, and under the
+# other half of merged /usr (Debian 12's database still names /lib/x86_64-linux-gnu/libc.so.6).
+owning_packages() { # path...
+  local path candidates=()
+  for path in "$@" $(readlink -f "$@"); do
+    case "$path" in
+      /usr/*) candidates+=("$path" "${path#/usr}") ;;
+      *) candidates+=("$path" "/usr$path") ;;
+    esac
+  done
+  { dpkg -S "${candidates[@]}" 2>/dev/null || true; } | grep -v '^diversion ' | sed 's/: \/.*//' \
+    | tr ',' '\n' | sed 's/^ *//; s/:.*//' | sort -u
+}
+
+# /var/lib/dpkg/status for the packages an image holds, as chisel-wrapper writes it for Microsoft's
+# chiseled images (canonical/rocks-toolbox): one stanza per package, from the host's database here.
+# ca-certificates.crt belongs to no package (update-ca-certificates makes it): its package is named.
+dpkg_status() { # root package...
+  local root=$1; shift
+  mkdir -p "$root/var/lib/dpkg"
+  local package
+  for package in $(printf '%s\n' "$@" | sort -u); do
+    dpkg-query -s "$package" | grep -v '^Conffiles:\|^ /'
+    echo
+  done > "$root/var/lib/dpkg/status"
+}
+
 make_rootfs() { # flavour family dir
   local flavour=$1 family=$2 root=$3
   mkdir -p "$root"/usr/{bin,lib/x86_64-linux-gnu,lib64,share} "$root"/etc/ssl/certs "$root"/tmp "$root"/home/app
@@ -54,6 +85,9 @@ make_rootfs() { # flavour family dir
   printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654:app:/home/app:/sbin/nologin\n' > "$root/etc/passwd"
   printf 'root:x:0:\napp:x:1654:\n' > "$root/etc/group"
   [ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+  # The distribution's identity, as chiseled images carry it (base-files' release-info slice).
+  cp /usr/lib/os-release "$root/usr/lib/os-release"
+  ln -s ../usr/lib/os-release "$root/etc/os-release"
 
   # libssl/libcrypto (and ICU) are dlopen'ed by the runtime, so ldd does not list them.
   local elves=("$dotnet_root/dotnet" "$dotnet_root"/host/fxr/*/libhostfxr.so "$runtime_dir"/*.so
@@ -65,12 +99,16 @@ make_rootfs() { # flavour family dir
     [ -d /usr/share/zoneinfo ] && cp -a /usr/share/zoneinfo "$root/usr/share/"
   fi
   local lib
+  local copied=(/usr/lib/os-release)
   for lib in "${libs[@]}" $(needed_libs "${elves[@]}"); do
     case "$lib" in
       */ld-linux-x86-64.so.2) cp -L "$lib" "$root/usr/lib64/ld-linux-x86-64.so.2" ;;
       *) cp -L "$lib" "$root/usr/lib/x86_64-linux-gnu/$(basename "$lib")" ;;
     esac
+    copied+=("$lib")
   done
+  [ "$family" = noble-chiseled-extra ] && [ -d /usr/share/zoneinfo ] && copied+=(/usr/share/zoneinfo/UTC)
+  dpkg_status "$root" ca-certificates $(owning_packages "${copied[@]}")
 
   if [ "$flavour" != runtime-deps ]; then
     local dst="$root/usr/share/dotnet"
@@ -110,15 +148,11 @@ build_image() { # flavour family
   [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version"
                                               --change 'ENTRYPOINT ["/usr/bin/dotnet"]' --change 'CMD ["--info"]')
   [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version")
-  tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
-    | podman import --quiet "${changes[@]}" - "$ref" >/dev/null
+  tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . | push_rootfs "$ref" "$stamp" "${changes[@]}"
   rm -rf "$root"
-  podman push --quiet --tls-verify=false "$ref" >/dev/null
-  podman rmi --force "$ref" >/dev/null 2>&1 || true
 }
 
 for f in "${flavours[@]}"; do for fam in "${families[@]}"; do build_image "$f" "$fam"; done; done
-mkdir -p "$(dirname "$stamp_file")" && echo "$stamp" > "$stamp_file"
 
 # ---------------------------------------------------------------------------------------------------
 # linux-arm64: the same images for arm64, and multi-platform indexes of both.
@@ -133,8 +167,7 @@ mkdir -p "$(dirname "$stamp_file")" && echo "$stamp" > "$stamp_file"
 # eng/base-images/muxer.c (30 lines over hostfxr) is cross-compiled for it. Same user, environment
 # and labels as the x64 images. Skipped, with a note, where arm64 packages cannot be had.
 # ---------------------------------------------------------------------------------------------------
-arm64_stamp_file="$DRYDOCK_ROOT/artifacts/registry/base-images-arm64.stamp"
-arm64_stamp="$(sha256sum "${BASH_SOURCE[0]}" "$(dirname "${BASH_SOURCE[0]}")/base-images/muxer.c" | cut -d' ' -f1 | tr '\n' ' ')$runtime_version $aspnet_version"
+arm64_stamp="$stamp $(sha256sum "$(dirname "${BASH_SOURCE[0]}")/base-images/muxer.c" | cut -d' ' -f1)"
 
 arm64_prerequisites() {
   [ "$(id -u)" = 0 ] || { echo "eng/base-images: not root; arm64 base images skipped" >&2; return 1; }
@@ -162,17 +195,28 @@ XML
 arm64_debs() { # root family
   local root=$1 family=$2 work; work="$(mktemp -d)"
   chown _apt "$work" 2>/dev/null || true # apt-get download fetches as _apt
-  local packages=(libc6 libgcc-s1 libstdc++6 libssl3 zlib1g)
+  local packages=(libc6 libgcc-s1 libstdc++6 libssl3 zlib1g base-files)
   [ "$family" = noble-chiseled-extra ] && packages+=(libicu72)
   (cd "$work" && apt-get download -qq "${packages[@]/%/:arm64}" >/dev/null)
   local deb
-  for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/x"; done
+  mkdir -p "$root/var/lib/dpkg"
+  # The status stanzas from the packages' own control files, as chisel-wrapper makes them.
+  for deb in "$work"/*.deb; do
+    dpkg-deb -x "$deb" "$work/x"
+    { echo 'Status: install ok installed'; dpkg-deb -f "$deb"; echo; } >> "$work/status"
+  done
+  for deb in ca-certificates $([ "$family" = noble-chiseled-extra ] && echo tzdata); do
+    { dpkg-query -s "$deb" | grep -v '^Conffiles:\|^ /'; echo; } >> "$work/status"
+  done
+  cp "$work/status" "$root/var/lib/dpkg/status"
   mkdir -p "$root/usr/lib/aarch64-linux-gnu" "$root/usr/lib"
   # Debian 12's packages still place some libraries (libc6, libgcc-s1) under /lib: the image's /lib is /usr/lib.
   local d
   for d in "$work"/x/lib/aarch64-linux-gnu "$work"/x/usr/lib/aarch64-linux-gnu; do
     [ -d "$d" ] && cp -a "$d"/. "$root/usr/lib/aarch64-linux-gnu/"
   done
+  cp "$work/x/usr/lib/os-release" "$root/usr/lib/os-release"
+  ln -s ../usr/lib/os-release "$root/etc/os-release"
   cp -a "$work"/x/usr/lib/ld-linux-aarch64.so.1 "$root/usr/lib/" 2>/dev/null || cp -aL "$work"/x/lib/ld-linux-aarch64.so.1 "$root/usr/lib/"
   # What a chiseled image does not carry: gconv, audit, pkg docs.
   rm -rf "$root/usr/lib/aarch64-linux-gnu/gconv" "$root/usr/lib/aarch64-linux-gnu/audit"
@@ -219,11 +263,8 @@ build_arm64_image() { # flavour family packs
   [ "$family" != noble-chiseled-extra ] && changes+=(--change "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true")
   [ "$flavour" != runtime-deps ] && changes+=(--change "ENV DOTNET_VERSION=$runtime_version")
   [ "$flavour" = aspnet ] && changes+=(--change "ENV ASPNET_VERSION=$aspnet_version")
-  tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
-    | podman import --quiet --arch arm64 --os linux "${changes[@]}" - "$ref" >/dev/null
+  tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . | push_rootfs "$ref" "$arm64_stamp" --arch arm64 "${changes[@]}"
   rm -rf "$root"
-  podman push --quiet --tls-verify=false "$ref" >/dev/null
-  podman rmi --force "$ref" >/dev/null 2>&1 || true
 
   # The index: both platforms under the x64 image's name, in the multiarch/ namespace.
   # Assembled under a local name of its own: the pushed name may already be an image here (a pull of
@@ -252,7 +293,7 @@ arm64_emulation() {
 
 build_arm64_images() {
   arm64_emulation
-  if [ "$(cat "$arm64_stamp_file" 2>/dev/null)" = "$arm64_stamp" ] \
+  if [ "$(recorded_stamp dotnet/aspnet "$channel-noble-chiseled-extra-arm64")" = "$arm64_stamp" ] \
      && curl -fs -o /dev/null --max-time 5 -H 'Accept: application/vnd.oci.image.index.v1+json' \
           "http://$DRYDOCK_TEST_REGISTRY/v2/multiarch/dotnet/aspnet/manifests/$channel-noble-chiseled-extra"; then
     return 0
@@ -262,7 +303,6 @@ build_arm64_images() {
   arm64_runtime_packs "$packs"
   for f in "${flavours[@]}"; do for fam in "${families[@]}"; do build_arm64_image "$f" "$fam" "$packs"; done; done
   rm -rf "$packs"
-  echo "$arm64_stamp" > "$arm64_stamp_file"
 }
 
 build_arm64_images

@@ -13,6 +13,9 @@ if [ "$(id -u)" = 0 ]; then
 else
   export DRYDOCK_PODMAN_SOCKET="${DRYDOCK_PODMAN_SOCKET:-${XDG_RUNTIME_DIR:-/tmp/drydock-$(id -u)}/drydock/podman.sock}"
 fi
+# The remote engine eng/remote-engine.sh starts (a dockerd in its own namespaces, as CI's docker:dind
+# service): its certificates, ssh key and logs live here. The image tests run against it as a third engine.
+export DRYDOCK_REMOTE_DIR="${DRYDOCK_REMOTE_DIR:-/run/drydock-remote}"
 # Testcontainers names Docker Hub images as any user writes them ("postgres:15") and prefixes them with
 # this: the offline images eng/service-images.sh pushes (localhost:5000/library/postgres:15).
 export TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX="${TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX:-$DRYDOCK_TEST_REGISTRY/library}"

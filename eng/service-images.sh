@@ -6,10 +6,12 @@
 # images keep the parts of the official images' contract those modules and apps rely on (see
 # docs/how-it-works.md, "Offline service images"). Unlike the app bases they carry a shell
 # (busybox), which their entrypoints and Testcontainers' exec'd readiness checks need.
-# Idempotent: images already in the registry are kept.
+# Idempotent: images whose recorded stamp matches are kept (the record is a label on the pushed image,
+# in the registry, not in one checkout: eng/setup-record.sh).
 #   --check-only   exit 1 if any image is missing, build nothing
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/setup-record.sh"
 
 say() { echo "eng/service-images: $*"; }
 
@@ -28,16 +30,10 @@ versions="$(candidates)"
 candidate() { awk -v p="$1:" '$1 == p { print $2 }' <<<"$versions"; }
 
 # Images built by an older version of this script or from older packages are rebuilt.
-stamp_file="$DRYDOCK_ROOT/artifacts/registry/service-images.stamp"
 stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1) $(tr '\n' ' ' <<<"$versions")"
-[ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && stamped=1 || stamped=0
+stamp="${stamp% }"
 
-image_exists() { # name:tag
-  [ "$stamped" = 1 ] || return 1
-  curl -fs -o /dev/null --max-time 5 \
-    -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
-    "http://$DRYDOCK_TEST_REGISTRY/v2/library/${1%%:*}/manifests/${1#*:}"
-}
+image_exists() { [ "$(recorded_stamp "library/${1%%:*}" "${1#*:}")" = "$stamp" ]; } # name:tag
 
 missing=()
 for image in "${images[@]}"; do image_exists "$image" || missing+=("$image"); done
@@ -241,10 +237,10 @@ for image in "${missing[@]}"; do
   mkdir -p "$root"
   changes=()
   "build_${image%%:*}" "$root"
+  changes+=(--change "LABEL io.drydock.setup.stamp=$stamp")
   [ -e "$root/usr/lib64/ld-linux-x86-64.so.2" ] || { say "$ref would lack the dynamic loader" >&2; exit 1; }
   tar --sort=name --numeric-owner --mtime=@0 -C "$root" -c . \
     | podman import --quiet "${changes[@]}" - "$ref" >/dev/null
   podman push --quiet --tls-verify=false "$ref" >/dev/null
   podman rmi --force "$ref" >/dev/null 2>&1 || true
 done
-mkdir -p "$(dirname "$stamp_file")" && echo "$stamp" > "$stamp_file"

@@ -4,11 +4,13 @@
 #   1. podman, runc, skopeo, docker-registry, Docker Engine, htpasswd (apt, as root) when missing
 #   2. a loopback OCI registry on $DRYDOCK_TEST_REGISTRY, polled until it answers
 #   3. a Docker Engine on the default socket, unless one already answers there; a rootless podman user
+#   3b. a remote Docker Engine in its own namespaces, reached over tcp/TLS/ssh (eng/remote-engine.sh)
 #   4. podman's Docker-compatible API on $DRYDOCK_PODMAN_SOCKET (for Testcontainers)
 #   5. offline .NET base images built from the host's .NET install, pushed to that registry
 #   6. offline postgres and redis images built from Debian's packages, pushed to that registry
 #   7. the third-party verifiers the attestation and SBOM tests use (eng/verifiers: sigstore-js, the
-#      CycloneDX library; Debian's python3-securesystemslib) in artifacts/verifiers
+#      CycloneDX library; Debian's python3-securesystemslib) in artifacts/verifiers, and the CycloneDX
+#      dotnet tool in artifacts/tools/cyclonedx
 #   8. Drydock.Sdk packed into artifacts/feed
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -31,6 +33,8 @@ install_packages() {
   # The attestation tests check DSSE signatures with a second, independent implementation.
   /usr/bin/python3 -c 'import securesystemslib' 2>/dev/null || missing+=(python3-securesystemslib)
   command -v npm >/dev/null || missing+=(npm)
+  # eng/base-images.sh and eng/service-images.sh read their record (a manifest annotation) with jq.
+  command -v jq >/dev/null || missing+=(jq)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     say "missing ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) and rerun" >&2
@@ -157,13 +161,23 @@ install_verifiers() {
   (cd "$dir" && timeout 600 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
+# The CycloneDX project's dotnet tool: the SBOM tests compare Drydock's NuGet components with its view.
+install_cyclonedx_tool() {
+  local dir="$DRYDOCK_ROOT/artifacts/tools/cyclonedx"
+  [ -x "$dir/dotnet-CycloneDX" ] && return 0
+  say "installing the CycloneDX dotnet tool into $dir"
+  timeout 600 dotnet tool install CycloneDX --version 6.3.1 --tool-path "$dir" >/dev/null
+}
+
 install_packages
 install_verifiers
+install_cyclonedx_tool
 install_podman_conf
 start_registry
 start_docker
 setup_rootless
 start_podman_api
+"$DRYDOCK_ROOT/eng/remote-engine.sh" >/dev/null
 "$DRYDOCK_ROOT/eng/base-images.sh"
 "$DRYDOCK_ROOT/eng/service-images.sh"
 [ -f "$DRYDOCK_ROOT/sdk/Drydock.Sdk/Drydock.Sdk.csproj" ] && "$DRYDOCK_ROOT/eng/pack.sh"

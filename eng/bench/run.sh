@@ -2,7 +2,7 @@
 # Drydock vs the plain SDK, side by side in one run: the same app in two folders (one with the
 # Drydock.Sdk package, one without), whole `dotnet` processes, alternating, RUNS times each.
 # Prints min and median seconds and the ratios Drydock/plain; then load and start→ready per engine
-# (StartReady: docker vs podman, Drydock vs a raw run + HTTP poll) and the
+# (StartReady: docker vs podman vs the remote engine of eng/remote-engine.sh, Drydock vs a raw run + HTTP poll) and the
 # push benchmark, Drydock's registry client vs `skopeo copy` (push.sh), with the same RUNS.
 #   eng/bench/run.sh [RUNS]        (default 5)
 set -euo pipefail

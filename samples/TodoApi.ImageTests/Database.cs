@@ -9,7 +9,9 @@ namespace TodoApi.ImageTests;
 /// <summary>
 /// A real PostgreSQL for the app, started with Testcontainers on a network of its own that the app's
 /// container joins (the database answers there as <c>db</c>). Both carry the test run's labels, so
-/// Drydock removes them with the app's containers even if this fixture never gets to.
+/// Drydock removes them with the app's containers even if this fixture never gets to. The fixture
+/// creates the network and only starts the database: the app's first container starts meanwhile (the
+/// app waits for its database), and a test awaits <see cref="Started"/> with it.
 /// </summary>
 public sealed class Database : IAsyncLifetime
 {
@@ -17,6 +19,7 @@ public sealed class Database : IAsyncLifetime
 
     private readonly INetwork _network;
     private readonly PostgreSqlContainer _postgres;
+    private Task _started = Task.CompletedTask;
 
     public Database()
     {
@@ -36,14 +39,19 @@ public sealed class Database : IAsyncLifetime
     /// <summary>The connection string the app uses, from inside that network.</summary>
     public string ConnectionString => $"Host={Alias};Username={PostgreSqlBuilder.DefaultUsername};Password={PostgreSqlBuilder.DefaultPassword};Database=todos";
 
+    /// <summary>Completes when PostgreSQL is ready (Testcontainers' wait strategy); faults with its start's failure.</summary>
+    public Task Started => _started;
+
     public async Task InitializeAsync()
     {
         await _network.CreateAsync();
-        await _postgres.StartAsync();
+        _started = _postgres.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
+        // A start that failed was reported by the tests; whatever it left is removed below.
+        await _started.ContinueWith(_ => { }, TaskScheduler.Default);
         await _postgres.DisposeAsync();
         await _network.DisposeAsync();
     }

@@ -13,11 +13,17 @@ namespace TodoApi.ImageTests;
 public class TodoImageTests(ImageUnderTest image, Database database)
     : IClassFixture<ImageUnderTest>, IClassFixture<Database>
 {
-    private Task<RunningContainer> StartAppAsync() => image.StartAsync(o =>
+    /// <summary>The app on the database's network, started while the database may still be starting; the database's own failure comes first.</summary>
+    private async Task<RunningContainer> StartAppAsync()
     {
-        o.Network = database.Network;
-        o.Environment["ConnectionStrings__Todos"] = database.ConnectionString;
-    });
+        var app = image.StartAsync(o =>
+        {
+            o.Network = database.Network;
+            o.Environment["ConnectionStrings__Todos"] = database.ConnectionString;
+        });
+        await Task.WhenAll(database.Started, app);
+        return await app;
+    }
 
     [Fact]
     public async Task Creates_reads_and_lists_rows()

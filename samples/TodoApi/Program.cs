@@ -8,11 +8,25 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 
 var app = builder.Build();
 
-// The schema, applied at start: idempotent, so every replica may run it.
-await using (var migrate = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
-    "CREATE TABLE IF NOT EXISTS todos (id bigserial PRIMARY KEY, title text NOT NULL, done boolean NOT NULL DEFAULT false)"))
+// The schema, applied at start: idempotent, so every replica may run it. The database may still be
+// starting (started together with the app, as an orchestrator or the image tests do): retried with
+// backoff for up to a minute, then the app fails to start.
+var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+var waiting = System.Diagnostics.Stopwatch.StartNew();
+for (var delay = TimeSpan.FromMilliseconds(50); ; delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000)))
 {
-    await migrate.ExecuteNonQueryAsync();
+    try
+    {
+        await using var migrate = dataSource.CreateCommand(
+            "CREATE TABLE IF NOT EXISTS todos (id bigserial PRIMARY KEY, title text NOT NULL, done boolean NOT NULL DEFAULT false)");
+        await migrate.ExecuteNonQueryAsync();
+        break;
+    }
+    catch (NpgsqlException e) when (waiting.Elapsed < TimeSpan.FromMinutes(1))
+    {
+        app.Logger.LogInformation("The database does not answer yet ({Error}); trying again in {Delay} ms", e.Message, delay.TotalMilliseconds);
+        await Task.Delay(delay);
+    }
 }
 
 app.MapGet("/health", async (NpgsqlDataSource db) =>

@@ -4,8 +4,9 @@ namespace Drydock.Testing;
 
 /// <summary>
 /// Removes containers that image tests left behind, and networks their backing services used, by the
-/// labels each carries: <c>io.drydock.run</c> (the run id) and <c>io.drydock.pid</c> (the test host's
-/// process id); <see cref="TestRun.Labels"/> gives both to what a test starts itself.
+/// labels each carries: <c>io.drydock.run</c> (the run id), <c>io.drydock.owner</c> (the test host, as any
+/// machine and PID namespace can judge it) and <c>io.drydock.lease</c>; <see cref="TestRun.Labels"/> gives them
+/// to what a test starts itself.
 /// </summary>
 public static class ContainerSweeper
 {
@@ -20,9 +21,10 @@ public static class ContainerSweeper
     }
 
     /// <summary>
-    /// Removes the containers, then the networks, whose test host no longer runs (killed or crashed, so it
-    /// could not clean up); returns how many. A pid the system has since reused for another process keeps its
-    /// containers until that process ends.
+    /// Removes the containers, then the networks, of runs provably over; returns how many: their test host ran on
+    /// this machine, in this PID namespace, and is gone (killed or crashed, so it could not clean up; a reused pid
+    /// is told apart by its start time), or their lease (<c>io.drydock.lease</c>, 24 h) has expired. A live run of
+    /// another build on the same engine (another PID namespace, another machine) is never removed.
     /// </summary>
     /// <exception cref="InvalidOperationException">DRY5105: no engine answers, or it failed.</exception>
     public static int SweepDeadRuns(string? runtime) =>

@@ -19,11 +19,21 @@ internal static class Engines
         }
 
         var key = runtime?.ToLowerInvariant() ?? "";
-        var engine = Probed.GetOrAdd(key, name => new Lazy<ContainerEngine?>(() => (name.Length > 0
-            ? ContainerEngine.AnsweringAsync(name, ImageTestCodes.RuntimeFailed, CancellationToken.None)
+        // Another DOCKER_HOST (or context, CONTAINER_HOST) is another engine.
+        var connection = string.Join('\n', EngineEndpoint.Pinned(Environment.GetEnvironmentVariable).Select(variable => $"{variable.Key}={variable.Value}"));
+        var engine = Probed.GetOrAdd(key + "\n" + connection, _ => new Lazy<ContainerEngine?>(() => key.Length > 0 && Loaded(key)
+            // The publish just loaded the image into this engine: it answers. One process less per test host.
+            ? ContainerEngine.Named(key, ImageTestCodes.RuntimeFailed)
+            : (key.Length > 0
+            ? ContainerEngine.AnsweringAsync(key, ImageTestCodes.RuntimeFailed, CancellationToken.None)
             : ContainerEngine.DetectAsync(ImageTestCodes.RuntimeFailed, CancellationToken.None)).GetAwaiter().GetResult())).Value;
         return engine ?? throw new InvalidOperationException(key.Length > 0
             ? $"{ImageTestCodes.RuntimeFailed}: '{key} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set {DrydockVariables.Runtime} to the other engine."
             : $"{ImageTestCodes.RuntimeFailed}: neither 'docker version' nor 'podman version' reaches a running engine; start one, or set {DrydockVariables.Runtime}.");
     }
+
+    /// <summary>Whether the publish says it loaded the image into <paramref name="runtime"/> (<see cref="DrydockVariables.ImageLoaded"/>).</summary>
+    private static bool Loaded(string runtime) =>
+        Environment.GetEnvironmentVariable(DrydockVariables.ImageLoaded) == "true"
+        && string.Equals(Environment.GetEnvironmentVariable(DrydockVariables.Runtime), runtime, StringComparison.OrdinalIgnoreCase);
 }

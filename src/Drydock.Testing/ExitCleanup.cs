@@ -8,7 +8,7 @@ namespace Drydock.Testing;
 /// <summary>
 /// Removes the containers this process started when it ends without disposing them: normal exit
 /// (ProcessExit), Ctrl+C (SIGINT), SIGTERM and SIGQUIT. A killed process (SIGKILL, a crash) cannot clean
-/// up; <see cref="ContainerSweeper.SweepDeadRuns"/> removes those containers later by their pid label.
+/// up; <see cref="ContainerSweeper.SweepDeadRuns"/> removes those containers later by their owner label.
 /// </summary>
 internal static class ExitCleanup
 {

@@ -28,6 +28,14 @@ public sealed record ImageOptions
     public TestProfile Profile { get; init; } = new();
 
     /// <summary>
+    /// The host (name or address) where the engine's published ports answer, when only you know it (NAT, a
+    /// proxy, a job container beside the engine: <c>DRYDOCK_TEST_HOST</c>, <c>DrydockTestHost</c>). Null takes
+    /// <c>TESTCONTAINERS_HOST_OVERRIDE</c>, else the engine's host from its endpoint (<c>DOCKER_HOST</c>, the
+    /// docker context, <c>CONTAINER_HOST</c>), else this machine's loopback. docs/image-tests.md, "Remote engines".
+    /// </summary>
+    public string? Host { get; init; }
+
+    /// <summary>
     /// Where a failed start or run writes the container's whole log (<c>&lt;image&gt;-&lt;short id&gt;.log</c>):
     /// <c>DRYDOCK_RESULTS_DIRECTORY</c>, the folder next to the TRX whose files the publish's report links; null writes none.
     /// </summary>

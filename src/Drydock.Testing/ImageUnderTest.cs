@@ -27,7 +27,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ReadyLogMatchTimeout = TimeSpan.FromSeconds(1);
 
+    // How long a connect must stay open to count as the app's (see HoldsAsync): a forwarder whose own connect
+    // into the container is refused closes within a round trip; at least this, and 4 of the connect's round trips.
+    private static readonly TimeSpan HoldTime = TimeSpan.FromMilliseconds(250);
+
     private readonly Lazy<ContainerEngine> _engine;
+    private readonly Lazy<AppAddress> _address;
     private readonly ConcurrentDictionary<RunningContainer, byte> _started = new();
 
     /// <summary>Reads the image and the profile from the environment (<see cref="ImageOptions.FromEnvironment"/>).</summary>
@@ -46,6 +51,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         options.Profile.Validate();
         Options = options;
         _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime));
+        _address = new Lazy<AppAddress>(() => AppAddress.Resolve(_engine.Value.Endpoint, options.Host, Environment.GetEnvironmentVariable));
     }
 
     public ImageOptions Options { get; }
@@ -57,14 +63,24 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     public string Runtime => _engine.Value.Command;
 
     /// <summary>
+    /// Where the engine's published ports answer: this machine's loopback for a local engine, the engine's
+    /// host for a remote one (<c>DOCKER_HOST=tcp://docker:2375</c>: <c>docker</c>'s address), or the override
+    /// (<see cref="ImageOptions.Host"/>, <c>TESTCONTAINERS_HOST_OVERRIDE</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">DRY5107: that host does not resolve; DRY5105: no engine answers.</exception>
+    public IPAddress PublishedAddress => _address.Value.Address;
+
+    /// <summary>
     /// Starts a container with the profile (and the test's <paramref name="configure"/> overrides) and
     /// returns once the app itself is ready, never on the say-so of a port forwarder. Readiness is, first
     /// that applies: <see cref="TestProfile.ReadyLogPattern"/>, a line of its output matches;
     /// <see cref="TestProfile.ReadyWhenStarted"/>, it runs (a worker); <see cref="TestProfile.ReadyPath"/>,
     /// that path answers 2xx on <see cref="TestProfile.Port"/>; else the app listens on the port in the
     /// container (its sockets, read from the host's <c>/proc/&lt;pid&gt;/net/tcp{,6}</c>) and a connect through
-    /// the published port reaches it, or, where the host cannot see the container (Docker Desktop, a remote
-    /// engine), <c>GET /</c> gets any HTTP response or the image's health check says healthy.
+    /// the published port reaches it, or, where this machine cannot see the container's process (a remote
+    /// engine, Docker Desktop, rootless podman), a connect through the published port that the app holds open
+    /// past the port forwarder's handshake, or the image's health check says healthy (docs/image-tests.md, "Readiness"). Starts from tests
+    /// that run in parallel run together while the machine's CPUs hold their profiles' (one always runs).
     /// </summary>
     /// <exception cref="ContainerStartException">DRY5101: it exited or was OOM-killed first, with its exit code; DRY5102: not ready within
     /// the profile's timeout, naming the port or the log pattern waited on (and the ports the app listens on). It has been removed.</exception>
@@ -86,6 +102,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
 
         var engine = _engine.Value;
+        // Starts of parallel test classes run together, as many as the machine's CPUs hold at the profile's.
+        using var slot = await StartGate.Machine.EnterAsync(profile.Cpus, cancellationToken).ConfigureAwait(false);
         var id = await engine.RunAsync(RunArguments(engine, profile, options, publish: true), Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
@@ -193,6 +211,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         [
             "--label", $"{RunLabels.Run}={Options.RunId}",
             "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
+            "--label", $"{RunLabels.Owner}={RunOwner.Current}",
+            "--label", $"{RunLabels.Lease}={TestRun.LeaseText}",
             "--cpus", profile.Cpus.ToString(CultureInfo.InvariantCulture),
             // In bytes, so no engine reads a unit its own way. Swap equal to memory: no swap, so the limit is real.
             "--memory", memory,
@@ -208,8 +228,10 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
         if (publish && profile.Port is { } port)
         {
-            // Ephemeral host port on loopback only: tests run in parallel and nothing else should reach them.
-            arguments.AddRange(["--publish", $"127.0.0.1::{port.ToString(CultureInfo.InvariantCulture)}"]);
+            // Ephemeral host port, on loopback only where the tests reach it there: tests run in parallel and nothing
+            // else should reach them. On a remote engine (or behind an override) on all its interfaces: its loopback is not ours.
+            var containerPort = port.ToString(CultureInfo.InvariantCulture);
+            arguments.AddRange(["--publish", _address.Value.IsLoopback ? $"127.0.0.1::{containerPort}" : containerPort]);
         }
 
         if (profile.PidsLimit is { } pids)
@@ -284,9 +306,10 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                             $"the container of '{Options.Image}' exited before it was ready ({state}).", state).ConfigureAwait(false);
                     }
 
-                    process ??= ContainerProcess.TryFind(facts.Pid, id);
+                    // An engine reached over the network numbers pids in its own namespace: whatever runs here under that number is not the container.
+                    process ??= engine.Endpoint.IsLocalSocket ? ContainerProcess.TryFind(facts.Pid, id) : null;
                     monitor ??= process is not null ? CgroupMonitor.TryStart(facts.Pid) : null;
-                    published ??= facts.HostPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+                    published ??= facts.HostPort is { } port ? new IPEndPoint(_address.Value.Address, port) : null;
                     health = facts.Health;
                     if (pattern is not null)
                     {
@@ -317,7 +340,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                 {
                     var state = new ContainerState("running", true, 0, false);
                     throw await FailAsync(engine, id, ImageTestCodes.NotReady,
-                        $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {NotReadyReason(profile, process is null ? null : seen)}", state).ConfigureAwait(false);
+                        $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {NotReadyReason(profile, process is null ? null : seen, published, _address.Value)}", state).ConfigureAwait(false);
                 }
 
                 // The container's sockets cost a file read: polled often. A probe over the network backs off.
@@ -335,8 +358,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// <summary>
     /// Ready when the app itself answered. With <see cref="TestProfile.ReadyPath"/>: a 2xx to <c>GET</c> it.
     /// Without: a listening socket on the port in the container (<paramref name="sockets"/>, when the
-    /// host sees the container's process) that a connect through the published port reaches; else any
-    /// HTTP response to <c>GET /</c>, or the image's own health check saying healthy.
+    /// host sees the container's process) that a connect through the published port reaches; else a connect
+    /// the app holds open (<see cref="HoldsAsync"/>), or the image's own health check saying healthy.
     /// </summary>
     private static async Task<bool> IsReadyAsync(
         HttpClient http, IPEndPoint endpoint, TestProfile profile, IReadOnlyList<ListeningSocket>? sockets, string? health, CancellationToken cancellationToken)
@@ -358,12 +381,54 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
             return await ConnectsAsync(endpoint, cancellationToken).ConfigureAwait(false);
         }
 
-        return health == "healthy" || await AnswersAsync(http, endpoint, "/", successOnly: false, cancellationToken).ConfigureAwait(false);
+        return health == "healthy" || await HoldsAsync(endpoint, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A connect through the published port that stays open: a port forwarder (docker-proxy, rootlessport, a
+    /// remote engine's) accepts the connect, then closes or resets it once its own connect into the container
+    /// is refused, while the app itself holds it open waiting for a request (or greets first). Open for
+    /// <see cref="HoldTime"/> and at least 4 of the connect's round trips, or data came: the app. Any protocol;
+    /// nothing runs in the container.
+    /// </summary>
+    private static async Task<bool> HoldsAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var started = Stopwatch.GetTimestamp();
+        using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connect.CancelAfter(ConnectTimeout);
+            try
+            {
+                await socket.ConnectAsync(endpoint, connect.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return false;
+            }
+        }
+
+        var roundTrip = Stopwatch.GetElapsedTime(started);
+        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        hold.CancelAfter(roundTrip * 4 > HoldTime ? roundTrip * 4 : HoldTime);
+        try
+        {
+            // 0 bytes: the peer closed it; data: the app greets first.
+            return await socket.ReceiveAsync(new byte[1], SocketFlags.None, hold.Token).ConfigureAwait(false) > 0;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false; // reset
+        }
     }
 
     private static async Task<bool> ConnectsAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connect.CancelAfter(ConnectTimeout);
         try
@@ -391,8 +456,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>What was waited for, and what the app listens on instead when the host can see it.</summary>
-    private static string NotReadyReason(TestProfile profile, IReadOnlyList<ListeningSocket>? sockets)
+    /// <summary>What was waited for, how it was checked, and what the app listens on instead when the host can see it.</summary>
+    private static string NotReadyReason(TestProfile profile, IReadOnlyList<ListeningSocket>? sockets, IPEndPoint? published, AppAddress address)
     {
         if (profile.ReadyLogPattern is { } pattern)
         {
@@ -401,16 +466,19 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
 
         var port = (profile.Port ?? 0).ToString(CultureInfo.InvariantCulture);
+        var at = published is null ? $"the engine published no host port for it" : $"published at {published} ({address.Source})";
         var waited = profile.ReadyPath is { } path
-            ? $"waited on port {port} for a 2xx answer to GET {path}"
-            : $"waited on port {port} for the app to listen and answer";
+            ? $"waited on port {port} ({at}) for a 2xx answer to GET {path}"
+            : sockets is null
+            ? $"waited on port {port} ({at}) for a connect the app holds open past the engine's port forwarder; this machine cannot see the container's sockets (a remote engine), so the port the app listens on is unknown"
+            : $"waited on port {port} ({at}) for the app to listen in the container (its sockets, from /proc) and answer";
         var found = sockets switch
         {
             null => "",
             [] => "; the app listens on no TCP port",
             _ => $"; the app listens on {string.Join(", ", sockets.Select(socket => socket.LoopbackOnly ? $"{socket} (loopback only: unreachable from outside the container)" : socket.ToString()).Distinct())}",
         };
-        var noListener = sockets is [] ? " An app that serves no port (a worker, a job) is ready by its log: StartAsync(o => o.ReadyLogPattern = \"…\") or o.ReadyWhenStarted = true." : "";
+        var noListener = sockets is null or [] ? " An app that serves no port (a worker, a job) is ready by its log: StartAsync(o => o.ReadyLogPattern = \"…\") or o.ReadyWhenStarted = true." : "";
         return $"{waited}{found}. Make the app listen on port {port} on all interfaces (ASPNETCORE_HTTP_PORTS, ContainerPort) or set ContainerTestPort to the port it uses; for a slow start, raise ContainerTestTimeout.{noListener}";
     }
 

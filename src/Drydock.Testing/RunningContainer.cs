@@ -22,10 +22,11 @@ public sealed partial class RunningContainer : IAsyncDisposable
     private int _disposed;
 
     private readonly IPEndPoint? _endpoint;
+    private readonly IPEndPoint? _published;
 
     internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint? published, CgroupMonitor? monitor)
     {
-        (_runtime, Id, Image, Profile, _monitor) = (runtime, id, image, profile, monitor);
+        (_runtime, Id, Image, Profile, _monitor, _published) = (runtime, id, image, profile, monitor, published);
         if (profile.Latency > TimeSpan.Zero && published is not null)
         {
             _proxy = LatencyProxy.Start(published, profile.Latency, profile.Jitter);
@@ -47,6 +48,15 @@ public sealed partial class RunningContainer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">DRY5103: the profile has no port (<c>ContainerTestPort</c> none), so none is published.</exception>
     public IPEndPoint Endpoint => _endpoint ?? throw new InvalidOperationException(
         $"{ImageTestCodes.InvalidSetting}: the container of '{Image}' was started with no port ({DrydockVariables.Port}=none), so it has no endpoint; set ContainerTestPort to the port the app listens on.");
+
+    /// <summary>
+    /// Where the engine publishes the app's port: this machine's loopback for a local engine, the engine's host
+    /// for a remote one, or the override (<see cref="ImageOptions.Host"/>). <see cref="Endpoint"/> is this, or the
+    /// latency proxy in front of it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">DRY5103: the profile has no port, so none is published.</exception>
+    public IPEndPoint PublishedEndpoint => _published ?? throw new InvalidOperationException(
+        $"{ImageTestCodes.InvalidSetting}: the container of '{Image}' was started with no port ({DrydockVariables.Port}=none), so it has no published endpoint; set ContainerTestPort to the port the app listens on.");
 
     /// <summary>A client for <see cref="Endpoint"/> (through the latency proxy when the profile has latency); without a port, one with no base address.</summary>
     public HttpClient Http { get; }

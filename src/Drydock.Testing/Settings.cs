@@ -107,6 +107,12 @@ internal static class Settings
             throw Invalid(DrydockVariables.Runtime, runtime, RuntimeHint);
         }
 
+        var host = Get(DrydockVariables.Host);
+        if (host is not null && !ProfileValues.IsHost(host))
+        {
+            throw Invalid(DrydockVariables.Host, host, ProfileValues.HostHint);
+        }
+
         var platform = Get(DrydockVariables.ImagePlatform);
         if (platform is not null && platform.Split('/') is not ([{ Length: > 0 }, { Length: > 0 }] or [{ Length: > 0 }, { Length: > 0 }, { Length: > 0 }]))
         {
@@ -123,6 +129,7 @@ internal static class Settings
             ResultsDirectory = Get(DrydockVariables.ResultsDirectory),
             Origin = origin,
             Profile = profile,
+            Host = host,
         };
     }
 

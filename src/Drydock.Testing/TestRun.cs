@@ -18,16 +18,23 @@ public static class TestRun
     /// </summary>
     public static string Id { get; } = Environment.GetEnvironmentVariable(DrydockVariables.RunId) is { Length: > 0 } id ? id : ImageOptions.ProcessRunId;
 
+    /// <summary>The lease as the label writes it (<c>24h</c>); before <see cref="Labels"/>, which static initialization reads in order.</summary>
+    internal static string LeaseText { get; } = $"{RunOwner.Lease.TotalHours.ToString(CultureInfo.InvariantCulture)}h";
+
     /// <summary>The run label alone: <c>io.drydock.run</c> = <see cref="Id"/>.</summary>
     public static KeyValuePair<string, string> Label { get; } = new(RunLabels.Run, Id);
 
     /// <summary>
     /// Every label Drydock sweeps by, as the app's containers carry them: <c>io.drydock.run</c> =
-    /// <see cref="Id"/> and <c>io.drydock.pid</c> = this test host's process id.
+    /// <see cref="Id"/>, <c>io.drydock.pid</c> = this test host's process id, <c>io.drydock.owner</c> = this
+    /// test host as a sweep on any machine can judge it (boot id, PID namespace, pid, start time) and
+    /// <c>io.drydock.lease</c>, after which anyone may remove them (docs/image-tests.md, "Cleanup").
     /// </summary>
     public static IReadOnlyDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [RunLabels.Run] = Id,
         [RunLabels.Pid] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        [RunLabels.Owner] = RunOwner.Current.ToString(),
+        [RunLabels.Lease] = LeaseText,
     };
 }

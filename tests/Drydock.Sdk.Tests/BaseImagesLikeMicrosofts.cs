@@ -4,6 +4,7 @@ using System.Text;
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
 using Drydock.Build.Policy;
+using Drydock.Build.Sbom;
 using Drydock.Sdk.Tests.Support;
 
 namespace Drydock.Sdk.Tests;
@@ -13,8 +14,11 @@ namespace Drydock.Sdk.Tests;
 /// as dotnet/dotnet-docker's Dockerfiles for 10.0 write them (src/runtime-deps/10.0/noble-chiseled[-extra],
 /// src/runtime/10.0/noble-chiseled, src/aspnet/10.0/noble-chiseled): the environment per flavour and
 /// family, user and group app = 1654, /home/app owned by it, "/" 0755, /usr/share/dotnet with
-/// /usr/bin/dotnet an absolute link to it, runtime's ENTRYPOINT and CMD; ICU only in "-extra". And the
-/// lint finds no access problem (DRY4014) for their user.
+/// /usr/bin/dotnet an absolute link to it, runtime's ENTRYPOINT and CMD; ICU only in "-extra"; and, as
+/// chisel-wrapper writes it for Microsoft's chiseled images, /var/lib/dpkg/status naming the Debian packages
+/// whose files they hold (with /etc/os-release, as chisel's base-files slice has it). And the lint finds no
+/// access problem (DRY4014) for their user. Setup's record of what it built is on the pushed manifest
+/// (io.drydock.setup.stamp), in the registry rather than in one checkout.
 /// </summary>
 public sealed class BaseImagesLikeMicrosofts : IDisposable
 {
@@ -76,6 +80,20 @@ public sealed class BaseImagesLikeMicrosofts : IDisposable
         }
 
         Assert.DoesNotContain(ImageLinter.Lint(archive, new LintContext()), finding => finding.Code == KnownCodes.EntrypointNotAccessible);
+
+        // The package metadata SBOM tools read, for the packages whose files the image holds.
+        var packages = DebianPackages.FromDpkgStatus(Text(archive, "var/lib/dpkg/status")).ToDictionary(p => p.Name);
+        foreach (var package in new[] { "libc6", "libssl3", "libstdc++6", "libgcc-s1", "ca-certificates", "base-files" })
+        {
+            Assert.True(packages.ContainsKey(package), $"{package} is not in /var/lib/dpkg/status: {string.Join(", ", packages.Keys)}");
+        }
+
+        Assert.Equal(family == "noble-chiseled-extra", packages.ContainsKey("libicu72"));
+        Assert.Equal(family == "noble-chiseled-extra", packages.ContainsKey("tzdata"));
+        Assert.All(packages.Values, p => Assert.True(p.Architecture is "amd64" or "all", $"{p.Name}: {p.Architecture}"));
+        Assert.Equal(TarEntryType.SymbolicLink, files["etc/os-release"].EntryType);
+        Assert.Contains("ID=debian", Text(archive, "usr/lib/os-release"), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty((string?)archive.Manifest["annotations"]?["io.drydock.setup.stamp"]));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -51,19 +51,20 @@ public sealed class Push : IDisposable
             Assert.Equal(tested, RegistryDigest($"{_repository}:{tag}"));
         }
 
-        // The test results, as a referrer found through the referrers tag schema.
+        // The attestations (unsigned: no key), as referrers found through the referrers tag schema.
         var index = JsonNode.Parse(Skopeo($"{_repository}:sha256-{tested["sha256:".Length..]}"))!;
-        var entry = index["manifests"]!.AsArray().Single()!;
-        Assert.Equal("application/vnd.drydock.test-results.v1+json", (string?)entry["artifactType"]);
+        var types = index["manifests"]!.AsArray().Select(m => (string)m!["annotations"]!["in-toto.io/predicate-type"]!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["https://in-toto.io/attestation/test-result/v0.1", "https://slsa.dev/provenance/v1"], types);
+        var entry = index["manifests"]!.AsArray().Single(m => (string?)m!["annotations"]!["in-toto.io/predicate-type"] == "https://in-toto.io/attestation/test-result/v0.1")!;
+        Assert.Equal("application/vnd.in-toto+json", (string?)entry["artifactType"]);
         var artifact = JsonNode.Parse(Skopeo($"{_repository}@{entry["digest"]}"))!;
         Assert.Equal(tested, (string?)artifact["subject"]!["digest"]);
         using var http = new HttpClient();
-        var results = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Registry}/v2/{_repository}/blobs/{artifact["layers"]![0]!["digest"]}")))!;
-        Assert.Equal(tested, (string?)results["digest"]);
-        Assert.Equal(1, (int)results["passed"]!);
-        Assert.Equal(0, (int)results["failed"]!);
-        Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)results["revision"]);
-        Assert.Equal("256m", (string?)results["profile"]!["memory"]);
+        var statement = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Registry}/v2/{_repository}/blobs/{artifact["layers"]![0]!["digest"]}")))!;
+        Assert.Equal(tested["sha256:".Length..], (string?)statement["subject"]![0]!["digest"]!["sha256"]);
+        Assert.Equal("PASSED", (string?)statement["predicate"]!["result"]);
+        Assert.Equal(["ImageTests.Answers"], statement["predicate"]!["passedTests"]!.AsArray().Select(t => (string)t!));
+        Assert.Contains(report["attestations"]!.AsArray(), a => (bool)a!["signed"]! == false && (string?)a["referrer"] == (string?)entry["digest"]);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Drydock.Sdk.Tests;
 
 /// <summary>
 /// No silent untested push: an app with ContainerRegistry and no image tests is pushed with a coded
-/// warning and a test-results referrer that says tested: false; DrydockRequireImageTests=true refuses it.
+/// warning and attestations without a test result; DrydockRequireImageTests=true refuses it.
 /// </summary>
 public sealed class PushUntested : IDisposable
 {
@@ -29,7 +29,7 @@ public sealed class PushUntested : IDisposable
     }
 
     [Fact]
-    public async Task An_untested_push_warns_and_its_referrer_says_tested_false()
+    public async Task An_untested_push_warns_and_carries_a_provenance_but_no_test_result()
     {
         var publish = _project.Publish($"-p:ContainerRegistry={Registry}");
 
@@ -43,12 +43,11 @@ public sealed class PushUntested : IDisposable
         using var http = new HttpClient();
         var index = await Get(http, $"manifests/sha256-{digest["sha256:".Length..]}", "application/vnd.oci.image.index.v1+json");
         var entry = index["manifests"]!.AsArray().Single()!;
-        Assert.Equal("application/vnd.drydock.test-results.v1+json", (string?)entry["artifactType"]);
+        Assert.Equal("application/vnd.in-toto+json", (string?)entry["artifactType"]);
+        Assert.Equal("https://slsa.dev/provenance/v1", (string?)entry["annotations"]!["in-toto.io/predicate-type"]);
         var artifact = await Get(http, $"manifests/{entry["digest"]}", "application/vnd.oci.image.manifest.v1+json");
-        var results = await Get(http, $"blobs/{artifact["layers"]![0]!["digest"]}", "*/*");
-        Assert.False((bool)results["tested"]!);
-        Assert.Equal(digest, (string?)results["digest"]);
-        Assert.Equal(0, (int)results["passed"]!);
+        var statement = await Get(http, $"blobs/{artifact["layers"]![0]!["digest"]}", "*/*");
+        Assert.Equal(digest["sha256:".Length..], (string?)statement["subject"]![0]!["digest"]!["sha256"]);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class Cleanup(TestImages images)
     private readonly string _runId = "cleanup-" + Guid.NewGuid().ToString("N")[..12];
 
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task DisposeAsync_RemovesTheContainer(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine) with { RunId = _runId });
@@ -43,12 +43,12 @@ public sealed class Cleanup(TestImages images)
         Leave(engine, _runId, pid: Environment.ProcessId);
         Leave(engine, "other-" + _runId, pid: Environment.ProcessId);
 
-        var removed = ContainerSweeper.Sweep(engine, _runId);
+        var removed = ContainerSweeper.Sweep(TestEngines.Use(engine), _runId);
 
         Assert.Equal(2, removed);
         Assert.Empty(Shell.ContainersOfRun(engine, _runId));
         Assert.Single(Shell.ContainersOfRun(engine, "other-" + _runId));
-        ContainerSweeper.Sweep(engine, "other-" + _runId);
+        ContainerSweeper.Sweep(TestEngines.Use(engine), "other-" + _runId);
     }
 
     [Theory]
@@ -60,17 +60,21 @@ public sealed class Cleanup(TestImages images)
         Leave(engine, _runId, pid: ended.Id);
         Leave(engine, "alive-" + _runId, pid: Environment.ProcessId);
 
-        ContainerSweeper.SweepDeadRuns(engine);
+        ContainerSweeper.SweepDeadRuns(TestEngines.Use(engine));
 
         Assert.Empty(Shell.ContainersOfRun(engine, _runId));
         Assert.Single(Shell.ContainersOfRun(engine, "alive-" + _runId));
-        ContainerSweeper.Sweep(engine, "alive-" + _runId);
+        ContainerSweeper.Sweep(TestEngines.Use(engine), "alive-" + _runId);
     }
+
+    /// <summary>The owner label of <paramref name="pid"/> on this machine and PID namespace (an ended one: no start time matches).</summary>
+    internal static string Owner(int pid) => (Drydock.Runtime.RunOwner.Of(pid) ?? Drydock.Runtime.RunOwner.Current with { Pid = pid, Start = "1" }).ToString();
 
     /// <summary>A container as a killed test host would leave it: labelled, created, never removed.</summary>
     private void Leave(string engine, string runId, int pid)
     {
-        var created = Shell.Engine(engine, "create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}", images.App);
+        var created = Shell.Engine(engine, "create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}",
+            "--label", $"io.drydock.owner={Owner(pid)}", images.App);
         Assert.True(created.Succeeded, created.StandardError);
     }
 }

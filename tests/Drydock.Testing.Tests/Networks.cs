@@ -31,7 +31,7 @@ public sealed class Networks(TestImages images)
         await peer.DisposeAsync();
         await app.DisposeAsync();
 
-        var removed = ContainerSweeper.Sweep(engine, _runId);
+        var removed = ContainerSweeper.Sweep(TestEngines.Use(engine), _runId);
 
         Assert.Equal(1, removed);
         Assert.Empty(NetworksOfRun(engine, _runId));
@@ -47,13 +47,13 @@ public sealed class Networks(TestImages images)
         var created = Shell.Engine(engine, "create", "--label", $"io.drydock.run={_runId}", "--network", network, images.App);
         Assert.True(created.Succeeded, created.StandardError);
 
-        var removed = ContainerSweeper.Sweep(engine, _runId);
+        var removed = ContainerSweeper.Sweep(TestEngines.Use(engine), _runId);
 
         Assert.Equal(2, removed);
         Assert.Empty(Shell.ContainersOfRun(engine, _runId));
         Assert.Empty(NetworksOfRun(engine, _runId));
         Assert.Equal([other], NetworksOfRun(engine, "other-" + _runId));
-        ContainerSweeper.Sweep(engine, "other-" + _runId);
+        ContainerSweeper.Sweep(TestEngines.Use(engine), "other-" + _runId);
     }
 
     [Theory]
@@ -65,11 +65,11 @@ public sealed class Networks(TestImages images)
         CreateNetwork(engine, _runId, ended.Id);
         var alive = CreateNetwork(engine, "alive-" + _runId, Environment.ProcessId);
 
-        ContainerSweeper.SweepDeadRuns(engine);
+        ContainerSweeper.SweepDeadRuns(TestEngines.Use(engine));
 
         Assert.Empty(NetworksOfRun(engine, _runId));
         Assert.Equal([alive], NetworksOfRun(engine, "alive-" + _runId));
-        ContainerSweeper.Sweep(engine, "alive-" + _runId);
+        ContainerSweeper.Sweep(TestEngines.Use(engine), "alive-" + _runId);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class Networks(TestImages images)
     private static string CreateNetwork(string engine, string runId, int pid)
     {
         var name = $"{runId}-{Guid.NewGuid():N}"[..36];
-        var created = Shell.Engine(engine, "network", "create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}", name);
+        var created = Shell.Engine(engine, "network", "create", "--label", $"io.drydock.run={runId}", "--label", $"io.drydock.pid={pid}", "--label", $"io.drydock.owner={Cleanup.Owner(pid)}", name);
         Assert.True(created.Succeeded, created.StandardError);
         return name;
     }

@@ -7,7 +7,7 @@ namespace Drydock.Testing.Tests;
 public sealed class OutOfMemory(TestImages images)
 {
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task AllocPastTheLimit_ContainerIsOomKilled(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Memory = "128m" }));

@@ -11,15 +11,17 @@ public sealed class Signals(TestImages images)
     [InlineData("docker", "TERM")]
     [InlineData("podman", "INT")]
     [InlineData("podman", "TERM")]
+    [InlineData(TestEngines.Remote, "INT")]
+    [InlineData(TestEngines.Remote, "TERM")]
     public async Task Signal_WhileAContainerRuns_LeavesNoContainer(string engine, string signal)
     {
         var runId = "signal-" + Guid.NewGuid().ToString("N")[..12];
         // Through env --default-signal: a test run started in the background (nohup ./build.sh test &) ignores SIGINT,
         // and the host would inherit that; the signal this test sends must reach the host's handler.
-        using var host = Shell.Start("env", ["--default-signal", "dotnet", Path.Combine(AppContext.BaseDirectory, "Drydock.Testing.SignalHost.dll")], new Dictionary<string, string?>
+        using var host = Shell.Start("env", ["--default-signal", "dotnet", Path.Combine(AppContext.BaseDirectory, "Drydock.Testing.SignalHost.dll")], new Dictionary<string, string?>(TestEngines.Environment(engine))
         {
             ["DRYDOCK_IMAGE"] = images.App,
-            ["DRYDOCK_RUNTIME"] = engine,
+            ["DRYDOCK_RUNTIME"] = TestEngines.Cli(engine),
             ["DRYDOCK_RUN_ID"] = runId,
         });
         var started = await host.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -8,7 +8,7 @@ namespace Drydock.Testing.Tests;
 public sealed class StartAndAnswer(TestImages images)
 {
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task StartAsync_ReadyImage_AnswersThroughHttp(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { ReadyPath = "/" }));
@@ -18,8 +18,11 @@ public sealed class StartAndAnswer(TestImages images)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
-        Assert.Equal(IPAddress.Loopback, app.Endpoint.Address);
-        Assert.Equal(new Uri($"http://127.0.0.1:{app.Endpoint.Port}/"), app.Http.BaseAddress);
+        // Where the engine publishes: this machine's loopback, or the remote engine's address from DOCKER_HOST.
+        var host = engine == TestEngines.Remote ? TestEngines.RemoteAddress : "127.0.0.1";
+        Assert.Equal(IPAddress.Parse(host), app.Endpoint.Address);
+        Assert.Equal(app.PublishedEndpoint, app.Endpoint);
+        Assert.Equal(new Uri($"http://{host}:{app.Endpoint.Port}/"), app.Http.BaseAddress);
     }
 
     [Theory]

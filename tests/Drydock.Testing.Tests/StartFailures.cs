@@ -12,7 +12,7 @@ namespace Drydock.Testing.Tests;
 public sealed class StartFailures(TestImages images)
 {
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task CrashAtStart_ThrowsWithExitCodeAndLogs(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine));
@@ -32,7 +32,7 @@ public sealed class StartFailures(TestImages images)
     }
 
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task NeverListens_TimesOutWithinTheBound(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Timeout = TimeSpan.FromSeconds(3) }));
@@ -47,7 +47,8 @@ public sealed class StartFailures(TestImages images)
         Assert.Null(failure.ExitCode);
         Assert.Contains("never listening", failure.Logs, StringComparison.Ordinal);
         Assert.Contains("waited on port 8080", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("the app listens on no TCP port", failure.Message, StringComparison.Ordinal);
+        // The forwarder in front (docker-proxy, here or on the remote engine) accepted every connect: not taken for the app.
+        Assert.Contains(engine == TestEngines.Remote ? "a connect the app holds open past the engine's port forwarder" : "the app listens on no TCP port", failure.Message, StringComparison.Ordinal);
         Assert.Contains("ReadyLogPattern", failure.Message, StringComparison.Ordinal); // a worker's way to be ready
         Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
@@ -65,7 +66,7 @@ public sealed class StartFailures(TestImages images)
     }
 
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task ListensAfterFiveSeconds_ReadyOnlyThenAndAnswersAtOnce(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Timeout = TimeSpan.FromSeconds(30) }));
@@ -81,7 +82,7 @@ public sealed class StartFailures(TestImages images)
     }
 
     [Theory]
-    [MemberData(nameof(TestEngines.Both), MemberType = typeof(TestEngines))]
+    [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task ListensOnAnotherPort_Dry5102NamingBothPortsWithinTheBound(string engine)
     {
         await using var image = ImageUnderTest.For(images.Options(engine, new TestProfile { Timeout = TimeSpan.FromSeconds(8) }));
@@ -94,7 +95,16 @@ public sealed class StartFailures(TestImages images)
         Assert.Equal("DRY5102", failure.Code);
         Assert.Null(failure.ExitCode);
         Assert.Contains("waited on port 8080", failure.Message, StringComparison.Ordinal);
-        Assert.Matches(@"the app listens on [^\n]*:9999", failure.Message);
+        if (engine == TestEngines.Remote)
+        {
+            // Which check ran, and where: this machine cannot see the remote container's sockets.
+            Assert.Contains($"published at {TestEngines.RemoteAddress}:", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("the port the app listens on is unknown", failure.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Matches(@"the app listens on [^\n]*:9999", failure.Message);
+        }
         Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
 }

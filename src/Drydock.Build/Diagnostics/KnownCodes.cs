@@ -55,11 +55,26 @@ public static class KnownCodes
     /// <summary>A test profile property (<c>ContainerTestTimeout</c>, <c>ContainerTestMemory</c>, …) is malformed.</summary>
     public const string InvalidTestProfile = "DRY2026";
 
+    // 2030–2039 attestation configuration: signing keys and predicates, all checked before any push.
+    public const string SigningKeyUnreadable = "DRY2030";
+    public const string SigningKeyEncrypted = "DRY2031";
+    public const string SigningKeyNotP256 = "DRY2032";
+    public const string SigningKeyMalformed = "DRY2033";
+
+    /// <summary>DrydockRequireSigning=true and neither DrydockSigningKey nor DRYDOCK_SIGNING_KEY is set.</summary>
+    public const string SigningKeyRequired = "DRY2034";
+
+    /// <summary>A DrydockAttestationPredicate item that cannot be attested (no file, not JSON, no PredicateType, a subject that is not this image's).</summary>
+    public const string InvalidAttestationPredicate = "DRY2035";
+
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
     public const string ImageArchiveInvalid = "DRY3002";
     public const string RuntimeLoadFailed = "DRY3003";
     public const string NoRuntime = "DRY3004";
+
+    /// <summary>The app's deps.json in the image cannot be read, so the SBOM cannot list the app's packages.</summary>
+    public const string SbomUnreadableDeps = "DRY3010";
 
     // 4xxx lint findings (Policy/ImageLinter); each rule's default severity is in its doc section.
     public const string RunsAsRoot = "DRY4001";
@@ -98,6 +113,7 @@ public static class KnownCodes
     public const string NoImageToTest = Drydock.Runtime.ImageTestCodes.NoImage;
     public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
     public const string ContainerRunTimedOut = Drydock.Runtime.ImageTestCodes.RunTimedOut;
+    public const string TestHostNotFound = Drydock.Runtime.ImageTestCodes.HostNotFound;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";
@@ -113,8 +129,24 @@ public static class KnownCodes
     public const string DirtyPushRefused = "DRY6011";
     public const string ImmutableTagMoved = "DRY6012";
 
-    /// <summary>Warning: the test-result referrer could not be attached; the image itself is pushed.</summary>
-    public const string ReferrerNotAttached = "DRY6050";
+    /// <summary>The registry refused to move an existing tag (immutable tags: ECR, Harbor, Artifact Registry).</summary>
+    public const string RegistryTagImmutable = "DRY6013";
+
+    /// <summary>Warning: a commit, branch or pull request tag moved to other bytes of the same commit; the message says why.</summary>
+    public const string TagMovedToRebuild = "DRY6014";
+
+    /// <summary>Warning: the registry has no referrers API and its <c>sha256-&lt;hex&gt;</c> tag does not hold a referrers index (GitLab), so no referrer is listed there.</summary>
+    public const string ReferrersTagUnusable = "DRY6015";
+
+    /// <summary>An attestation could not be attached after the image was pushed (a warning with DrydockRequireAttestations=false).</summary>
+    public const string AttestationNotAttached = "DRY6020";
+
+    // 6040–6049 DrydockVerifyImage
+    public const string VerifyInputInvalid = "DRY6040";
+    public const string VerifyNoAttestations = "DRY6041";
+    public const string VerifySignatureInvalid = "DRY6042";
+    public const string VerifyNotPassed = "DRY6043";
+    public const string VerifyProvenanceMismatch = "DRY6044";
 
     public static string HelpLink(string code) =>
         $"https://github.com/drydock-build/drydock/blob/main/docs/diagnostics.md#{code.ToLowerInvariant()}";

@@ -85,7 +85,7 @@ internal static class LayerScanner
     }
 
     /// <summary>Gzip is the layer type the SDK writes; an uncompressed tar layer is read as is. Anything else (zstd) cannot be linted.</summary>
-    private static Stream Decompressed(Stream blob, Descriptor descriptor, string archivePath)
+    internal static Stream Decompressed(Stream blob, Descriptor descriptor, string archivePath)
     {
         if (OciMediaTypes.IsGzipLayer(descriptor.MediaType))
         {

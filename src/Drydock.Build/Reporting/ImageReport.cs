@@ -32,6 +32,30 @@ public sealed record ImageReport
 
     /// <summary>What the registry confirmed, <c>verified: true</c> included; null when the image was not pushed.</summary>
     public PushResult? Push { get; init; }
+
+    /// <summary>
+    /// The attestations written beside the report (docs/attestations.md): predicate type, subject, statement and bundle
+    /// files, <c>signed</c>; after a push, each one's referrer digest, or the error that kept it out of the registry.
+    /// </summary>
+    public IReadOnlyList<Attestation.AttestationRecord> Attestations { get; init; } = [];
+
+    /// <summary>The SBOM files written beside the report (docs/sbom.md): one per image manifest; empty when none was written.</summary>
+    public IReadOnlyList<SbomFile> Sboms { get; init; } = [];
+}
+
+/// <summary>One SBOM file and the manifest it describes.</summary>
+public sealed record SbomFile
+{
+    public required string Path { get; init; }
+
+    /// <summary>The manifest digest the SBOM describes (<c>sha256:…</c>), its attestation's subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The platform, for one manifest of a multi-platform image; null otherwise.</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>The in-toto predicate type: <c>https://cyclonedx.org/bom</c>.</summary>
+    public required string PredicateType { get; init; }
 }
 
 public sealed record ImageSection

@@ -63,7 +63,7 @@ public static class ReportWriter
             Invariant($"| revision | {Cell(report.Source.Revision)} |"),
             Invariant($"| version | {Cell(report.Source.Version)} |"),
             Invariant($"| tested | {(report.Tested ? "yes" : report.Cancelled ? "no: cancelled while the tests ran" : "no")} |"),
-            Invariant($"| pushed | {(report.Push is { Error: { } error } failed ? $"no: the push to {Cell($"{failed.Registry}/{failed.Repository}")} failed ({Cell(error[..Math.Max(0, error.IndexOf(':', StringComparison.Ordinal))])})" : report.Push is { } push ? $"{Cell($"{push.Registry}/{push.Repository}@{push.Digest}")}, verified" : "no")} |"),
+            Invariant($"| pushed | {(report.Push is { } push ? string.Join("<br>", push.OtherRegistries.Prepend(push).Select(PushLine)) : "no")} |"),
             "",
         ];
         var platforms = (image.Platforms ?? []).Select(platform => Invariant(
@@ -75,6 +75,16 @@ public static class ReportWriter
                 .Append("");
         var findings = report.Findings.Select(finding => Invariant($"- {finding.DefaultSeverity.ToString().ToLowerInvariant()} **{finding.Code}**: {Code(finding.Message)}"));
         return string.Join('\n', lines.Concat(platforms).Concat(tests).Concat(findings)) + "\n";
+    }
+
+    /// <summary>One target of the push: what its registry confirmed, or why it failed (the code only; the message is in drydock.json).</summary>
+    private static string PushLine(Oci.Registry.PushResult target)
+    {
+        var tags = target.Tags.Count == 0 ? "no tag" : "tags " + string.Join(", ", target.Tags.Select(Cell));
+        var code = target.Error is { } error && error.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? error[..colon] : target.Error;
+        return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}"
+            : target.Verified ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")} by digest, {tags}: stopped ({Cell(code)})"
+            : $"no: the push to {Cell($"{target.Registry}/{target.Repository}")} failed ({Cell(code)})";
     }
 
     /// <summary>

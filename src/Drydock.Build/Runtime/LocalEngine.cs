@@ -14,10 +14,11 @@ internal static class LocalEngine
     /// The engine to use. <paramref name="localRegistry"/> is the SDK's <c>LocalRegistry</c> (<c>Docker</c>
     /// or <c>Podman</c>): when set it wins, and is not asked here whether it answers: <see cref="Load(ContainerEngine, Func{string}, string, IReadOnlyList{string}, IBuildLog, CancellationToken)"/>
     /// asks when a command fails (DRY3004), which saves a process on every publish. When empty, docker then
-    /// podman, whichever answers first, as the SDK detects; null when neither does.
+    /// podman, whichever answers first, as the SDK detects; null when neither does. The engine's connection variables
+    /// (<c>DOCKER_HOST</c>, …) come from <paramref name="environment"/>, null for this process's environment.
     /// </summary>
     /// <exception cref="DrydockException">DRY3004: <paramref name="localRegistry"/> names no engine Drydock knows.</exception>
-    public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken)
+    public static ContainerEngine? Resolve(string? localRegistry, IBuildLog log, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         if (!string.IsNullOrEmpty(localRegistry))
         {
@@ -27,13 +28,13 @@ internal static class LocalEngine
                     $"LocalRegistry is {MessageText.Quote(localRegistry)}; set it to 'Docker' or 'Podman', or leave it empty to detect one.");
             }
 
-            var named = ContainerEngine.Named(localRegistry, null);
-            log.Detail($"Drydock: runtime={named.Command} (from LocalRegistry)");
+            var named = ContainerEngine.Named(localRegistry, null, environment);
+            log.Detail($"Drydock: runtime={named} (from LocalRegistry; endpoint {named.Endpoint})");
             return named;
         }
 
-        var detected = ContainerEngine.DetectAsync(null, cancellationToken).GetAwaiter().GetResult();
-        log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected.Command} (detected)");
+        var detected = ContainerEngine.DetectAsync(null, cancellationToken, environment).GetAwaiter().GetResult();
+        log.Detail(detected is null ? "Drydock: runtime=none (neither docker nor podman answers)" : $"Drydock: runtime={detected} (detected; endpoint {detected.Endpoint})");
         return detected;
     }
 
@@ -64,7 +65,7 @@ internal static class LocalEngine
         var archive = "the image archive";
         try
         {
-            if (lastLoad is not null && lastLoad.Engine == engine.Command && lastLoad.ImageId != imageId && names.Count > 0)
+            if (lastLoad is not null && lastLoad.Engine == engine.ToString() && lastLoad.ImageId != imageId && names.Count > 0)
             {
                 archive = prepareArchive();
                 LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
@@ -100,7 +101,7 @@ internal static class LocalEngine
             if (ContainerEngine.AnsweringAsync(engine.Command, null, cancellationToken).GetAwaiter().GetResult() is null)
             {
                 throw new DrydockException(KnownCodes.NoRuntime,
-                    $"'{engine.Command} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
+                    $"'{engine.Command} version' reaches no running engine{(engine.Endpoint.IsRemote ? $" at {engine.Endpoint}" : "")} (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set DrydockLoadImage=false.");
             }
 
             throw new DrydockException(KnownCodes.RuntimeLoadFailed,

@@ -76,7 +76,7 @@ public sealed class LoadImage : DrydockTask
         // Written only for a new image: a republish of the same one neither opens the archive again nor writes.
         if (recorded && (last?.Engine != engine.Command || last.ImageId != ImageId))
         {
-            new LoadedImage(engine.Command, ImageId, [.. OciArchive.Open(Archive).DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
+            new LoadedImage(engine.ToString(), ImageId, [.. OciArchive.Open(Archive).DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
         }
 
         Runtime = engine.Command;

@@ -21,8 +21,18 @@ public sealed class TestImage : DrydockTask
     private const string PortVariable = DrydockVariables.Port;
     private static readonly TimeSpan LateContainerWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>The <c>ContainerTestProject</c> items.</summary>
     [Required]
     public ITaskItem[] Projects { get; set; } = [];
+
+    /// <summary>
+    /// What the target's build of <see cref="Projects"/> returned (<c>Drydock.ImageTestProject.targets</c>): one item per
+    /// project that built, its test assembly, with metadata <c>Project</c>, <c>RunSettings</c>, <c>SdkVersion</c>, <c>DotnetRoot</c>.
+    /// </summary>
+    public ITaskItem[] BuiltProjects { get; set; } = [];
+
+    /// <summary>When the test step started (<see cref="DateTime.Ticks"/>, UTC), before it built the test projects: its build time is reported.</summary>
+    public long Started { get; set; }
 
     [Required]
     public string ImageId { get; set; } = "";
@@ -102,6 +112,10 @@ public sealed class TestImage : DrydockTask
                 "ContainerTestProject items are declared but the image was not loaded into docker or podman: install or start one, or publish with -p:DrydockTest=false.");
         }
 
+        var built = Projects.Select(Built).ToArray();
+        var buildSeconds = Started > 0 ? Math.Max(0, (DateTime.UtcNow - new DateTime(Started, DateTimeKind.Utc)).TotalSeconds) : 0;
+        log.Detail($"Drydock: built {built.Length} test project(s) in {buildSeconds:0.00} s");
+
         var (targets, untested) = Platforms.Length == 0
             ? TestTargets.ForImage(Platform, ImageId, ImageDigest, ResultsDirectory, HostPlatforms.Current)
             : (TestTargets.ForIndex(Platforms.Select(ToIndexPlatform), ResultsDirectory), null);
@@ -128,13 +142,15 @@ public sealed class TestImage : DrydockTask
         ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
-        Sweep(() => engine.RemoveDeadRunsAsync(cancellationToken), log);
         var runId = Guid.NewGuid().ToString("N");
         var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
+        var cleanUpSeconds = 0.0;
         using var signals = StopSignals.Listen(SayCancelled);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        // Beside the tests, not before them: it removes only containers whose test host has died, never this run's.
+        var sweepingDeadRuns = System.Threading.Tasks.Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);
         try
         {
             foreach (var target in targets)
@@ -155,16 +171,17 @@ public sealed class TestImage : DrydockTask
                 };
                 var started = System.Diagnostics.Stopwatch.StartNew();
                 var before = results.Count;
-                foreach (var project in Projects)
+                foreach (var project in built)
                 {
                     if (target == targets[0])
                     {
                         // What a run from an IDE tests: the first platform, the host's when the image has it.
                         var published = new PublishedImage(target.ImageId, target.ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile);
-                        PublishedImageFile.Write(project.GetMetadata("FullPath"), published, log);
+                        PublishedImageFile.Write(project.Project, published, log);
                     }
 
-                    var result = ImageTestRunner.Run(project.GetMetadata("FullPath"), settings, new TestCache(CacheDirectory), log, run.Token);
+                    var result = ImageTestRunner.Run(project, settings, new TestCache(CacheDirectory), log, run.Token);
+                    result = result.Phases is { } phases ? result with { Phases = phases with { Build = Math.Round(buildSeconds, 3) } } : result;
                     results.Add(Platforms.Length == 0 && !target.Emulated ? result : result with { Platform = target.Platform });
                 }
 
@@ -184,7 +201,10 @@ public sealed class TestImage : DrydockTask
         finally
         {
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
+            var cleanUp = System.Diagnostics.Stopwatch.StartNew();
+            sweepingDeadRuns.GetAwaiter().GetResult();
             Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), log, $" left by run {runId}");
+            cleanUpSeconds = Math.Round(cleanUp.Elapsed.TotalSeconds, 3);
             if (run.IsCancellationRequested)
             {
                 // A 'run' client killed mid-way may still create its container a moment later.
@@ -196,12 +216,32 @@ public sealed class TestImage : DrydockTask
         StoppedBy = signals.Received;
         Tested = StoppedBy is null && targets.Count > 0 && tested.Count == targets.Count;
         TestedPlatforms = Platforms.Length == 0 ? null : string.Join(";", tested);
+        results = results.Select(result => result.Phases is { } phases ? result with { Phases = phases with { CleanUp = cleanUpSeconds } } : result).ToList();
         Results = results.Select(TestResultItems.ToItem).ToArray();
         foreach (var result in results)
         {
             Log.LogMessage(MessageImportance.High, "Drydock: {0}{1}: {2} passed, {3} failed, {4} skipped{5}",
                 result.Project, result.Platform is null ? "" : $" ({result.Platform})", result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
+            if (result.Phases is { } phases)
+            {
+                Log.LogMessage(MessageImportance.Normal, "Drydock: {0}: {1}", result.Project, phases);
+            }
         }
+    }
+
+    /// <summary>The build's item for <paramref name="project"/>; DRY5002 when it did not build (its errors are logged above).</summary>
+    private BuiltTestProject Built(ITaskItem project)
+    {
+        var path = project.GetMetadata("FullPath");
+        var item = BuiltProjects.FirstOrDefault(item => string.Equals(Path.GetFullPath(item.GetMetadata("Project")), path, StringComparison.Ordinal));
+        if (item is null || !File.Exists(item.GetMetadata("FullPath")))
+        {
+            throw new DrydockException(KnownCodes.TestBuildFailed,
+                $"The test project {Path.GetFileNameWithoutExtension(path)} ({path}) did not build: its errors are above. Fix it, or publish with -p:DrydockTest=false.");
+        }
+
+        var runSettings = item.GetMetadata("RunSettings") is { Length: > 0 } settings ? Path.GetFullPath(settings, Path.GetDirectoryName(path)!) : null;
+        return new BuiltTestProject(path, item.GetMetadata("FullPath"), runSettings, ImageTestRunner.Tooling(item.GetMetadata("SdkVersion"), item.GetMetadata("DotnetRoot")));
     }
 
     private static IndexPlatform ToIndexPlatform(ITaskItem item) => new(

@@ -63,6 +63,12 @@ public sealed class WriteReport : DrydockTask
     /// <summary>What <see cref="PushImage"/> confirmed, when it pushed.</summary>
     public string? PushResultPath { get; set; }
 
+    /// <summary>What <see cref="AttestImage"/> wrote (its records), when it ran.</summary>
+    public string? AttestationsPath { get; set; }
+
+    /// <summary>The SBOMs <see cref="WriteSbom"/> wrote (its <c>Predicates</c>).</summary>
+    public ITaskItem[] Sboms { get; set; } = [];
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var report = Platforms.Length == 0
@@ -80,7 +86,15 @@ public sealed class WriteReport : DrydockTask
             Tests = TestResults.Select(TestResultItems.FromItem).ToArray(),
             Findings = findings,
             Push = File.Exists(PushResultPath) ? JsonSerializer.Deserialize<PushResult>(File.ReadAllText(PushResultPath)) : null,
+            Sboms = Sboms.Where(item => File.Exists(item.ItemSpec)).Select(item => new SbomFile
+            {
+                Path = item.GetMetadata("FullPath"),
+                Subject = item.GetMetadata("Subject"),
+                Platform = item.GetMetadata("Platform") is { Length: > 0 } platform ? platform : null,
+                PredicateType = item.GetMetadata("PredicateType"),
+            }).ToArray(),
         };
+        report = report with { Attestations = Attested(report.Push) };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))
         {
@@ -92,6 +106,13 @@ public sealed class WriteReport : DrydockTask
             File.AppendAllText(StepSummaryPath, ReportWriter.ToMarkdown(report));
         }
     }
+
+    /// <summary>The attestations, each with what the push to <c>ContainerRegistry</c> made of it.</summary>
+    private IReadOnlyList<Attestation.AttestationRecord> Attested(PushResult? push) =>
+        [.. Attestation.AttestationRecord.ReadAll(AttestationsPath).Select(record =>
+            push?.Referrers.FirstOrDefault(r => r.Name == (record.Bundle ?? record.Statement) && r.Subject == record.Subject) is { } referrer
+                ? record with { Referrer = referrer.Digest, Error = referrer.Error }
+                : record)];
 
     private PlatformSection ToPlatform(ITaskItem item)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Drydock.Build.Diagnostics;
 using Drydock.Processes;
 using Drydock.Runtime;
@@ -71,13 +70,23 @@ public sealed record ImageTestSettings
 }
 
 /// <summary>
-/// Runs one test project with <c>dotnet test</c> against the image: builds it, looks it up in the
+/// A test project the publish built (in its own build: the <c>DrydockTestImage</c> target), as its run reads it.
+/// </summary>
+/// <param name="Project">The project file, full path.</param>
+/// <param name="Assembly">Its test assembly (<c>TargetPath</c>), full path.</param>
+/// <param name="RunSettings">Its <c>.runsettings</c> (<c>RunSettingsFilePath</c>), full path, or null.</param>
+/// <param name="Tooling">The SDK version, the installed shared frameworks and this runner's build (<see cref="ImageTestRunner.Tooling"/>).</param>
+public sealed record BuiltTestProject(string Project, string Assembly, string? RunSettings, string Tooling)
+{
+    public string Name => Path.GetFileNameWithoutExtension(Project);
+}
+
+/// <summary>
+/// Runs one built test project's assembly with <c>dotnet test</c> against the image: looks it up in the
 /// test cache, runs it with the image and profile in its environment, and reads its TRX results.
 /// </summary>
 public static class ImageTestRunner
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
-
     /// <summary>How long after its own session timeout <c>dotnet test</c> may take to abort and exit.</summary>
     private static readonly TimeSpan TimeoutGrace = TimeSpan.FromMinutes(1);
 
@@ -85,18 +94,20 @@ public static class ImageTestRunner
     private static readonly string[] MSBuildVariables =
         ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE"];
 
-    public static TestRunResult Run(string project, ImageTestSettings settings, TestCache cache, IBuildLog log, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="built"/>'s tests, or finds their passing results in <paramref name="cache"/>.</summary>
+    /// <exception cref="DrydockException">DRY5003: no TRX was written; DRY5004: past <see cref="ImageTestSettings.Timeout"/>.</exception>
+    public static TestRunResult Run(BuiltTestProject built, ImageTestSettings settings, TestCache cache, IBuildLog log, CancellationToken cancellationToken)
     {
-        var name = Path.GetFileNameWithoutExtension(project);
-        var built = Build(project, name, settings, cancellationToken);
-        var arguments = TestArguments(project, name, settings);
+        ArgumentNullException.ThrowIfNull(built);
+        var name = built.Name;
+        var arguments = TestArguments(built, settings);
         var files = FilesDirectory(settings, name);
         var environment = Environment(settings, files);
         var key = TestCache.Key(new TestRunInputs
         {
             Environment = environment,
             CommandLine = arguments,
-            OutputDirectory = built.OutputDirectory,
+            OutputDirectory = Path.GetDirectoryName(built.Assembly)!,
             RunSettings = built.RunSettings,
             Tooling = built.Tooling,
         });
@@ -118,6 +129,7 @@ public static class ImageTestRunner
         Directory.CreateDirectory(files);
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
+        var startedAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.StartNew();
         try
         {
@@ -141,7 +153,8 @@ public static class ImageTestRunner
                 $"The image tests of {name} wrote no results (exit code {test.ExitCode}): the test host probably crashed. Its last output: {Tail(test.StandardOutput + test.StandardError, 10)}");
         }
 
-        var result = TrxFile.Read(trx, name) with { Files = FilesOf(files) };
+        var endedAt = startedAt + started.Elapsed;
+        var result = TrxFile.Read(trx, name) with { Files = FilesOf(files), Phases = Phases(trx, startedAt, endedAt) };
         if (!test.Succeeded && result.Succeeded)
         {
             // A run that failed without a failed test (an aborted or crashed test host, a failed
@@ -162,6 +175,22 @@ public static class ImageTestRunner
         return result;
     }
 
+    /// <summary>The run's host start, tests and host end (<see cref="TestPhases"/>), from the process's start and end and the TRX's test stamps.</summary>
+    internal static TestPhases Phases(string trx, DateTimeOffset started, DateTimeOffset ended)
+    {
+        var span = TrxFile.TestSpan(trx);
+        var (first, last) = span ?? (ended, ended);
+        return new TestPhases
+        {
+            HostStart = Seconds(first - started),
+            Tests = Seconds(last - first),
+            HostEnd = Seconds(ended - last),
+        };
+
+        // The TRX's clock and this one agree to a few milliseconds: never below zero.
+        static double Seconds(TimeSpan span) => Math.Round(Math.Max(0, span.TotalSeconds), 3);
+    }
+
     /// <summary>Where a test project's run writes files for the report (full container logs): <c>&lt;results&gt;/&lt;project&gt;/</c>.</summary>
     public const string ResultsDirectoryVariable = DrydockVariables.ResultsDirectory;
 
@@ -173,68 +202,32 @@ public static class ImageTestRunner
             ? Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToArray()
             : [];
 
-    /// <summary>The arguments of <c>dotnet test</c>: part of the cache key, since they decide what runs.</summary>
-    internal static string[] TestArguments(string project, string name, ImageTestSettings settings) =>
-        ["test", project, "--no-build", "-c", settings.Configuration, "-nologo", "--logger", $"trx;LogFileName={name}.trx", "--results-directory", settings.ResultsDirectory,
+    /// <summary>
+    /// The arguments of <c>dotnet test</c> on the built assembly (VSTest's own runner: no MSBuild evaluation,
+    /// no build), with the project's run settings: part of the cache key, since they decide what runs.
+    /// </summary>
+    internal static string[] TestArguments(BuiltTestProject built, ImageTestSettings settings) =>
+        ["test", built.Assembly, "--logger", $"trx;LogFileName={built.Name}.trx", "--results-directory", settings.ResultsDirectory,
+            .. built.RunSettings is { } runSettings ? (string[])["--settings", runSettings] : [],
             "--", $"RunConfiguration.TestSessionTimeout={(long)settings.Timeout.TotalMilliseconds}"];
 
     private static DrydockException TimedOut(string name, ImageTestSettings settings) =>
         new(KnownCodes.TestRunTimedOut,
             $"The image tests of {name} did not finish within {settings.Timeout.TotalSeconds:0} s (DrydockTestRunTimeout) and were stopped, with their containers; look for a test that waits forever, or raise the bound.");
 
-    /// <summary>A built test project: what of it the test run reads.</summary>
-    private sealed record BuiltTestProject(string OutputDirectory, string? RunSettings, string Tooling);
-
-    /// <summary>Builds the test project; returns where its output is, its run settings and the tooling that runs it.</summary>
-    private static BuiltTestProject Build(string project, string name, ImageTestSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// The SDK version and every installed shared framework under <paramref name="dotnetRoot"/>
+    /// (<c>Microsoft.NETCore.App/10.0.1</c>: the test host rolls forward to the newest patch), and this runner's build.
+    /// </summary>
+    public static string Tooling(string? sdkVersion, string? dotnetRoot)
     {
-        var build = ProcessRunner.Run(
-            "dotnet",
-            ["build", project, "-c", settings.Configuration, "-nologo", "-v:q", "-t:Build",
-                "-getProperty:TargetPath", "-getProperty:RunSettingsFilePath", "-getProperty:NETCoreSdkVersion", "-getProperty:NetCoreRoot"],
-            BuildTimeout,
-            cancellationToken,
-            environment: MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null));
-        var properties = build.Succeeded ? Properties(build.StandardOutput) : null;
-        var targetPath = properties?.GetValueOrDefault("TargetPath") ?? "";
-        if (properties is null || !File.Exists(targetPath))
-        {
-            throw new DrydockException(KnownCodes.TestBuildFailed,
-                $"The test project {name} ({project}) did not build: {Tail(build.StandardOutput + build.StandardError, 5)} Fix it, or publish with -p:DrydockTest=false.");
-        }
-
-        var runSettings = properties.GetValueOrDefault("RunSettingsFilePath") is { Length: > 0 } path
-            ? Path.GetFullPath(path, Path.GetDirectoryName(Path.GetFullPath(project))!)
-            : null;
-        return new BuiltTestProject(Path.GetDirectoryName(targetPath)!, runSettings, Tooling(properties));
-    }
-
-    /// <summary>The output of <c>-getProperty</c> with several names: <c>{"Properties": {"Name": "value", …}}</c>.</summary>
-    private static Dictionary<string, string>? Properties(string output)
-    {
-        var start = output.IndexOf('{', StringComparison.Ordinal);
-        try
-        {
-            return start < 0 ? null : JsonSerializer.Deserialize<PropertiesOutput>(output[start..])?.Properties;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private sealed record PropertiesOutput(Dictionary<string, string> Properties);
-
-    /// <summary>The SDK version and every installed shared framework (<c>Microsoft.NETCore.App/10.0.1</c>): the test host rolls forward to the newest patch.</summary>
-    private static string Tooling(Dictionary<string, string> properties)
-    {
-        var shared = Path.Combine(properties.GetValueOrDefault("NetCoreRoot") ?? "", "shared");
-        var frameworks = Directory.Exists(shared)
+        var shared = Path.Combine(dotnetRoot ?? "", "shared");
+        var frameworks = dotnetRoot is { Length: > 0 } && Directory.Exists(shared)
             ? Directory.GetDirectories(shared).SelectMany(Directory.GetDirectories).Select(path => Path.GetRelativePath(shared, path).Replace('\\', '/')).Order(StringComparer.Ordinal).ToArray()
             : [];
         // The runner's own build: a Drydock that hands the tests something new runs them again.
         var runner = typeof(ImageTestRunner).Assembly.ManifestModule.ModuleVersionId;
-        return $"sdk {properties.GetValueOrDefault("NETCoreSdkVersion")}; {string.Join(", ", frameworks)}; drydock {runner}";
+        return $"sdk {sdkVersion}; {string.Join(", ", frameworks)}; drydock {runner}";
     }
 
     private static Dictionary<string, string?> Environment(ImageTestSettings settings, string filesDirectory)
@@ -244,6 +237,8 @@ public static class ImageTestRunner
         environment[DrydockVariables.Image] = settings.ImageId;
         environment[DrydockVariables.ImageDigest] = settings.ImageDigest;
         environment[DrydockVariables.Runtime] = settings.Runtime;
+        // The publish loaded the image into that engine (DrydockLoadImage) before this step.
+        environment[DrydockVariables.ImageLoaded] = "true";
         environment[DrydockVariables.ImagePlatform] = settings.Platform;
         environment[DrydockVariables.RunId] = settings.RunId;
         foreach (var (variable, value) in settings.ServiceVariables)

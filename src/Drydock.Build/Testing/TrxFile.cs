@@ -45,6 +45,19 @@ public static class TrxFile
         };
     }
 
+    /// <summary>When the first test started and the last one ended, by the TRX's <c>UnitTestResult</c> stamps; null without a test.</summary>
+    public static (DateTimeOffset First, DateTimeOffset Last)? TestSpan(string path)
+    {
+        var results = XDocument.Load(path).Descendants(Ns + "UnitTestResult")
+            .Select(result => (Start: Stamp(result, "startTime"), End: Stamp(result, "endTime")))
+            .Where(times => times.Start is not null && times.End is not null)
+            .ToArray();
+        return results.Length == 0 ? null : (results.Min(times => times.Start!.Value), results.Max(times => times.End!.Value));
+    }
+
+    private static DateTimeOffset? Stamp(XElement element, string name) =>
+        DateTimeOffset.TryParse((string?)element.Attribute(name), CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
+
     /// <summary>Enough of a failure message for the container's exit code, OOMKilled and last log lines.</summary>
     private const int MessageLines = 25;
 

@@ -41,10 +41,17 @@ internal sealed class ContainerEngine
     private static readonly TimeSpan LongTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RemovalPollInterval = TimeSpan.FromMilliseconds(200);
 
-    private ContainerEngine(string command, string? failureCode) => (Command, FailureCode) = (command, failureCode);
+    // The connection's variables as they were when the engine was made: every command goes to that engine.
+    private readonly IReadOnlyDictionary<string, string?> _connection;
+
+    private ContainerEngine(string command, string? failureCode, EngineEndpoint endpoint, IReadOnlyDictionary<string, string?> connection) =>
+        (Command, FailureCode, Endpoint, _connection) = (command, failureCode, endpoint, connection);
 
     /// <summary><c>docker</c> or <c>podman</c>.</summary>
     public string Command { get; }
+
+    /// <summary>Where the engine is, as its CLI resolves it: this machine, or a remote host whose containers' processes and ports are not this machine's.</summary>
+    public EngineEndpoint Endpoint { get; }
 
     /// <summary>Leads every failure message (e.g. <c>DRY5105</c>); null for none.</summary>
     public string? FailureCode { get; }
@@ -52,15 +59,21 @@ internal sealed class ContainerEngine
     /// <summary>Whether <paramref name="name"/> is <c>docker</c> or <c>podman</c>, in any case.</summary>
     public static bool IsKnown(string? name) => Names.Contains(name?.ToLowerInvariant());
 
-    /// <summary>The engine <paramref name="name"/> when an engine answers it (<c>version</c> reaches the daemon or podman's store), else null.</summary>
-    public static async Task<ContainerEngine?> AnsweringAsync(string name, string? failureCode, CancellationToken cancellationToken)
+    /// <summary>
+    /// The engine <paramref name="name"/> when an engine answers it (<c>version</c> reaches the daemon or podman's store), else null.
+    /// The connection's variables (<see cref="EngineEndpoint.Variables"/>) come from <paramref name="environment"/>, null for this process's environment.
+    /// </summary>
+    public static async Task<ContainerEngine?> AnsweringAsync(string name, string? failureCode, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var command = name.ToLowerInvariant();
         try
         {
             // 'version' talks to the engine: a docker CLI without a reachable daemon fails here.
-            var version = await ProcessRunner.RunAsync(command, ["version"], ProbeTimeout, cancellationToken).ConfigureAwait(false);
-            return version.Succeeded ? new ContainerEngine(command, failureCode) : null;
+            var connection = EngineEndpoint.Pinned(environment);
+            var endpoint = EngineEndpoint.ResolveAsync(command, environment, cancellationToken);
+            var version = await ProcessRunner.RunAsync(command, ["version"], ProbeTimeout, cancellationToken, environment: connection).ConfigureAwait(false);
+            return version.Succeeded ? new ContainerEngine(command, failureCode, await endpoint.ConfigureAwait(false), connection) : null;
         }
         catch (Exception e) when (e is FileNotFoundException or TimeoutException)
         {
@@ -68,15 +81,24 @@ internal sealed class ContainerEngine
         }
     }
 
-    /// <summary>The engine <paramref name="name"/> (<c>docker</c> or <c>podman</c>, any case), not asked whether it answers: its first command that fails tells.</summary>
-    public static ContainerEngine Named(string name, string? failureCode) => new(name.ToLowerInvariant(), failureCode);
+    /// <summary>
+    /// The engine <paramref name="name"/> (<c>docker</c> or <c>podman</c>, any case), not asked whether it answers:
+    /// its first command that fails tells. Its <see cref="Endpoint"/> is read from the CLI's settings (no daemon is asked).
+    /// </summary>
+    public static ContainerEngine Named(string name, string? failureCode, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var command = name.ToLowerInvariant();
+        return new(command, failureCode, EngineEndpoint.ResolveAsync(command, environment, CancellationToken.None).GetAwaiter().GetResult(),
+            EngineEndpoint.Pinned(environment));
+    }
 
     /// <summary>The first engine of <see cref="Names"/> that answers, as the SDK detects; null when none does.</summary>
-    public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken)
+    public static async Task<ContainerEngine?> DetectAsync(string? failureCode, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         foreach (var name in Names)
         {
-            if (await AnsweringAsync(name, failureCode, cancellationToken).ConfigureAwait(false) is { } engine)
+            if (await AnsweringAsync(name, failureCode, cancellationToken, environment).ConfigureAwait(false) is { } engine)
             {
                 return engine;
             }
@@ -302,28 +324,70 @@ internal sealed class ContainerEngine
     }
 
     /// <summary>
-    /// Removes the containers whose test host (<see cref="RunLabels.Pid"/>) no longer runs: killed or
-    /// crashed, it could not clean up. A pid the system has since reused keeps its containers until that
-    /// process ends. Returns how many were removed.
+    /// Removes the containers, then the networks, of runs that are provably over (<see cref="IsOver"/>): their
+    /// test host ran on this machine, in this PID namespace, and is gone (killed or crashed, it could not clean
+    /// up); or their lease has expired. A live run of another build on the same engine (another PID namespace,
+    /// another machine) is never touched. Returns how many were removed.
     /// </summary>
     public async Task<int> RemoveDeadRunsAsync(CancellationToken cancellationToken)
     {
+        var now = DateTimeOffset.UtcNow;
         var labelled = await ListAsync(RunLabels.Pid, cancellationToken).ConfigureAwait(false);
-        var owners = await LabelAsync(labelled, RunLabels.Pid, cancellationToken).ConfigureAwait(false);
-        var dead = owners.Where(owner => !IsAlive(owner.Value)).Select(owner => owner.Id).ToList();
+        var dead = labelled.Count == 0 ? [] : Records((await RunAsync(
+                ["inspect", "--type", "container", "--format", $"{{{{.Id}}}}\t{{{{.Created}}}}\t{{{{index .Config.Labels \"{RunLabels.Owner}\"}}}}\t{{{{index .Config.Labels \"{RunLabels.Lease}\"}}}}", .. labelled],
+                ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput)
+            .Where(fields => fields.Length == 4 && IsOver(fields[2], fields[3], fields[1], now))
+            .Select(fields => fields[0])
+            .ToList();
         await RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
 
-        // Then the networks of those test hosts, now that no container of theirs holds them.
+        // Then the networks of those runs, now that no container of theirs holds them.
         var networks = await ListNetworksAsync(RunLabels.Pid, cancellationToken).ConfigureAwait(false);
         var deadNetworks = networks.Count == 0
             ? []
-            : Lines((await RunAsync(["network", "inspect", "--format", $"{{{{.Name}}}} {{{{index .Labels \"{RunLabels.Pid}\"}}}}", .. networks], ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput)
-                .Select(line => line.Split(' ', 2))
-                .Where(parts => !IsAlive(parts.Length == 2 ? parts[1] : ""))
-                .Select(parts => parts[0])
+            : Records((await RunAsync(
+                    ["network", "inspect", "--format", $"{{{{.Name}}}}\t{{{{.Created}}}}\t{{{{index .Labels \"{RunLabels.Owner}\"}}}}\t{{{{index .Labels \"{RunLabels.Lease}\"}}}}", .. networks],
+                    ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput)
+                .Where(fields => fields.Length == 4 && IsOver(fields[2], fields[3], fields[1], now))
+                .Select(fields => fields[0])
                 .ToList();
         await RemoveNetworksAsync(deadNetworks, cancellationToken).ConfigureAwait(false);
         return dead.Count + deadNetworks.Count;
+    }
+
+    /// <summary>
+    /// Whether a run whose labels say <paramref name="owner"/> (<see cref="RunOwner"/>) and <paramref name="lease"/>,
+    /// created at <paramref name="created"/> (the engine's word: RFC 3339, or Go's <c>2006-01-02 15:04:05 -0700 MST</c>
+    /// from podman), is provably over at <paramref name="now"/>: an owner judgeable here that is gone, or, for any
+    /// other (another machine or PID namespace, no owner label), a lease (default <see cref="RunOwner.Lease"/>) long past.
+    /// </summary>
+    internal static bool IsOver(string owner, string lease, string created, DateTimeOffset now)
+    {
+        if (RunOwner.Parse(owner) is { IsJudgeableHere: true } judged)
+        {
+            return judged.IsProvablyGone;
+        }
+
+        var term = Drydock.Values.Durations.Parse(lease == "<no value>" ? null : lease) is { } given && given > TimeSpan.Zero ? given : RunOwner.Lease;
+        return EngineTime(created) is { } at && now - at > term;
+    }
+
+    /// <summary>Lines of tab-separated fields; an empty last field (a missing label prints nothing, except docker's "&lt;no value&gt;" on containers) is kept.</summary>
+    private static IEnumerable<string[]> Records(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t').Select(field => field.Trim()).ToArray());
+
+    /// <summary>docker: <c>2026-12-04T21:30:00.123456789Z</c>; podman's template: <c>2026-12-04 21:30:00.123456789 +0000 UTC</c>.</summary>
+    private static DateTimeOffset? EngineTime(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var fraction = match.Groups[3].Value.Length > 8 ? match.Groups[3].Value[..8] : match.Groups[3].Value;
+        var zone = match.Groups[4].Value is { Length: 5 } offset ? offset.Insert(3, ":") : match.Groups[4].Value is { Length: > 0 } given ? given : "Z";
+        return DateTimeOffset.TryParse($"{match.Groups[1].Value}T{match.Groups[2].Value}{fraction}{zone}", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
     }
 
     /// <summary>Names of the networks with the label (<c>key</c> or <c>key=value</c>); the engine's own networks carry none of ours.</summary>
@@ -355,7 +419,8 @@ internal sealed class ContainerEngine
         }
     }
 
-    public override string ToString() => Command;
+    /// <summary><c>docker</c>, or for an engine elsewhere <c>docker at tcp://…</c>, as the log names it.</summary>
+    public override string ToString() => Endpoint.IsRemote ? $"{Command} at {Endpoint.Uri}" : Command;
 
     private async Task<ProcessResult> CheckedAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -367,7 +432,7 @@ internal sealed class ContainerEngine
     {
         try
         {
-            return await ProcessRunner.RunAsync(Command, arguments, timeout, cancellationToken).ConfigureAwait(false);
+            return await ProcessRunner.RunAsync(Command, arguments, timeout, cancellationToken, environment: _connection).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or TimeoutException)
         {
@@ -408,24 +473,5 @@ internal sealed class ContainerEngine
         }
 
         return null;
-    }
-
-    private static bool IsAlive(string pid)
-    {
-        if (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            // Not ours to judge: a label someone else wrote.
-            return true;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(id);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

@@ -18,6 +18,12 @@ internal static class DrydockVariables
     /// <summary><c>docker</c> or <c>podman</c>: the engine the image was loaded into.</summary>
     public const string Runtime = "DRYDOCK_RUNTIME";
 
+    /// <summary>
+    /// <c>true</c> when the publish loaded <see cref="Image"/> into <see cref="Runtime"/> just before the tests: that engine
+    /// answers, so a test host uses it without asking (<c>version</c>) again.
+    /// </summary>
+    public const string ImageLoaded = "DRYDOCK_IMAGE_LOADED";
+
     /// <summary>The <see cref="RunLabels.Run"/> value for every container of the run.</summary>
     public const string RunId = "DRYDOCK_RUN_ID";
 
@@ -35,9 +41,19 @@ internal static class DrydockVariables
     public const string ReadyLogPattern = "DRYDOCK_TEST_READY_LOG_PATTERN";
     public const string Tmpfs = "DRYDOCK_TEST_TMPFS";
 
+    /// <summary>
+    /// The host (name or address) where the engine's published ports answer, when only the user knows it (NAT,
+    /// a proxy, a job container beside the engine): <c>DrydockTestHost</c>. Else <c>TESTCONTAINERS_HOST_OVERRIDE</c>,
+    /// else the engine's own host (<see cref="EngineEndpoint.Host"/>), else this machine's loopback.
+    /// </summary>
+    public const string Host = "DRYDOCK_TEST_HOST";
+
+    /// <summary>Testcontainers' own override of the same, honoured when <see cref="Host"/> is not set.</summary>
+    public const string TestcontainersHostOverride = "TESTCONTAINERS_HOST_OVERRIDE";
+
     /// <summary>The test profile's variables, one per <c>ContainerTest*</c> or <c>DrydockTest*</c> profile property (the targets name their items after them).</summary>
     public static readonly IReadOnlySet<string> Profile = new HashSet<string>(StringComparer.Ordinal)
     {
-        Cpus, Memory, PidsLimit, ReadOnly, Latency, Timeout, Port, ReadyPath, ReadyLogPattern, Tmpfs,
+        Cpus, Memory, PidsLimit, ReadOnly, Latency, Timeout, Port, ReadyPath, ReadyLogPattern, Tmpfs, Host,
     };
 }

@@ -23,4 +23,7 @@ internal static class ImageTestCodes
 
     /// <summary>A console app or job run with RunToExitAsync outlived its timeout; it was killed and removed.</summary>
     public const string RunTimedOut = "DRY5106";
+
+    /// <summary>The host where the engine publishes ports (DRYDOCK_TEST_HOST, TESTCONTAINERS_HOST_OVERRIDE, the engine's endpoint) does not resolve.</summary>
+    public const string HostNotFound = "DRY5107";
 }

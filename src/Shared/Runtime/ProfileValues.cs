@@ -24,6 +24,10 @@ internal static class ProfileValues
     public const string ReadyLogPatternHint = "set a .NET regular expression that a line of the app's output matches once it is ready, such as 'Application started'.";
     public const string TmpfsHint = "set true (a writable tmpfs at /tmp) or false (strict: nothing writable).";
     public const string ReadyPathHint = "set an absolute HTTP path such as /health.";
+    public const string HostHint = "set the host name or IP address where the engine's published ports answer (docker, 10.0.0.5, ::1), without scheme or port; or leave it empty to take the engine's own host.";
+
+    /// <summary>A DNS host name or an IPv4/IPv6 address (IPv6 with or without brackets).</summary>
+    public static bool IsHost(string text) => Uri.CheckHostName(text.Trim('[', ']')) != UriHostNameType.Unknown;
 
     /// <summary>A number of cores greater than 0; null when malformed.</summary>
     public static double? Cpus(string text) =>
@@ -88,6 +92,7 @@ internal static class ProfileValues
         DrydockVariables.ReadyPath => value.StartsWith('/') ? null : ReadyPathHint,
         DrydockVariables.ReadyLogPattern => IsPattern(value) ? null : ReadyLogPatternHint,
         DrydockVariables.Tmpfs => Flag(value) is null ? TmpfsHint : null,
+        DrydockVariables.Host => IsHost(value) ? null : HostHint,
         _ => null,
     };
 }

@@ -147,7 +147,7 @@ public sealed class TaskFuzz : IDisposable
     /// </summary>
     [Fact]
     public void PushImage_AnyStrings_CodedErrorsBeforeTheRegistry() =>
-        // Half the runs name a valid registry, so the tags, version and profile are read too (a bad registry stops the task first).
+        // Half the runs name a valid registry, so the tags, version and attestations list are read too (a bad registry stops the task first).
         Gen.Select(Value.Array[6, 6], Gen.Bool, Gen.Bool).Sample((values, missing, validRegistry) =>
         {
             var ok = Run(new PushImage
@@ -158,7 +158,7 @@ public sealed class TaskFuzz : IDisposable
                 AdditionalRegistries = values[2] is null ? [] : [Item(values[2], "Repository", values[3])],
                 Tags = values[4],
                 StableVersion = values[5],
-                Profile = [Item("DRYDOCK_TEST_MEMORY", "Value", values[5])],
+                Attestations = values[5],
                 ResultPath = Path.Combine(_folder.Path, "push.json"),
             });
             Assert.False(ok);

@@ -80,6 +80,27 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ToMarkdown_PushToSeveralRegistries_SaysPerTargetWhatWasSetOrWhyNot()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        var report = Report with
+        {
+            Push = new Drydock.Build.Oci.Registry.PushResult
+            {
+                Registry = "ghcr.io", Repository = "shop/api", Digest = digest, Tags = [], Verified = true,
+                OtherRegistries =
+                [
+                    new() { Registry = "quay.io", Repository = "shop/api", Digest = digest, Tags = [], Verified = false, Error = "DRY6002: quay.io denied POST upload (403)." },
+                ],
+            },
+        };
+
+        var markdown = ReportWriter.ToMarkdown(report);
+
+        Assert.Contains($"| pushed | `ghcr.io/shop/api@{digest}`, verified, no tag<br>no: the push to `quay.io/shop/api` failed (DRY6002) |", markdown);
+    }
+
+    [Fact]
     public void ToMarkdown_Report_TableWithDigestTagsAndSize()
     {
         var markdown = ReportWriter.ToMarkdown(Report);

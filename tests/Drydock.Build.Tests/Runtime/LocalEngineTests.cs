@@ -24,7 +24,23 @@ public sealed class LocalEngineTests
         var engine = LocalEngine.Resolve(localRegistry, log, CancellationToken.None);
 
         Assert.Equal(command, engine?.Command);
-        Assert.Contains($"Drydock: runtime={command} (from LocalRegistry)", log.Details);
+        Assert.Contains(log.Details, line => line.StartsWith($"Drydock: runtime={command} (from LocalRegistry; endpoint ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Resolve_DockerHostOfARemoteEngine_NamedInTheLog()
+    {
+        // The remote engine eng/remote-engine.sh starts (its own network, PID and mount namespaces), as a dind service.
+        var log = new ListBuildLog();
+        string? Environment(string name) => name == "DOCKER_HOST" ? "tcp://10.231.0.2:2375" : System.Environment.GetEnvironmentVariable(name);
+
+        var engine = LocalEngine.Resolve("", log, CancellationToken.None, Environment);
+        var images = await engine!.ImagesAsync(["drydock-remote-probe:none"], CancellationToken.None);
+
+        Assert.Equal("docker at tcp://10.231.0.2:2375", engine.ToString());
+        Assert.True(engine.Endpoint.IsRemote);
+        Assert.Contains("Drydock: runtime=docker at tcp://10.231.0.2:2375 (detected; endpoint tcp://10.231.0.2:2375 (from DOCKER_HOST))", log.Details);
+        Assert.Empty(images); // asked over TCP, of the remote engine
     }
 
     [Fact]
@@ -35,7 +51,7 @@ public sealed class LocalEngineTests
         var engine = LocalEngine.Resolve("", log, CancellationToken.None);
 
         Assert.Equal("docker", engine?.Command);
-        Assert.Contains("Drydock: runtime=docker (detected)", log.Details);
+        Assert.Contains(log.Details, line => line.StartsWith("Drydock: runtime=docker (detected; endpoint ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -169,37 +169,4 @@ public sealed class TestGateTests
         Assert.Equal(KnownCodes.TestsRequired, error.Code);
         Assert.Contains("(no platform of the index was tested: linux/s390x: cannot run here: no enabled binfmt_misc handler for s390x binaries)", error.Message);
     }
-
-    [Fact]
-    public void TestResultsDocument_PerPlatformResults_NameTheirPlatform()
-    {
-        var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: true, [Passed with { Platform = "linux/amd64" }, Passed with { Platform = "linux/arm64" }], new Dictionary<string, string>()))!;
-
-        Assert.Equal(["linux/amd64", "linux/arm64"], document["projects"]!.AsArray().Select(p => (string)p!["platform"]!).ToArray());
-        Assert.Equal(4, (int)document["passed"]!);
-    }
-
-    [Fact]
-    public void TestResultsDocument_Untested_SaysTestedFalseWithNoCountsAndNoProfile()
-    {
-        var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: false, [], new Dictionary<string, string> { ["DRYDOCK_TEST_MEMORY"] = "256m" }))!;
-
-        Assert.False((bool)document["tested"]!);
-        Assert.Equal("sha256:1", (string?)document["digest"]);
-        Assert.Equal(0, (int)document["passed"]!);
-        Assert.Empty(document["profile"]!.AsObject());
-        Assert.Empty(document["projects"]!.AsArray());
-    }
-
-    [Fact]
-    public void TestResultsDocument_Tested_CountsAndProfile()
-    {
-        var document = JsonNode.Parse(TestResultsDocument.Create("sha256:1", "abc", tested: true, [Passed], new Dictionary<string, string> { ["DRYDOCK_TEST_MEMORY"] = "256m", ["DRYDOCK_TEST_PORT"] = "5000" }))!;
-
-        Assert.True((bool)document["tested"]!);
-        Assert.Equal(2, (int)document["passed"]!);
-        Assert.Equal("256m", (string?)document["profile"]!["memory"]);
-        Assert.Equal("5000", (string?)document["profile"]!["port"]);
-        Assert.Equal("Shop.ImageTests", (string?)document["projects"]![0]!["project"]);
-    }
 }

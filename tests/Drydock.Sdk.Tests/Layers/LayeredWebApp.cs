@@ -65,7 +65,7 @@ public sealed class LayeredWebApp : IDisposable
             .Select(r => r.Target.Split("digest=")[1].Split('&')[0].Replace("%3A", ":", StringComparison.OrdinalIgnoreCase))
             .ToHashSet();
         var config = (string)_project.Report()["image"]!["configDigest"]!;
-        // Of the image's blobs; the test-results referrer's blob names the new commit, so it is new too.
+        // Of the image's blobs; the attestations' blobs name the new commit, so they are new too.
         uploads.IntersectWith(changed.Select(layer => layer.Digest).Append(config));
         Assert.Equal(new HashSet<string> { changed[1].Digest, config }, uploads);
         Assert.Equal(2, (int)_project.Report()["push"]!["blobsUploaded"]!);

@@ -108,7 +108,7 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         Assert.False((bool)arm["tested"]!);
         Assert.StartsWith("not tested: DrydockTestPlatforms=host", (string?)arm["untested"], StringComparison.Ordinal);
 
-        // Every platform again (the test cache has both), pushed: the index's test-results referrer lists each platform's results.
+        // Every platform again (the test cache has both), pushed: each platform's manifest gets its own platform's test result, the index every run.
         var pushed = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:LocalRegistry=Podman", $"-p:ContainerRegistry={Paths.Registry}", "-p:DrydockRequireImageTests=true");
 
         Assert.True(pushed.Succeeded, pushed.StandardOutput);
@@ -116,13 +116,12 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         var digest = (string)pushReport["image"]!["digest"]!;
         Assert.True((bool)pushReport["push"]!["verified"]!);
         Assert.All(pushReport["tests"]!.AsArray(), t => Assert.True((bool)t!["cached"]!));
-        var referrers = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}:sha256-{digest["sha256:".Length..]}"]).StandardOutput)!;
-        var artifact = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}@{referrers["manifests"]![0]!["digest"]}"]).StandardOutput)!;
         using var http = new HttpClient();
-        var results = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Paths.Registry}/v2/{Repository}/blobs/{artifact["layers"]![0]!["digest"]}")))!;
-        Assert.True((bool)results["tested"]!);
-        Assert.Equal(digest, (string?)results["digest"]);
-        Assert.Equal(["linux/amd64", "linux/arm64"], results["projects"]!.AsArray().Select(p => (string)p!["platform"]!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["linux/amd64", "linux/arm64"], (await TestResultPlatforms(http, digest)).Order(StringComparer.Ordinal).ToArray());
+        foreach (var platform in pushReport["image"]!["platforms"]!.AsArray())
+        {
+            Assert.Equal([(string)platform!["platform"]!], await TestResultPlatforms(http, (string)platform["digest"]!));
+        }
 
         // One platform now: a new image (an index of one), not the cached two-platform one.
         var narrowed = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:LocalRegistry=Podman", "-p:ContainerRuntimeIdentifiers=linux-x64", "-p:DrydockTest=false");
@@ -130,6 +129,24 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         Assert.True(narrowed.Succeeded, narrowed.StandardOutput);
         Assert.Equal(["linux/amd64"], _project.Report()["image"]!["platforms"]!.AsArray().Select(p => (string)p!["platform"]!).ToArray());
         Assert.NotEqual((string?)report["image"]!["digest"], (string?)_project.Report()["image"]!["digest"]);
+    }
+
+    /// <summary>The platforms of the test-result statements attached to <paramref name="subject"/> (found through the referrers tag with skopeo), each checked to name that subject.</summary>
+    private static async Task<IReadOnlyList<string>> TestResultPlatforms(HttpClient http, string subject)
+    {
+        var referrers = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}:sha256-{subject["sha256:".Length..]}"]).StandardOutput)!;
+        var platforms = new List<string>();
+        foreach (var entry in referrers["manifests"]!.AsArray().Where(e => (string?)e!["annotations"]!["in-toto.io/predicate-type"] == "https://in-toto.io/attestation/test-result/v0.1"))
+        {
+            var artifact = JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}@{entry!["digest"]}"]).StandardOutput)!;
+            var statement = JsonNode.Parse(await http.GetStringAsync(new Uri($"http://{Paths.Registry}/v2/{Repository}/blobs/{artifact["layers"]![0]!["digest"]}")))!;
+            Assert.Equal(subject["sha256:".Length..], (string?)statement["subject"]![0]!["digest"]!["sha256"]);
+            Assert.Equal("PASSED", (string?)statement["predicate"]!["result"]);
+            var configuration = statement["predicate"]!["configuration"]!.AsArray().Single(c => (string?)c!["name"] == "platform")!;
+            platforms.Add((string)configuration["annotations"]!["platform"]!);
+        }
+
+        return platforms;
     }
 
     private readonly List<(string Engine, string Id)> _loaded = [];

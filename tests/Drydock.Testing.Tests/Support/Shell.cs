@@ -9,9 +9,9 @@ internal static class Shell
     public static ProcessResult Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null) =>
         ProcessRunner.Run(program, arguments, timeout, CancellationToken.None, environment: environment);
 
-    /// <summary>The engine's own CLI (<c>docker</c> or <c>podman</c>), to check what the library did.</summary>
+    /// <summary>The engine's own CLI (<c>docker</c> or <c>podman</c>; docker at the remote engine for <see cref="TestEngines.Remote"/>), to check what the library did.</summary>
     public static ProcessResult Engine(string engine, params string[] arguments) =>
-        Run(engine, arguments, TimeSpan.FromMinutes(2));
+        Run(TestEngines.Cli(engine), arguments, TimeSpan.FromMinutes(2), TestEngines.Environment(engine));
 
     /// <summary>Ids of the containers, running or not, with the label io.drydock.run=<paramref name="runId"/>.</summary>
     public static string[] ContainersOfRun(string engine, string runId) =>

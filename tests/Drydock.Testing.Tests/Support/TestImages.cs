@@ -22,17 +22,19 @@ public sealed class TestImages : IDisposable
             File.Copy(file, Path.Combine(_workspace, Path.GetFileName(file)));
         }
 
-        foreach (var localRegistry in new[] { "Docker", "Podman" })
+        foreach (var engine in TestEngines.All)
         {
+            // The SDK loads with the docker CLI, which goes where DOCKER_HOST points: the remote engine's image goes over TCP.
+            var localRegistry = engine == "podman" ? "Podman" : "Docker";
             var publish = Shell.Run("dotnet",
             [
                 "publish", Path.Combine(_workspace, "TestApp.csproj"), "-t:PublishContainer",
                 $"-p:ContainerBaseImage={Registry}/dotnet/aspnet:10.0-noble-chiseled-extra",
                 "-p:ContainerRepository=drydock-testing/testapp", $"-p:ContainerImageTag={tag}", $"-p:LocalRegistry={localRegistry}",
-            ], TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = null });
+            ], TimeSpan.FromMinutes(5), new Dictionary<string, string?>(TestEngines.Environment(engine)) { ["MSBUILDNOINPROCNODE"] = null });
             if (!publish.Succeeded)
             {
-                throw new InvalidOperationException($"Publishing the test app into {localRegistry} failed (are the registry at {Registry} and both engines up? bash eng/setup.sh):\n{publish.StandardOutput}\n{publish.StandardError}");
+                throw new InvalidOperationException($"Publishing the test app into {engine} failed (are the registry at {Registry} and the three engines up? bash eng/setup.sh):\n{publish.StandardOutput}\n{publish.StandardError}");
             }
         }
     }
@@ -49,16 +51,19 @@ public sealed class TestImages : IDisposable
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Options for the test app on <paramref name="engine"/>, with a profile a test may change.</summary>
-    public ImageOptions Options(string engine, TestProfile? profile = null) =>
-        new() { Image = App, Runtime = engine, RunId = RunId, Profile = profile ?? new TestProfile() };
+    /// <remarks>Points this process at the engine (<see cref="TestEngines.Use"/>): the remote one is docker with DOCKER_HOST.</remarks>
+    public ImageOptions Options(string engine, TestProfile? profile = null, string connection = "tcp") =>
+        new() { Image = App, Runtime = TestEngines.Use(engine, connection), RunId = RunId, Profile = profile ?? new TestProfile() };
 
     public void Dispose()
     {
-        foreach (var engine in TestEngines.Names)
+        foreach (var engine in TestEngines.All)
         {
-            ContainerSweeper.Sweep(engine, RunId);
+            ContainerSweeper.Sweep(TestEngines.Use(engine), RunId);
             Shell.Engine(engine, "rmi", "-f", App);
         }
+
+        TestEngines.Use("docker");
 
         Directory.Delete(_workspace, recursive: true);
     }

@@ -21,12 +21,17 @@ internal abstract record ProxyFault
     /// <summary>Forward, then drop headers from the upstream's answer (what a registry leaves out, e.g. ECR's <c>Docker-Content-Digest</c>).</summary>
     public static ProxyFault RemoveHeaders(params string[] names) => new RemoveHeadersFault(names);
 
+    /// <summary>Forward, then give the client <paramref name="status"/> instead of the upstream's (ECR answers a chunk's <c>PATCH</c> with 201, not 202).</summary>
+    public static ProxyFault ReplaceStatus(int status) => new ReplaceStatusFault(status);
+
     /// <summary>
     /// Answer with a redirect to the same target: on the proxy's storage host (<see cref="RegistryProxy.StorageHost"/>,
     /// another origin, as blob storage is) when <paramref name="toStorage"/>, else as a relative <c>Location</c>.
     /// </summary>
     public static ProxyFault Redirect(int status, bool toStorage) => new RedirectFault(status, toStorage);
 }
+
+internal sealed record ReplaceStatusFault(int Status) : ProxyFault;
 
 internal sealed record RemoveHeadersFault(IReadOnlyList<string> Names) : ProxyFault;
 

@@ -12,7 +12,7 @@ namespace Drydock.Tests.Registry;
 /// logs what it saw, and can inject faults (statuses, cut uploads, latency) or play a Docker-Hub-like
 /// bearer token server, so registry-client tests can reproduce what real registries do to a push.
 /// </summary>
-internal sealed class RegistryProxy : IAsyncDisposable
+internal sealed partial class RegistryProxy : IAsyncDisposable
 {
     private const string TokenPath = "/token";
 
@@ -198,6 +198,26 @@ internal sealed class RegistryProxy : IAsyncDisposable
     /// <summary>Upstream <c>Location</c>s are given as path and query only (GHCR, Harbor), not absolute (distribution).</summary>
     public bool RelativeLocations { get; set; }
 
+    /// <summary>
+    /// Harbor's session cookie and CSRF check (dotnet/sdk-container-builds#418): every answer sets a session cookie, and a
+    /// write (<c>POST</c>, <c>PUT</c>, <c>PATCH</c>, <c>DELETE</c>) that sends a cookie back without a CSRF token gets
+    /// 403 <c>CSRF token invalid</c>.
+    /// </summary>
+    public bool SessionCookies { get; set; }
+
+    /// <summary>
+    /// Immutable tags (ECR's IMMUTABLE repositories, Harbor's immutability rules, Artifact Registry's immutable tags): a
+    /// manifest <c>PUT</c> under a tag that already exists gets this answer (status, error code, message), whatever it
+    /// names; digests and new tags pass. Null: tags move.
+    /// </summary>
+    public (int Status, string Code, string Message)? ImmutableTags { get; set; }
+
+    /// <summary>
+    /// GitLab's tag resolution (oras-go#1396): a manifest read under <c>sha256-&lt;hex&gt;</c> is answered as the manifest
+    /// <c>sha256:&lt;hex&gt;</c>, so the referrers tag schema's tag names the subject itself.
+    /// </summary>
+    public bool ResolvesDigestTags { get; set; }
+
     /// <summary>Makes every token issued so far invalid: the next request with one gets 401 and a challenge.</summary>
     public void ExpireTokens() => (tokens ?? throw new InvalidOperationException("Call RequireBearer first.")).ExpireTokens();
 
@@ -337,10 +357,22 @@ internal sealed class RegistryProxy : IAsyncDisposable
                         [new("WWW-Authenticate", challenge), new("Docker-Distribution-Api-Version", "registry/2.0"), new("Content-Type", "application/json")],
                         ErrorJson(401, "authentication required"), head, keepAlive);
                 }
+                else if (await PersonalityRefusalAsync(head) is { } refusal)
+                {
+                    keepAlive &= await DrainUnlessExpectingAsync(head, body);
+                    status = refusal.Status;
+                    await RespondAsync(connection, status, [], refusal.Json, head, keepAlive);
+                }
                 else
                 {
                     await ContinueIfExpectedAsync(connection, head);
-                    (status, keepAlive) = await ForwardAsync(connection, head, body, keepAlive, (fault as AddHeadersFault)?.Headers ?? [], (fault as RemoveHeadersFault)?.Names ?? []);
+                    IReadOnlyList<(string Name, string Value)> added = (fault as AddHeadersFault)?.Headers ?? [];
+                    if (SessionCookies)
+                    {
+                        added = [.. added, ("Set-Cookie", "sid=drydock-proxy-session; Path=/; HttpOnly")];
+                    }
+
+                    (status, keepAlive) = await ForwardAsync(connection, head, body, keepAlive, added, (fault as RemoveHeadersFault)?.Names ?? [], (fault as ReplaceStatusFault)?.Status);
                     if (keepAlive && !body.Complete)
                     {
                         // The upstream answered without reading the whole body (e.g. 401 on a PATCH).
@@ -376,12 +408,52 @@ internal sealed class RegistryProxy : IAsyncDisposable
     private bool OnStorageHost(ProxyRequestHead head) =>
         string.Equals(head.Header("Host"), StorageHost, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The answer of a personality that refuses this request (<see cref="SessionCookies"/>, <see cref="ImmutableTags"/>); null: forward it.</summary>
+    private async Task<(int Status, string Json)?> PersonalityRefusalAsync(ProxyRequestHead head)
+    {
+        var write = head.Method is "POST" or "PUT" or "PATCH" or "DELETE";
+        if (SessionCookies && write && head.Header("Cookie") is not null && head.Header("X-Harbor-CSRF-Token") is null)
+        {
+            return (403, """{"errors":[{"code":"FORBIDDEN","message":"CSRF token invalid"}]}""");
+        }
+
+        if (ImmutableTags is { } immutable && head.Method == "PUT" && ManifestTag(head.Path) is { } tag)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(Upstream, head.Path));
+            request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+            request.Headers.Accept.ParseAdd("application/vnd.oci.image.index.v1+json");
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            timer.CancelAfter(UpstreamTimeout);
+            using var response = await upstreamClient.SendAsync(request, timer.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                var message = immutable.Message.Replace("{tag}", tag, StringComparison.Ordinal);
+                return (immutable.Status, $$"""{"errors":[{"code":"{{immutable.Code}}","message":{{System.Text.Json.JsonSerializer.Serialize(message)}}}]}""");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The tag of a <c>/v2/&lt;name&gt;/manifests/&lt;tag&gt;</c> path; null for a digest or another path.</summary>
+    private static string? ManifestTag(string path)
+    {
+        var at = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
+        var reference = at < 0 ? null : path[(at + "/manifests/".Length)..];
+        return reference is null || reference.Contains(':', StringComparison.Ordinal) ? null : reference;
+    }
+
     private async Task<(int Status, bool KeepAlive)> ForwardAsync(
-        ProxyConnection connection, ProxyRequestHead head, Stream body, bool keepAlive, IReadOnlyList<(string Name, string Value)> addedHeaders, IReadOnlyList<string> removedHeaders)
+        ProxyConnection connection, ProxyRequestHead head, Stream body, bool keepAlive, IReadOnlyList<(string Name, string Value)> addedHeaders, IReadOnlyList<string> removedHeaders, int? replacedStatus)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         timer.CancelAfter(UpstreamTimeout);
         var target = UploadPathPrefix is { } prefix && head.Target.StartsWith(prefix, StringComparison.Ordinal) ? head.Target[prefix.Length..] : head.Target;
+        if (ResolvesDigestTags && head.Method is "GET" or "HEAD")
+        {
+            target = DigestTag().Replace(target, "/manifests/sha256:$1");
+        }
+
         using var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(Upstream, target));
         if (head.HasBody || head.ContentLength == 0)
         {
@@ -421,7 +493,7 @@ internal sealed class RegistryProxy : IAsyncDisposable
 
         using (response)
         {
-            var status = (int)response.StatusCode;
+            var status = replacedStatus ?? (int)response.StatusCode;
             var headers = new List<KeyValuePair<string, string>>();
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             {
@@ -464,6 +536,9 @@ internal sealed class RegistryProxy : IAsyncDisposable
             return (status, keepAlive);
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("/manifests/sha256-([0-9a-f]{64})$")]
+    private static partial System.Text.RegularExpressions.Regex DigestTag();
 
     /// <summary>Points an absolute upstream <c>Location</c> (distribution 2.8 sends them absolute) at the proxy.</summary>
     private string RewriteLocation(string location)

@@ -47,6 +47,19 @@ internal sealed class RegistryServer : IAsyncDisposable
     public static string SharedHost =>
         Environment.GetEnvironmentVariable("DRYDOCK_TEST_REGISTRY") is { Length: > 0 } host ? host : "localhost:5000";
 
+    /// <summary>
+    /// The digest of what <see cref="SharedHost"/> itself serves as the manifest <paramref name="repository"/>:<paramref name="tag"/>
+    /// (no proxy between), hashed from its bytes; null when there is no such tag.
+    /// </summary>
+    public static async Task<string?> SharedDigestAsync(string repository, string tag)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{SharedHost}/v2/{repository}/manifests/{tag}"));
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var response = await http.SendAsync(request);
+        return response.IsSuccessStatusCode ? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await response.Content.ReadAsByteArrayAsync())) : null;
+    }
+
     /// <summary><c>127.0.0.1:PORT</c>, also under TLS: the certificate carries the IP as a SAN.</summary>
     public string Host { get; }
 

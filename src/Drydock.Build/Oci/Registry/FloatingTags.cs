@@ -13,6 +13,14 @@ public static class FloatingTags
 {
     public const string Latest = "latest";
 
+    /// <summary><c>latest</c>, a major (<c>1</c>) or a major.minor (<c>1.2</c>): a tag that stands for a line of versions.</summary>
+    public static bool Floats(string tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        var parts = tag.Split('.');
+        return tag == Latest || (parts.Length <= 2 && parts.All(part => part.Length > 0 && part.All(char.IsAsciiDigit)));
+    }
+
     /// <summary>
     /// Which of the <paramref name="planned"/> tags to push, with <c>latest</c> added when this version is
     /// the highest, and which were held back. A prerelease or no version moves nothing beyond what was

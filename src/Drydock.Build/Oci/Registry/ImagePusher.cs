@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Drydock.Build.Diagnostics;
 using NuGet.Versioning;
 
@@ -17,8 +18,12 @@ public sealed record PushRequest
     /// <summary>The image's version when it is a release: <c>latest</c> and the floating version tags move per <see cref="FloatingTags"/>. Null: the tags are pushed as given.</summary>
     public NuGetVersion? Version { get; init; }
 
-    /// <summary>The test results to attach as a referrer artifact; null when nothing was tested.</summary>
-    public byte[]? TestResults { get; init; }
+    /// <summary>
+    /// Artifacts to attach as OCI 1.1 referrers (the attestations), each to the pushed manifest or index (or, for a
+    /// multi-platform image, the platform manifest) its <see cref="ReferrerContent.Subject"/> names; a failure to attach
+    /// one is recorded in <see cref="PushResult.Referrers"/>, never thrown: the image is pushed by then, and the caller decides.
+    /// </summary>
+    public IReadOnlyList<ReferrerContent> Referrers { get; init; } = [];
 
     /// <summary>
     /// <c>DrydockPushDirty</c>: push an image whose <c>io.drydock.git.dirty</c> label is <c>true</c> (built from a
@@ -32,7 +37,7 @@ public sealed record PushRequest
     /// </summary>
     public bool AllowImmutableTagMove { get; init; }
 
-    /// <summary>Annotations of the referrer artifact (e.g. <c>org.opencontainers.image.created</c>).</summary>
+    /// <summary>Annotations of every referrer artifact besides its own (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 }
 
@@ -45,8 +50,14 @@ public sealed record PushResult
 
     public required string Digest { get; init; }
 
-    /// <summary>Every tag the registry confirmed, <c>latest</c> included when it moved.</summary>
+    /// <summary>Every tag that names <see cref="Digest"/> in this registry after the push: those set and those that already did (<see cref="TagsUnchanged"/>), <c>latest</c> included when it moved.</summary>
     public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>Tags that already named these bytes: not written again (immutable-tag registries refuse that).</summary>
+    public IReadOnlyList<string> TagsUnchanged { get; init; } = [];
+
+    /// <summary>Tags that named other bytes before and were moved here, each with the digest they named.</summary>
+    public IReadOnlyDictionary<string, string> TagsMoved { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The registry's digest of the manifest, from its PUT answer and a re-read, equals the tested digest.</summary>
     public required bool Verified { get; init; }
@@ -59,8 +70,8 @@ public sealed record PushResult
 
     public long BytesUploaded { get; init; }
 
-    /// <summary>The test results artifact's digest; null when none was attached.</summary>
-    public string? Referrer { get; init; }
+    /// <summary>Each referrer of <see cref="PushRequest.Referrers"/> whose subject was pushed here: attached, or why not.</summary>
+    public IReadOnlyList<AttachedReferrer> Referrers { get; init; } = [];
 
     /// <summary>The same image pushed to each <c>DrydockPushRegistry</c>, each verified by digest.</summary>
     public IReadOnlyList<PushResult> OtherRegistries { get; init; } = [];
@@ -69,16 +80,32 @@ public sealed record PushResult
     public IReadOnlyDictionary<string, string>? Manifests { get; init; }
 
     /// <summary>
-    /// Set when the push to <see cref="Registry"/> failed: the DRY code and its message. <see cref="Digest"/> is then the
-    /// tested digest, <see cref="Tags"/> empty and <see cref="Verified"/> false: the registry confirmed nothing.
+    /// Set when the push to this target failed or stopped: the DRY code and its message. <see cref="Tags"/> then lists what
+    /// this registry confirmed before the stop (none when the failure came before the tags: all or nothing across targets),
+    /// and <see cref="Verified"/> whether it holds the tested manifest by digest.
     /// </summary>
     public string? Error { get; init; }
 }
 
+/// <summary>An artifact to attach to <paramref name="Subject"/>: one blob of <paramref name="ArtifactType"/>; <paramref name="Name"/> says which in messages and the report (a file path).</summary>
+public sealed record ReferrerContent(string Name, Digest Subject, string ArtifactType, byte[] Content, IReadOnlyDictionary<string, string> Annotations);
+
 /// <summary>
-/// Pushes an OCI archive exactly: its blobs (skipping those the registry has, mounting the base's
-/// layers from the base's repository in the same registry), then its manifest bytes by digest, checked
-/// against the registry's digest, then each tag, then the test results as a referrer.
+/// A referrer as the registry took it: its manifest digest, or the error (code and message) that kept it out. Both
+/// null: stored by digest, but not findable from the subject (a referrers tag the registry resolves itself, DRY6015).
+/// </summary>
+public sealed record AttachedReferrer(string Name, string Subject, string? Digest, string? Error);
+
+/// <summary>Every target's result, in the order the targets were given, and the error that stopped the push (null: none).</summary>
+public sealed record PushOutcome(IReadOnlyList<PushResult> Results, DrydockException? Error);
+
+/// <summary>
+/// Pushes an OCI archive exactly, to one or several targets, all or nothing across tags and targets: first every
+/// target gets the blobs (skipping those it has, mounting the base's layers from the base's repository in the same
+/// registry) and the manifest bytes by digest, checked against the registry's digest; then every target's tags are
+/// planned (what each names now: a tag that already names these bytes is not written again, one that would move is
+/// explained and, for an exact version, refused); then the moves on every target (so a registry that refuses to move a
+/// tag refuses before any tag is set), then the new tags; then the attestations as referrers.
 /// </summary>
 public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 {
@@ -88,19 +115,175 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
 
     private readonly RegistryCredential? credential;
 
+    private readonly HashSet<string> _unusableTagsWarned = new(StringComparer.Ordinal);
+
     private const string BaseNameKey = "org.opencontainers.image.base.name";
     private const string DirtyKey = "io.drydock.git.dirty";
+
+    /// <summary>Registry error codes and words for a tag the repository will not let move (ECR, Harbor, Artifact Registry; docs/registries.md).</summary>
+    private static readonly string[] ImmutableTagWords = ["TAG_INVALID", "MANIFEST_TAG_IMMUTABLE", "immutable", "409 Conflict"];
 
     public Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CancellationToken cancellationToken) =>
         PushAsync(archive, request, store: null, cancellationToken);
 
-    /// <summary>As <see cref="PushAsync(OciArchive, PushRequest, CancellationToken)"/>, with the login found in <paramref name="store"/> for this registry and repository.</summary>
+    /// <summary>As <see cref="PushAsync(OciArchive, PushRequest, CancellationToken)"/>, with the login found in <paramref name="store"/> for this registry and repository. Throws the push's DRY error.</summary>
     public async Task<PushResult> PushAsync(OciArchive archive, PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
     {
+        var outcome = await PushAllAsync(archive, [request], store, cancellationToken).ConfigureAwait(false);
+        return outcome.Error is null ? outcome.Results[0] : throw outcome.Error;
+    }
+
+    /// <summary>Pushes one image to every target in <paramref name="requests"/>, all or nothing across tags and targets (see the type).</summary>
+    public Task<PushOutcome> PushAllAsync(OciArchive archive, IReadOnlyList<PushRequest> requests, CredentialStore? store, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(archive);
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(requests);
+        foreach (var request in requests)
+        {
+            CheckDirty(archive, request);
+        }
+
+        return PushAllAsync(requests, request => StageAsync(archive, request, store, cancellationToken), cancellationToken);
+    }
+
+    private async Task<PushOutcome> PushAllAsync(IReadOnlyList<PushRequest> requests, Func<PushRequest, Task<StagedPush>> stage, CancellationToken cancellationToken)
+    {
+        var staged = new List<StagedPush>();
+        try
+        {
+            // 1. Every target holds the manifest by digest before any tag is set anywhere. Each target is tried, so the
+            // report says of each whether it can take the image (a denied first target does not hide a healthy second).
+            var failures = new List<(PushRequest Request, DrydockException Error)>();
+            foreach (var request in requests)
+            {
+                try
+                {
+                    var target = await stage(request).ConfigureAwait(false);
+                    target.Original = request;
+                    staged.Add(target);
+                }
+                catch (DrydockException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failures.Add((request, e));
+                }
+            }
+
+            if (failures.Count > 0)
+            {
+                return Stopped(requests, staged, failures);
+            }
+
+            // 2. What each tag names now, on every target: refusals (DRY6012) before any tag is set.
+            foreach (var target in staged)
+            {
+                try
+                {
+                    await PlanTagsAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DrydockException e)
+                {
+                    return Stopped(requests, staged, target.Original!, e);
+                }
+            }
+
+            // 3. Moves first, on every target, then new tags: a registry that will not move a tag says so before any is set.
+            foreach (var moves in new[] { true, false })
+            {
+                foreach (var target in staged)
+                {
+                    try
+                    {
+                        await SetTagsAsync(target, moves, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DrydockException e)
+                    {
+                        return Stopped(requests, staged, target.Original!, e);
+                    }
+                }
+            }
+
+            foreach (var warning in staged.Select(target => target.MoveWarning).OfType<string>())
+            {
+                log.Warning(KnownCodes.TagMovedToRebuild, warning);
+            }
+
+            // 4. The attestations, by digest and (without a referrers API) under the referrers tag, each to its subject.
+            foreach (var target in staged)
+            {
+                foreach (var subject in target.PlatformSubjects.Prepend(target.Subject))
+                {
+                    target.Referrers.AddRange(await AttachReferrersAsync(target.Client, target.Request, subject, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            return new PushOutcome(staged.Select(target => target.Result()).ToList(), null);
+        }
+        finally
+        {
+            foreach (var target in staged)
+            {
+                target.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The outcome of a push that stopped at <paramref name="failed"/>: each target's result as its registry now is, and
+    /// the error, which says per target what was set when any tag was (DRY6007), or names the tag and the setting when a
+    /// registry refused to move one (DRY6013).
+    /// </summary>
+    private static PushOutcome Stopped(IReadOnlyList<PushRequest> requests, List<StagedPush> staged, PushRequest failed, DrydockException error) =>
+        Stopped(requests, staged, [(failed, error)]);
+
+    /// <summary>As above, for every target that failed (in step 1 several may: each was tried); the first failure's code is the push's.</summary>
+    private static PushOutcome Stopped(IReadOnlyList<PushRequest> requests, List<StagedPush> staged, List<(PushRequest Request, DrydockException Error)> failures)
+    {
+        var (failed, error) = failures[0];
+        var anyTagSet = staged.Any(target => target.Set.Count > 0);
+        var where = anyTagSet
+            ? " " + string.Join(" ", staged.Select(target => $"{target.Request.Registry}/{target.Request.Repository}: set {List(target.Set)}, not set {List(target.Planned.Except(target.Set).Except(target.Unchanged))}."))
+            : requests.Count > 1 ? " No tag was set on any registry." : "";
+        var others = failures.Count > 1
+            ? " Also failed: " + string.Join("; ", failures.Skip(1).Select(f => $"{f.Request.Registry}/{f.Request.Repository} ({f.Error.Code}, see drydock.json)")) + "."
+            : "";
+        if (error.Code == KnownCodes.RegistryTagImmutable || !anyTagSet)
+        {
+            error = new DrydockException(error.Code, error.Message.TrimEnd() + where + others, error.InnerException ?? error);
+        }
+        else
+        {
+            error = new DrydockException(
+                KnownCodes.TagsPartlyPushed,
+                $"the push stopped at {failed.Registry}/{failed.Repository} after some tags were set.{where} Rerun the publish to set the rest (tags that already name the image are not written again). The cause ({error.Code}): {error.Message}",
+                error);
+        }
+
+        var results = new List<PushResult>();
+        foreach (var request in requests)
+        {
+            var own = failures.FirstOrDefault(f => ReferenceEquals(f.Request, request)).Error;
+            var message = ReferenceEquals(request, failed) ? $"{error.Code}: {error.Message}" : own is null ? null : $"{own.Code}: {own.Message}";
+            var target = staged.FirstOrDefault(target => ReferenceEquals(target.Original, request));
+            results.Add(target is not null
+                ? target.Result() with { Error = message }
+                : new PushResult
+                {
+                    Registry = request.Registry,
+                    Repository = request.Repository,
+                    Digest = "",
+                    Tags = [],
+                    Verified = false,
+                    Error = message ?? $"not pushed: the push stopped at {failed.Registry}/{failed.Repository}",
+                });
+        }
+
+        return new PushOutcome(results, error);
+    }
+
+    /// <summary>Step 1 for one target: the blobs, then the manifest bytes by digest, each answer and a re-read checked against the tested digest.</summary>
+    private async Task<StagedPush> StageAsync(OciArchive archive, PushRequest request, CredentialStore? store, CancellationToken cancellationToken)
+    {
         var tested = archive.ManifestDescriptor.Digest;
-        CheckDirty(archive, request);
         (request, var credential) = ResolveTarget(request, store, cancellationToken);
         var repository = request.Repository;
         var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
@@ -108,59 +291,35 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             ? [$"repository:{repository}:pull,push"]
             : [$"repository:{repository}:pull,push", $"repository:{mountFrom}:pull"];
 
-        using var client = new RegistryClient(request.Registry, credential, scopes, options, log);
-        await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        log.Detail($"Drydock: pushing {repository}@{tested} to {client.BaseAddress}{(credential is null ? " anonymously" : $" as {credential}")}");
+        var client = new RegistryClient(request.Registry, credential, scopes, options, log);
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            log.Detail($"Drydock: pushing {repository}@{tested} to {client.BaseAddress}{(credential is null ? " anonymously" : $" as {credential}")}");
+            var manifest = ReadManifest(archive);
+            var staged = new StagedPush(client, request, archive.ManifestDescriptor, manifest, BuildRecord.Read(archive.Manifest, archive.Config));
+            var blobs = archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest).ToList();
+            var stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
+            if (stored?.Digest == tested)
+            {
+                // A registry accepts a manifest only once it has all its blobs: nothing to upload.
+                staged.Counts["present"] = blobs.Count;
+                log.Detail($"Drydock: {repository}@{tested} is already in {request.Registry}; no blob to push");
+                return staged;
+            }
 
-        var manifest = ReadManifest(archive);
-        var mediaType = archive.ManifestDescriptor.MediaType;
-        var blobs = archive.Layers.Prepend(archive.ConfigDescriptor).DistinctBy(blob => blob.Digest).ToList();
-        var counts = new ConcurrentDictionary<string, int>();
-        long bytes = 0;
-        var stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
-        if (stored?.Digest == tested)
-        {
-            // A registry accepts a manifest only once it has all its blobs: nothing to upload.
-            counts["present"] = blobs.Count;
-            log.Detail($"Drydock: {repository}@{tested} is already in {request.Registry}; no blob to push");
-        }
-        else
-        {
-            bytes = await PushBlobsAsync(client, archive, blobs, repository, mountFrom, counts, cancellationToken).ConfigureAwait(false);
-            var put = await client.PutManifestAsync(repository, tested.ToString(), manifest, mediaType, cancellationToken).ConfigureAwait(false);
+            staged.BytesUploaded = await PushBlobsAsync(client, archive, blobs, request, mountFrom, staged.Counts, cancellationToken).ConfigureAwait(false);
+            var put = await client.PutManifestAsync(repository, tested.ToString(), manifest, staged.Subject.MediaType, cancellationToken).ConfigureAwait(false);
             CheckDigest(request, tested, put.Digest, "its answer to the manifest PUT");
             stored = await client.HeadManifestAsync(repository, tested.ToString(), cancellationToken).ConfigureAwait(false);
             CheckDigest(request, tested, stored?.Digest ?? throw Mismatch(request, tested, "has no such manifest right after accepting it"), "a re-read of the manifest (HEAD)");
+            return staged;
         }
-
-        var tags = request.Tags;
-        if (request.Version is not null)
+        catch
         {
-            var existing = await client.ListTagsAsync(repository, cancellationToken).ConfigureAwait(false);
-            (tags, var heldBack) = FloatingTags.Resolve(request.Version, request.Tags, existing);
-            if (heldBack.Count > 0)
-            {
-                log.Detail($"Drydock: {string.Join(", ", heldBack)} stay where they are: {repository} has a higher stable version than {request.Version} in their line");
-            }
+            client.Dispose();
+            throw;
         }
-
-        var set = await PushTagsAsync(client, request, tested, manifest, mediaType, tags, cancellationToken).ConfigureAwait(false);
-        var referrer = request.TestResults is null ? null
-            : await AttachTestResultsAsync(client, request, archive.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
-
-        return new PushResult
-        {
-            Registry = request.Registry,
-            Repository = repository,
-            Digest = tested.ToString(),
-            Tags = set,
-            Verified = true,
-            BlobsUploaded = counts.GetValueOrDefault("uploaded"),
-            BlobsMounted = counts.GetValueOrDefault("mounted"),
-            BlobsPresent = counts.GetValueOrDefault("present"),
-            BytesUploaded = bytes,
-            Referrer = referrer?.ToString(),
-        };
     }
 
     /// <summary>
@@ -176,40 +335,88 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         return (request, credential);
     }
 
-    /// <summary>The config and layers: skipped when present, mounted from the base's repository when possible, else uploaded. Returns the bytes sent.</summary>
+    /// <summary>
+    /// The config and layers: skipped when present, mounted from the base's repository when possible, else uploaded.
+    /// The first blob that needs a write goes alone, the rest in parallel after it: a registry that denies writes or
+    /// has no such repository answers one request (retried per the policy), not one per blob. Returns the bytes sent.
+    /// </summary>
     private async Task<long> PushBlobsAsync(
         RegistryClient client,
         OciArchive archive,
         IReadOnlyList<Descriptor> blobs,
-        string repository,
+        PushRequest request,
         string? mountFrom,
         ConcurrentDictionary<string, int> counts,
         CancellationToken cancellationToken)
     {
-        long bytes = 0;
+        var repository = request.Repository;
+        var missing = new ConcurrentBag<Descriptor>();
         await Parallel.ForEachAsync(
             blobs,
             new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
             async (blob, token) =>
             {
-                string outcome;
                 if (await client.BlobExistsAsync(repository, blob.Digest, token).ConfigureAwait(false))
                 {
-                    outcome = "present";
-                }
-                else if (mountFrom is not null && await client.TryMountBlobAsync(repository, blob.Digest, mountFrom, token).ConfigureAwait(false))
-                {
-                    outcome = "mounted";
+                    counts.AddOrUpdate("present", 1, (_, n) => n + 1);
+                    log.Detail($"Drydock: blob {blob.Digest} ({blob.Size} bytes) present");
                 }
                 else
                 {
-                    Interlocked.Add(ref bytes, await client.UploadBlobAsync(repository, blob, () => archive.OpenVerifiedBlob(blob), token).ConfigureAwait(false));
-                    outcome = "uploaded";
+                    missing.Add(blob);
                 }
-
-                counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-                log.Detail($"Drydock: blob {blob.Digest} ({blob.Size} bytes) {outcome}");
             }).ConfigureAwait(false);
+
+        var writes = blobs.Where(missing.Contains).ToList();
+        if (writes.Count == 0)
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        var mountRefused = 0;
+        async ValueTask WriteAsync(Descriptor blob, CancellationToken token)
+        {
+            string outcome;
+            var mounted = mountFrom is null || Volatile.Read(ref mountRefused) != 0 ? false
+                : await client.TryMountBlobAsync(repository, blob.Digest, mountFrom, token).ConfigureAwait(false);
+            if (mounted is null)
+            {
+                // No right on the source (or no mounts at all): asking again for each blob would be refused again.
+                Interlocked.Exchange(ref mountRefused, 1);
+            }
+
+            if (mounted == true)
+            {
+                outcome = "mounted";
+            }
+            else
+            {
+                Interlocked.Add(ref bytes, await client.UploadBlobAsync(repository, blob, () => archive.OpenVerifiedBlob(blob), token).ConfigureAwait(false));
+                outcome = "uploaded";
+            }
+
+            counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            log.Detail($"Drydock: blob {blob.Digest} ({blob.Size} bytes) {outcome}");
+        }
+
+        try
+        {
+            await WriteAsync(writes[0], cancellationToken).ConfigureAwait(false);
+        }
+        catch (DrydockException e) when (e.Code == KnownCodes.RegistryUnavailable && e.InnerException is TransientRegistryException { InnerException: not null })
+        {
+            // ECR cuts the connection of an upload to a repository that does not exist instead of answering 404.
+            throw new DrydockException(
+                e.Code,
+                $"{e.Message} The connection was cut on the first upload to {repository}: {request.Registry} may have no such repository (Amazon ECR closes the connection instead of answering 404). Create it (aws ecr create-repository --repository-name {repository}) or check ContainerRepository, then publish again.",
+                e.InnerException);
+        }
+
+        await Parallel.ForEachAsync(
+            writes.Skip(1),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
+            WriteAsync).ConfigureAwait(false);
         return bytes;
     }
 
@@ -295,92 +502,264 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         $"{request.Registry}/{request.Repository} {what}, but the tested image is {tested}. The registry rewrote or lost the manifest: push to one that stores OCI manifests as given.");
 
     /// <summary>
-    /// A tag that names one build — a commit's <c>sha-…</c>, an exact version — must not silently move to other bytes
-    /// (another RID, base, SDK or build setting of the same commit): the registry's tag is checked before any tag is set.
+    /// Step 2 for one target: the tags to set (floating tags per <see cref="FloatingTags"/>) and what each names now. A tag
+    /// that already names these bytes is not written again. A tag that names other bytes is explained from both builds'
+    /// <see cref="BuildRecord"/>: an exact version stops the push (DRY6012, unless <see cref="PushRequest.AllowImmutableTagMove"/>);
+    /// a commit's <c>sha-</c> tag, or a branch or <c>pr-</c> tag of the same commit, moves with a warning (DRY6014) naming
+    /// the cause; other moves (a branch to a new commit, <c>latest</c>) are logged at detail level.
     /// </summary>
-    private static async Task CheckImmutableTagsAsync(RegistryClient client, PushRequest request, Digest tested, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    private async Task PlanTagsAsync(StagedPush target, CancellationToken cancellationToken)
     {
-        if (request.AllowImmutableTagMove)
+        var (client, request) = (target.Client, target.Request);
+        var tags = request.Tags;
+        if (request.Version is not null)
         {
-            return;
+            var existing = await client.ListTagsAsync(request.Repository, cancellationToken).ConfigureAwait(false);
+            (tags, var heldBack) = FloatingTags.Resolve(request.Version, request.Tags, existing);
+            if (heldBack.Count > 0)
+            {
+                log.Detail($"Drydock: {string.Join(", ", heldBack)} stay where they are: {request.Repository} has a higher stable version than {request.Version} in their line");
+            }
         }
 
-        foreach (var tag in tags.Where(ImmutableTags.Names))
+        target.Planned = tags.Distinct(StringComparer.Ordinal).ToList();
+        var tested = target.Subject.Digest;
+        var causes = new Dictionary<Digest, string>();
+        var warned = new List<string>();
+        foreach (var tag in target.Planned)
         {
             var current = await client.HeadManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
-            if (current is not null && current.Digest != tested)
+            if (current is null)
+            {
+                continue;
+            }
+
+            if (current.Digest == tested)
+            {
+                target.Unchanged.Add(tag);
+                log.Detail($"Drydock: {request.Registry}/{request.Repository}:{tag} already names {tested}; not written again");
+                continue;
+            }
+
+            if (!causes.TryGetValue(current.Digest, out var cause))
+            {
+                var before = await ReadRecordAsync(client, request.Repository, current.Digest, cancellationToken).ConfigureAwait(false);
+                cause = before is null ? "the image it names carries no Drydock record" : BuildRecord.Explain(before, target.Record);
+                causes[current.Digest] = cause;
+                target.SameCommit[current.Digest] = before is not null && before.Revision is not null && before.Revision == target.Record.Revision;
+            }
+
+            target.Moves[tag] = current.Digest;
+            if (ImmutableTags.Names(tag) && !request.AllowImmutableTagMove)
             {
                 throw new DrydockException(
                     KnownCodes.ImmutableTagMoved,
-                    $"{request.Registry}/{request.Repository}:{tag} already names {current.Digest}, and this build is {tested}: the same commit or version built to other bytes (another runtime identifier, base image, SDK, Drydock or build setting). No tag was set. " +
-                    "Publish a new commit or version, push under other tags (ContainerImageTags), or set DrydockMoveImmutableTags=true to move it on purpose.");
+                    $"{request.Registry}/{request.Repository}:{tag} already names {current.Digest}, and this build is {tested}; what changed: {cause}. An exact version names one build, so no tag was set. " +
+                    "Publish a new version, push under other tags (ContainerImageTags), or set DrydockMoveImmutableTags=true to move it on purpose.");
+            }
+
+            if (ImmutableTags.NamesCommit(tag) || (target.SameCommit[current.Digest] && !FloatingTags.Floats(tag)))
+            {
+                warned.Add($"{tag} (was {current.Digest}: {cause})");
+            }
+            else
+            {
+                log.Detail($"Drydock: {request.Registry}/{request.Repository}:{tag} moves from {current.Digest} ({cause})");
             }
         }
+
+        // Said once the tags have moved (step 3), not while a later check may still stop the push.
+        target.MoveWarning = warned.Count == 0 ? null
+            : $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags moved to {tested}: {string.Join("; ", warned)}. Pin what changed (ContainerBaseImage by digest, the SDK in global.json) to keep a commit's image stable.";
     }
 
-    private async Task<IReadOnlyList<string>> PushTagsAsync(
-        RegistryClient client, PushRequest request, Digest tested, byte[] manifest, string mediaType, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>The record of what <paramref name="digest"/> holds: its manifest's annotations and (for an image) its config; null when it has neither.</summary>
+    private static async Task<BuildRecord?> ReadRecordAsync(RegistryClient client, string repository, Digest digest, CancellationToken cancellationToken)
     {
-        await CheckImmutableTagsAsync(client, request, tested, tags, cancellationToken).ConfigureAwait(false);
-        var set = new List<string>();
-        foreach (var tag in tags)
+        var manifest = await client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false) is { } found
+            ? OciJson.TryParseObject(found.Bytes) : null;
+        if (manifest is null)
+        {
+            return null;
+        }
+
+        JsonObject? config = null;
+        if (manifest["config"] is JsonObject descriptor && Digest.TryParse(OciJson.GetString(descriptor["digest"]), out var configDigest)
+            && await client.GetBlobAsync(repository, configDigest, MaxConfigBytes, cancellationToken).ConfigureAwait(false) is { } bytes)
+        {
+            config = OciJson.TryParseObject(bytes);
+        }
+
+        return BuildRecord.Read(manifest, config);
+    }
+
+    private const int MaxConfigBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Step 3 for one target: its moves (<paramref name="moves"/>) or its new tags. A move the registry refuses as an
+    /// immutable tag is DRY6013, naming the tag and the setting.
+    /// </summary>
+    private async Task SetTagsAsync(StagedPush target, bool moves, CancellationToken cancellationToken)
+    {
+        var (client, request) = (target.Client, target.Request);
+        var tested = target.Subject.Digest;
+        foreach (var tag in target.Planned.Where(tag => target.Moves.ContainsKey(tag) == moves && !target.Unchanged.Contains(tag)))
         {
             try
             {
-                var put = await client.PutManifestAsync(request.Repository, tag, manifest, mediaType, cancellationToken).ConfigureAwait(false);
+                var put = await client.PutManifestAsync(request.Repository, tag, target.Manifest, target.Subject.MediaType, cancellationToken).ConfigureAwait(false);
                 CheckDigest(request, tested, put.Digest, $"its answer to the PUT of tag {tag}");
-                set.Add(tag);
-                log.Detail($"Drydock: tagged {request.Registry}/{request.Repository}:{tag}");
+            }
+            catch (DrydockException e) when (moves && ImmutableTagWords.Any(word => e.Message.Contains(word, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new DrydockException(
+                    KnownCodes.RegistryTagImmutable,
+                    $"{request.Registry}/{request.Repository} refused to move tag '{tag}' from {target.Moves[tag]} to {tested}: the repository keeps tags immutable (ECR: image tag mutability IMMUTABLE; Harbor: an immutability rule; Artifact Registry: immutable tags). " +
+                    $"Push tags that name one build only (ContainerImageTags=sha-…;<version>; the floating and branch tags Drydock adds are the ones that move), or make the repository's tags mutable. The registry's answer ({e.Code}): {e.Message}",
+                    e);
+            }
+
+            target.Set.Add(tag);
+            log.Detail($"Drydock: tagged {request.Registry}/{request.Repository}:{tag}{(moves ? $" (was {target.Moves[tag]})" : "")}");
+        }
+    }
+
+    /// <summary>The referrers of <see cref="PushRequest.Referrers"/> about <paramref name="subject"/>, each attached or with the error that kept it out.</summary>
+    private async Task<IReadOnlyList<AttachedReferrer>> AttachReferrersAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken)
+    {
+        var attached = new List<AttachedReferrer>();
+        foreach (var content in request.Referrers.Where(r => r.Subject == subject.Digest))
+        {
+            var annotations = request.ReferrerAnnotations.Concat(content.Annotations).GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.Last().Value);
+            var artifact = new ReferrerArtifact(content.ArtifactType, content.Content, subject, annotations);
+            try
+            {
+                var digest = await PushReferrerAsync(client, request, artifact, subject, cancellationToken).ConfigureAwait(false);
+                attached.Add(new AttachedReferrer(content.Name, subject.Digest.ToString(), digest?.ToString(), null));
             }
             catch (DrydockException e)
             {
-                var unset = tags.Except(set, StringComparer.Ordinal);
-                throw new DrydockException(
-                    KnownCodes.TagsPartlyPushed,
-                    $"{request.Registry}/{request.Repository}@{tested} is pushed, but setting tag '{tag}' failed. Set: {List(set)}. Not set: {List(unset)}. Rerun the publish to set them. The cause ({e.Code}): {e.Message}",
-                    e);
+                attached.Add(new AttachedReferrer(content.Name, subject.Digest.ToString(), null, $"{e.Code}: {e.Message}"));
             }
         }
 
-        return set;
+        return attached;
     }
 
-    private async Task<Digest?> AttachTestResultsAsync(RegistryClient client, PushRequest request, Descriptor subject, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes one referrer artifact of <paramref name="subject"/>: its blobs and manifest by digest; a registry without the
+    /// referrers API (no <c>OCI-Subject</c> in its answer) gets it listed in the referrers tag's index instead — unless that
+    /// tag names something that is not a referrers index (GitLab resolves <c>sha256-&lt;hex&gt;</c> to the subject itself,
+    /// oras-go#1396): then nothing is written there (DRY6015). A failure throws its DRY code; the image is pushed by then.
+    /// Returns the artifact's digest when it can be found from the subject, else null.
+    /// </summary>
+    private async Task<Digest?> PushReferrerAsync(RegistryClient client, PushRequest request, ReferrerArtifact artifact, Descriptor subject, CancellationToken cancellationToken)
     {
-        var artifact = new ReferrerArtifact(ReferrerArtifact.TestResultsType, request.TestResults!, subject, request.ReferrerAnnotations);
-        try
+        var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
+        foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
         {
-            var pushedBefore = await client.HeadManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false) is not null;
-            foreach (var (blob, content) in pushedBefore ? [] : new[] { (ReferrerArtifact.Empty, ReferrerArtifact.EmptyContent), (artifact.Blob, artifact.Content) })
+            if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
             {
-                if (!await client.BlobExistsAsync(request.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+                await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
+        if (!put.SubjectIndexed)
+        {
+            // No referrers API: keep the referrers tag's index up to date instead.
+            var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
+            var existing = await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
+            if (existing is { } found && ReferrerArtifact.NotAReferrersIndex(found.Bytes, found.MediaType, subject.Digest) is { } what)
+            {
+                // Once per tag: every attestation of the subject meets the same tag.
+                if (!_unusableTagsWarned.Add($"{request.Registry}/{request.Repository}:{tag}"))
                 {
-                    await client.UploadBlobAsync(request.Repository, blob, () => new MemoryStream(content, writable: false), cancellationToken).ConfigureAwait(false);
+                    return null;
                 }
+
+                log.Warning(
+                    KnownCodes.ReferrersTagUnusable,
+                    $"{request.Registry}/{request.Repository} has no referrers API, and its tag {tag} names {what}, not a referrers index (the registry resolves such tags itself), so Drydock wrote nothing there: the {artifact.ArtifactType} artifact {artifact.Manifest.Digest} is in the registry by digest but cannot be found from the image. " +
+                    "Push to a registry or version with the OCI referrers API (GitLab: none yet), or use the files beside the report (drydock.json, the test results) as the evidence.");
+                return null;
             }
 
-            var put = await client.PutManifestAsync(request.Repository, artifact.Manifest.Digest.ToString(), artifact.ManifestBytes, OciMediaTypes.ImageManifest, cancellationToken).ConfigureAwait(false);
-            if (!put.SubjectIndexed)
+            var index = artifact.AddTo(existing?.Bytes);
+            if (existing is null || !index.AsSpan().SequenceEqual(existing.Value.Bytes))
             {
-                // No referrers API: keep the referrers tag's index up to date instead.
-                var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
-                var existing = (await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false))?.Bytes;
-                var index = artifact.AddTo(existing);
-                if (existing is null || !index.AsSpan().SequenceEqual(existing))
-                {
-                    await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
-                }
-
-                log.Detail($"Drydock: test results {artifact.Manifest.Digest} listed under the referrers tag {tag}");
+                await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
             }
 
-            return artifact.Manifest.Digest;
+            log.Detail($"Drydock: {artifact.ArtifactType} {artifact.Manifest.Digest} listed under the referrers tag {tag}");
         }
-        catch (DrydockException e)
+
+        return artifact.Manifest.Digest;
+    }
+
+    /// <summary>One target between its steps: the client, what was pushed by digest, and the tags planned, found and set.</summary>
+    private sealed class StagedPush(RegistryClient client, PushRequest request, Descriptor subject, byte[] manifest, BuildRecord record) : IDisposable
+    {
+        public RegistryClient Client { get; } = client;
+
+        /// <summary>In the registry's API names (<see cref="ResolveTarget"/>).</summary>
+        public PushRequest Request { get; } = request;
+
+        /// <summary>As the caller gave it, to match results to targets.</summary>
+        public PushRequest? Original { get; set; }
+
+        /// <summary>The tested manifest (or index) as pushed.</summary>
+        public Descriptor Subject { get; } = subject;
+
+        public byte[] Manifest { get; } = manifest;
+
+        public BuildRecord Record { get; } = record;
+
+        public ConcurrentDictionary<string, int> Counts { get; } = new();
+
+        public long BytesUploaded { get; set; }
+
+        public IReadOnlyDictionary<string, string>? Platforms { get; init; }
+
+        public List<string> Planned { get; set; } = [];
+
+        public List<string> Unchanged { get; } = [];
+
+        /// <summary>Tags that name other bytes now, and the digest each names.</summary>
+        public Dictionary<string, Digest> Moves { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Per digest a moving tag names: whether it was built from the same commit.</summary>
+        public Dictionary<Digest, bool> SameCommit { get; } = [];
+
+        public List<string> Set { get; } = [];
+
+        /// <summary>DRY6014's message when commit or same-commit tags move; logged once they have.</summary>
+        public string? MoveWarning { get; set; }
+
+
+        /// <summary>For an index: its platforms' manifests, which get their own referrers.</summary>
+        public IReadOnlyList<Descriptor> PlatformSubjects { get; init; } = [];
+
+        public List<AttachedReferrer> Referrers { get; } = [];
+
+        public PushResult Result() => new()
         {
-            log.Warning(KnownCodes.ReferrerNotAttached, $"the image is pushed and verified, but attaching its test results failed: {e.Message}");
-            return null;
-        }
+            Registry = Request.Registry,
+            Repository = Request.Repository,
+            Digest = Subject.Digest.ToString(),
+            Tags = Planned.Where(tag => Set.Contains(tag) || Unchanged.Contains(tag)).ToList(),
+            TagsUnchanged = [.. Unchanged],
+            TagsMoved = Moves.Where(move => Set.Contains(move.Key)).ToDictionary(move => move.Key, move => move.Value.ToString(), StringComparer.Ordinal),
+            Verified = true,
+            BlobsUploaded = Counts.GetValueOrDefault("uploaded"),
+            BlobsMounted = Counts.GetValueOrDefault("mounted"),
+            BlobsPresent = Counts.GetValueOrDefault("present"),
+            BytesUploaded = BytesUploaded,
+            Referrers = [.. Referrers],
+            Manifests = Platforms,
+        };
+
+        public void Dispose() => Client.Dispose();
     }
 
     private static string List(IEnumerable<string> tags) => string.Join(", ", tags) is { Length: > 0 } text ? text : "none";

@@ -4,14 +4,11 @@ namespace Drydock.Build.Oci.Registry;
 
 /// <summary>
 /// An OCI 1.1 artifact that refers to a pushed image (its <c>subject</c>): an image manifest with an
-/// <c>artifactType</c>, the empty config, and one blob. Registries without the referrers API find it
+/// <c>artifactType</c>, the empty config, and one blob of that type (Drydock's attestations: Attestation/AttestationReferrer.cs). Registries without the referrers API find it
 /// through the referrers tag schema: an index under the tag <c>sha256-&lt;hex of the subject&gt;</c>.
 /// </summary>
 public sealed class ReferrerArtifact
 {
-    /// <summary>The test results Drydock attaches (see docs/how-it-works.md for reading them back).</summary>
-    public const string TestResultsType = "application/vnd.drydock.test-results.v1+json";
-
     public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
 
     public static readonly byte[] EmptyContent = "{}"u8.ToArray();
@@ -57,6 +54,27 @@ public sealed class ReferrerArtifact
     {
         ArgumentNullException.ThrowIfNull(subject);
         return "sha256-" + subject.Hex;
+    }
+
+    /// <summary>
+    /// What a manifest found under the referrers tag is when it is not a referrers index — the subject itself (GitLab
+    /// resolves <c>sha256-&lt;hex&gt;</c> to <c>sha256:&lt;hex&gt;</c>, oras-go#1396), or an image manifest — so nothing may be
+    /// written there; null when it is an index (OCI image spec: the referrers tag schema holds an image index).
+    /// </summary>
+    public static string? NotAReferrersIndex(byte[] bytes, string mediaType, Digest subject)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(subject);
+        if (Digest.Of(bytes) == subject)
+        {
+            return $"the image itself ({subject})";
+        }
+
+        var document = OciJson.TryParseObject(bytes);
+        var type = OciJson.GetString(document?["mediaType"]) ?? mediaType;
+        return type == OciMediaTypes.ImageIndex && document?["manifests"] is JsonArray
+            ? null
+            : $"a {(string.IsNullOrEmpty(type) ? "document of no media type" : type)} ({Digest.Of(bytes)})";
     }
 
     /// <summary>

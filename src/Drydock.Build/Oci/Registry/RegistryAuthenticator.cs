@@ -26,12 +26,12 @@ internal sealed class RegistryAuthenticator(
     private long _renewAt = long.MaxValue;
 
     /// <summary>The Authorization header to send now; a bearer token about to expire is renewed first.</summary>
-    public async Task<AuthenticationHeaderValue?> CurrentAsync(RetryPolicy retry, IBuildLog log, CancellationToken cancellationToken)
+    public async Task<AuthenticationHeaderValue?> CurrentAsync(IBuildLog log, CancellationToken cancellationToken)
     {
         var header = _header;
         if (header is not null && DateTime.UtcNow.Ticks >= Interlocked.Read(ref _renewAt) && _challenge is not null)
         {
-            await RenewAsync(header, _challenge, retry, log, cancellationToken).ConfigureAwait(false);
+            await RenewAsync(header, _challenge, log, cancellationToken).ConfigureAwait(false);
         }
 
         return _header;
@@ -39,9 +39,12 @@ internal sealed class RegistryAuthenticator(
 
     /// <summary>
     /// The registry answered 401 to a request sent with <paramref name="sent"/>: get a header that may
-    /// pass. Throws DRY6001 when there are no credentials, or when fresh ones were refused.
+    /// pass. Throws DRY6001 when there are no credentials, or when fresh ones were refused; a token server's
+    /// 408/429/5xx or network fault is a <see cref="TransientRegistryException"/> for the caller's one retry loop
+    /// (not retried here too: nested loops would multiply the attempts).
     /// </summary>
-    public async Task RenewAsync(AuthenticationHeaderValue? sent, AuthChallenge? challenge, RetryPolicy retry, IBuildLog log, CancellationToken cancellationToken)
+    /// <param name="renewedForThisRequest">The request already got a header renewed for it: another 401 is a refusal of fresh credentials.</param>
+    public async Task RenewAsync(AuthenticationHeaderValue? sent, AuthChallenge? challenge, IBuildLog log, CancellationToken cancellationToken, bool renewedForThisRequest = false)
     {
         await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -56,6 +59,11 @@ internal sealed class RegistryAuthenticator(
                 throw Unauthorized("it answered 401 without a Basic or Bearer challenge");
             }
 
+            if (renewedForThisRequest && challenge.IsBearer)
+            {
+                throw Unauthorized($"it refused a token just issued for {string.Join(' ', Scopes(challenge))} ({(credential is null ? "anonymous" : $"from {credential.Source}")}): that login may not do this in that repository");
+            }
+
             _challenge = challenge;
             if (challenge.IsBasic)
             {
@@ -68,11 +76,7 @@ internal sealed class RegistryAuthenticator(
                 return;
             }
 
-            var (token, lifetime) = await retry.RunAsync(
-                $"getting a token for {registry}",
-                () => FetchTokenAsync(challenge, cancellationToken),
-                log,
-                cancellationToken).ConfigureAwait(false);
+            var (token, lifetime) = await FetchTokenAsync(challenge, cancellationToken).ConfigureAwait(false);
             _header = new AuthenticationHeaderValue("Bearer", token);
             Interlocked.Exchange(ref _renewAt, (DateTime.UtcNow + lifetime - (lifetime / 2 < ExpirySlack ? lifetime / 2 : ExpirySlack)).Ticks);
             log.Detail($"Drydock: {registry}: bearer token for {string.Join(' ', Scopes(challenge))}, valid {lifetime.TotalSeconds:0} s");
@@ -84,6 +88,9 @@ internal sealed class RegistryAuthenticator(
     }
 
     public void Dispose() => _renewing.Dispose();
+
+    /// <summary>The repository pushed to, from the first scope (<c>repository:&lt;name&gt;:pull,push</c>), for messages.</summary>
+    private string Repository => (scopes.Count > 0 ? scopes[0] : null)?.Split(':') is [_, var name, ..] ? name : "the repository";
 
     /// <summary>The push needs these scopes and the challenge may name another (e.g. the mount source).</summary>
     private IEnumerable<string> Scopes(AuthChallenge challenge) =>
@@ -202,7 +209,7 @@ internal sealed class RegistryAuthenticator(
 
     private DrydockException Unauthorized(string why) => new(
         KnownCodes.RegistryUnauthorized,
-        $"{registry} refused the push: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
+        $"{registry} refused the push to {Repository}: {why}. Log in (podman login {registry}, docker login {registry}) or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD.");
 
     private DrydockException Protocol(string why) => new(
         KnownCodes.RegistryProtocolError,

@@ -11,7 +11,7 @@ namespace Drydock.Build.Oci.Registry;
 /// list. Every call is retried per <see cref="RegistryOptions.Retry"/> and authenticated per the
 /// registry's challenge. Errors are coded DRY60xx and name the registry, never a credential.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IDisposable
 {
     private static readonly string[] ManifestTypes =
     [
@@ -23,6 +23,15 @@ public sealed class RegistryClient : IDisposable
     private readonly RegistryOptions _options;
     private readonly RegistryAuthenticator _auth;
     private const int MaxRedirects = 5;
+
+    /// <summary>
+    /// Answers that accept a chunk (<c>PATCH</c>): the spec's 202, and the other successes registries send for it (ECR: 201).
+    /// Any 2xx means the bytes were taken; a wrong byte count shows in the closing PUT's digest check.
+    /// </summary>
+    private static readonly HttpStatusCode[] ChunkAccepted = [HttpStatusCode.Accepted, HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.NoContent];
+
+    /// <summary>Answers that close an upload (the closing <c>PUT</c>): the spec's 201, and 200/202/204 some proxies send. The blob's digest is the registry's check.</summary>
+    private static readonly HttpStatusCode[] BlobStored = [HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Accepted, HttpStatusCode.NoContent];
 
     private readonly IBuildLog _log;
     private readonly string _apiHost;
@@ -41,7 +50,11 @@ public sealed class RegistryClient : IDisposable
         _http = new HttpClient(RegistryTransport.CreateHandler(_apiHost, options)) { Timeout = options.RequestTimeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Drydock/1.0");
         _auth = new RegistryAuthenticator(_http, registry, credential, scopes, options);
+        Login = credential?.ToString() ?? "(anonymous)";
     }
+
+    /// <summary>Who pushes, as messages name it: the user and where the login came from, never a secret.</summary>
+    private string Login { get; }
 
     public string Registry { get; }
 
@@ -112,18 +125,28 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>
-    /// Asks the registry to mount the blob from <paramref name="fromRepository"/>. True when it did; false
-    /// when it cannot (then the blob still has to be uploaded).
+    /// Asks the registry to mount the blob from <paramref name="fromRepository"/>. True when it did; false when it did
+    /// not (a 202: it opened an upload session instead); null when it refused — 401 or 403 when the login may not pull
+    /// from the source (Docker Hub's and GitLab's token scopes), 404, a protocol error — logged at detail level. Either
+    /// way the blob still has to be uploaded. Only an unavailable registry (DRY6004) and a TLS failure end the push here.
     /// </summary>
-    public async Task<bool> TryMountBlobAsync(string repository, Digest digest, string fromRepository, CancellationToken cancellationToken)
+    public async Task<bool?> TryMountBlobAsync(string repository, Digest digest, string fromRepository, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(
-            $"mount blob {Short(digest)} from {fromRepository}",
-            () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/?mount={digest}&from={fromRepository}"),
-            cancellationToken,
-            HttpStatusCode.Created, HttpStatusCode.Accepted).ConfigureAwait(false);
-        // 202: the registry opened an upload session instead; it expires on its own.
-        return response.StatusCode == HttpStatusCode.Created;
+        try
+        {
+            using var response = await SendAsync(
+                $"mount blob {Short(digest)} from {fromRepository} into {repository}",
+                () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/?mount={digest}&from={fromRepository}"),
+                cancellationToken,
+                HttpStatusCode.Created, HttpStatusCode.Accepted).ConfigureAwait(false);
+            // 202: the registry opened an upload session instead; it expires on its own.
+            return response.StatusCode == HttpStatusCode.Created;
+        }
+        catch (DrydockException e) when (e.Code is not (KnownCodes.RegistryUnavailable or KnownCodes.RegistryTlsFailed))
+        {
+            _log.Detail($"Drydock: {Registry} refused to mount {Short(digest)} from {fromRepository} ({e.Code}: {e.Message}); uploading it instead, and mounting nothing more from there");
+            return null;
+        }
     }
 
     /// <summary>
@@ -192,6 +215,24 @@ public sealed class RegistryClient : IDisposable
             : (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Content.Headers.ContentType?.MediaType ?? "");
     }
 
+    /// <summary>A blob's bytes (a config, for the record of what an image was built from); null when the registry has none or it is larger than <paramref name="maxBytes"/>.</summary>
+    public async Task<byte[]?> GetBlobAsync(string repository, Digest digest, int maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        using var response = await SendAsync(
+            $"GET blob {Short(digest)} in {repository}",
+            () => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/blobs/{digest}"),
+            cancellationToken,
+            HttpStatusCode.OK, HttpStatusCode.NotFound).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound || response.Content.Headers.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return bytes.Length <= maxBytes && Digest.Of(bytes) == digest ? bytes : null;
+    }
+
     /// <summary>Every tag of the repository (following <c>Link</c> pages); empty for a repository the registry does not have yet.</summary>
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken)
     {
@@ -233,8 +274,8 @@ public sealed class RegistryClient : IDisposable
                 $"PUT blob {Short(blob.Digest)}",
                 () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = BlobContent(open(), blob.Size) },
                 cancellationToken,
-                HttpStatusCode.Created, HttpStatusCode.RequestEntityTooLarge).ConfigureAwait(false);
-            if (put.StatusCode == HttpStatusCode.Created)
+                [.. BlobStored, HttpStatusCode.RequestEntityTooLarge]).ConfigureAwait(false);
+            if (put.StatusCode != HttpStatusCode.RequestEntityTooLarge)
             {
                 return blob.Size;
             }
@@ -256,8 +297,10 @@ public sealed class RegistryClient : IDisposable
                     $"PATCH blob {Short(blob.Digest)} {range}",
                     () => new HttpRequestMessage(HttpMethod.Patch, chunkLocation) { Content = Chunk(buffer, length, range) },
                     cancellationToken,
-                    HttpStatusCode.Accepted).ConfigureAwait(false);
-                location = Location(patch, $"PATCH blob {Short(blob.Digest)}");
+                    ChunkAccepted).ConfigureAwait(false);
+                // The spec's answer is 202 with the next Location; ECR answers 201 (sdk-container-builds#279). Without a
+                // Location the session's URL stays the same.
+                location = patch.Headers.Location is null ? location : Location(patch, $"PATCH blob {Short(blob.Digest)}");
                 offset += length;
             }
         }
@@ -266,14 +309,14 @@ public sealed class RegistryClient : IDisposable
             $"PUT blob {Short(blob.Digest)}",
             () => new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest)) { Content = new ByteArrayContent([]) },
             cancellationToken,
-            HttpStatusCode.Created).ConfigureAwait(false);
+            BlobStored).ConfigureAwait(false);
         return blob.Size;
     }
 
     private async Task<(Uri Location, int? MinChunk)> StartUploadAsync(string repository, Descriptor blob, CancellationToken cancellationToken)
     {
         using var response = await SendOnceAsync(
-            $"POST upload of {Short(blob.Digest)}",
+            $"POST upload of {Short(blob.Digest)} to {repository}",
             () => new HttpRequestMessage(HttpMethod.Post, $"v2/{repository}/blobs/uploads/"),
             cancellationToken,
             HttpStatusCode.Accepted).ConfigureAwait(false);
@@ -315,9 +358,10 @@ public sealed class RegistryClient : IDisposable
 
             using (response)
             {
+                // One renewal per request: a 401 to a header renewed for this very request is a refusal, not a stale token.
                 if (status == HttpStatusCode.Unauthorized && round < 2 && IsRegistry(response.RequestMessage?.RequestUri))
                 {
-                    await _auth.RenewAsync(sent, AuthChallenge.From(response.Headers.WwwAuthenticate), _options.Retry, _log, cancellationToken).ConfigureAwait(false);
+                    await _auth.RenewAsync(sent, AuthChallenge.From(response.Headers.WwwAuthenticate), _log, cancellationToken, renewedForThisRequest: round > 0).ConfigureAwait(false);
                     continue;
                 }
 
@@ -327,9 +371,9 @@ public sealed class RegistryClient : IDisposable
                     _ when RetryPolicy.IsTransient(status) => new TransientRegistryException(
                         $"{what} got {(int)status} {detail}".TrimEnd(), RetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow)),
                     HttpStatusCode.Unauthorized => new DrydockException(KnownCodes.RegistryUnauthorized,
-                        $"{Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to this repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
+                        $"{Registry} refused {what} with 401 {detail} even after authenticating. The credentials may not push to that repository: log in (podman login {Registry}) with an account that may, or set DRYDOCK_REGISTRY_USER and DRYDOCK_REGISTRY_PASSWORD."),
                     HttpStatusCode.Forbidden => new DrydockException(KnownCodes.RegistryForbidden,
-                        $"{Registry} denied {what} (403) {detail}. The account may not push there: grant it push rights, or change ContainerRepository."),
+                        $"{Registry} denied {what} (403) {detail}. The login {Login} may not write to that repository: grant it push rights there (GHCR: a token with write:packages and the package's access for this repository; GitLab: write_registry; ECR: ecr:InitiateLayerUpload and ecr:PutImage), or push elsewhere (ContainerRepository, DrydockPushRegistry). Nothing was tagged."),
                     HttpStatusCode.NotFound => new DrydockException(KnownCodes.RegistryNotFound,
                         $"{Registry} answered 404 to {what} {detail}. Check ContainerRegistry (host and port only) and ContainerRepository; some registries need the repository created first."),
                     _ => Protocol(what, response, detail),
@@ -360,7 +404,7 @@ public sealed class RegistryClient : IDisposable
                 request.Content = null;
             }
 
-            var sent = IsRegistry(uri) ? await _auth.CurrentAsync(_options.Retry, _log, cancellationToken).ConfigureAwait(false) : null;
+            var sent = IsRegistry(uri) ? await _auth.CurrentAsync(_log, cancellationToken).ConfigureAwait(false) : null;
             request.Headers.Authorization = sent;
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location || hop >= MaxRedirects)

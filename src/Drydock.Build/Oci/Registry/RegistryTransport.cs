@@ -47,6 +47,9 @@ public static class RegistryTransport
             // RegistryClient follows redirects itself: it resolves each Location, keeps credentials on the
             // registry's own host, and re-creates a blob's body for the next hop.
             AllowAutoRedirect = false,
+            // Cookies are never stored or sent: Harbor checks a CSRF token on writes that carry its session cookie
+            // (dotnet/sdk-container-builds#418), and the distribution protocol needs none.
+            UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = new SslClientAuthenticationOptions
             {

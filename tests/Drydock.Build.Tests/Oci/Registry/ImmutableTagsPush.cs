@@ -18,7 +18,6 @@ public sealed class ImmutableTagsPush : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData("sha-abc1234")]
     [InlineData("1.2.3")]
     [InlineData("1.3.0-rc.1")]
     public async Task OtherBytesUnderABuildsTag_DRY6012_AndNoTagMoves(string tag)
@@ -34,6 +33,56 @@ public sealed class ImmutableTagsPush : IDisposable
         // Checked before any tag: "main" still names the first build too.
         Assert.Equal(pushed.Digest, (await Head(tag))?.Digest.ToString());
         Assert.Equal(pushed.Digest, (await Head("main"))?.Digest.ToString());
+    }
+
+    /// <summary>A re-run of the same commit after its base image moved: the commit's tag (and the branch's) move, with a warning saying why.</summary>
+    [Fact]
+    public async Task TheSameCommitOnAMovedBase_CommitAndBranchTagsMoveWithAWarningNamingTheCause()
+    {
+        var first = Recorded("first", "sha256:" + new string('a', 64), "10.0.100");
+        var other = Recorded("other", "sha256:" + new string('b', 64), "10.0.401");
+        await Push(first, ["sha-abc1234", "main", "latest"]);
+        var log = new ListBuildLog();
+
+        var moved = await Push(other, ["sha-abc1234", "main", "latest"], log: log);
+
+        Assert.Equal(["sha-abc1234", "main", "latest"], moved.Tags);
+        Assert.Equal(first.ManifestDescriptor.Digest.ToString(), moved.TagsMoved["sha-abc1234"]);
+        var warning = Assert.Single(log.Warnings);
+        Assert.Equal(KnownCodes.TagMovedToRebuild, warning.Code);
+        Assert.Contains($"base image digest sha256:{new string('a', 64)} → sha256:{new string('b', 64)}", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("SDK 10.0.100 → 10.0.401", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("sha-abc1234 (was", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("main (was", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("latest (was", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(other.ManifestDescriptor.Digest.ToString(), (await Head("sha-abc1234"))?.Digest.ToString());
+    }
+
+    /// <summary>An exact version on a moved base: DRY6012 says what changed, and no tag moves.</summary>
+    [Fact]
+    public async Task AnExactVersionOnAMovedBase_DRY6012NamesTheCause()
+    {
+        await Push(Recorded("first", "sha256:" + new string('a', 64), "10.0.100"), ["1.2.3", "main"]);
+
+        var error = await Assert.ThrowsAsync<DrydockException>(() => Push(Recorded("other", "sha256:" + new string('c', 64), "10.0.100"), ["1.2.3", "main"]));
+
+        Assert.Equal(KnownCodes.ImmutableTagMoved, error.Code);
+        Assert.Contains($"base image digest sha256:{new string('a', 64)} → sha256:{new string('c', 64)}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SDK", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A branch tag moving to a new commit is what a branch tag is for: no warning.</summary>
+    [Fact]
+    public async Task ABranchTagMovingToANewCommit_IsNoWarning()
+    {
+        await Push(Recorded("first", "sha256:" + new string('a', 64), "10.0.100"), ["sha-abc1234", "main"]);
+        var log = new ListBuildLog();
+
+        var moved = await Push(Recorded("next", "sha256:" + new string('a', 64), "10.0.100", revision: "def5678def5678def5678def5678def5678def56"), ["sha-def5678", "main"], log: log);
+
+        Assert.Empty(log.Warnings);
+        Assert.Contains("main", moved.TagsMoved.Keys);
+        Assert.Contains(log.Details, line => line.Contains("main moves from", StringComparison.Ordinal) && line.Contains("commit abc1234", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -72,8 +121,8 @@ public sealed class ImmutableTagsPush : IDisposable
     }
 
     [Theory]
-    [InlineData("sha-abc1234", true)]
-    [InlineData("sha-0123456789abcdef0123456789abcdef01234567", true)]
+    [InlineData("sha-abc1234", false)]
+    [InlineData("sha-0123456789abcdef0123456789abcdef01234567", false)]
     [InlineData("1.2.3", true)]
     [InlineData("1.3.0-rc.1", true)]
     [InlineData("sha-abc1234-dirty", false)]
@@ -89,9 +138,21 @@ public sealed class ImmutableTagsPush : IDisposable
         (OciArchive.Open(new SdkArchiveFixture().Write(_temp.File("first.tar"))),
          OciArchive.Open(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = "built for linux-x64" } }.Write(_temp.File("other.tar"))));
 
-    private async Task<PushResult> Push(OciArchive archive, IReadOnlyList<string> tags, bool allowMove = false)
+    private OciArchive Recorded(string name, string baseDigest, string sdk, string revision = "abc1234abc1234abc1234abc1234abc1234abc12") =>
+        OciArchive.Open(new SdkArchiveFixture
+        {
+            AppFiles = new() { ["app/app.dll"] = name },
+            Labels = new Dictionary<string, string>
+            {
+                ["org.opencontainers.image.revision"] = revision,
+                ["org.opencontainers.image.base.digest"] = baseDigest,
+                ["io.drydock.build.sdk"] = sdk,
+            },
+        }.Write(_temp.File(name + ".tar")));
+
+    private async Task<PushResult> Push(OciArchive archive, IReadOnlyList<string> tags, bool allowMove = false, ListBuildLog? log = null)
     {
-        var pusher = new ImagePusher(new RegistryOptions(), credential: null, new ListBuildLog());
+        var pusher = new ImagePusher(new RegistryOptions(), credential: null, log ?? new ListBuildLog());
         return await pusher.PushAsync(archive, new PushRequest { Registry = _registry, Repository = _repository, Tags = tags, AllowImmutableTagMove = allowMove }, CancellationToken.None);
     }
 

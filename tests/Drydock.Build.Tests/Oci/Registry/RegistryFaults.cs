@@ -109,9 +109,9 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     {
         _proxy.When("PUT", "/manifests/sha256:", ProxyFault.AddHeaders(("OCI-Subject", "indexed")), times: 100);
 
-        var result = await Push(testResults: "{\"passed\":1}"u8.ToArray());
+        var result = await Push(referrer: "{\"passed\":1}"u8.ToArray());
 
-        Assert.NotNull(result.Referrer);
+        Assert.NotNull(Assert.Single(result.Referrers).Digest);
         Assert.Equal(0, _proxy.CountOf("PUT", "/manifests/sha256-"));
         Assert.Equal(0, _proxy.CountOf("GET", "/manifests/sha256-"));
     }
@@ -183,7 +183,7 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
         var error = await Assert.ThrowsAsync<DrydockException>(() => Push(tags: ["1.0.0", "beta", "main"]));
 
         Assert.Equal(KnownCodes.TagsPartlyPushed, error.Code);
-        Assert.Contains("Set: 1.0.0. Not set: beta, main.", error.Message);
+        Assert.Contains($"{_proxy.Host}/{_repository}: set 1.0.0, not set beta, main.", error.Message);
         Assert.Contains(KnownCodes.RegistryForbidden, error.Message);
         Assert.Equal(Tested, await RegistryDigest("1.0.0"));
         Assert.Null(await RegistryDigest("main"));
@@ -249,34 +249,34 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task AReferrerTheRegistryRefusesIsAWarningNotAFailure()
+    public async Task AReferrerTheRegistryRefusesIsRecordedNotThrown()
     {
         _proxy.Respond("PUT", "/manifests/sha256-", 400, times: 1);
 
-        var result = await Push(testResults: "{\"passed\":1}"u8.ToArray());
+        var result = await Push(referrer: "{\"passed\":1}"u8.ToArray());
 
         Assert.True(result.Verified);
-        Assert.Null(result.Referrer);
-        Assert.Contains(_log.Warnings, w => w.Code == KnownCodes.ReferrerNotAttached);
+        var referrer = Assert.Single(result.Referrers);
+        Assert.Null(referrer.Digest);
+        Assert.StartsWith("DRY60", referrer.Error, StringComparison.Ordinal);
     }
 
     private static RegistryOptions Options => new() { Retry = new RetryPolicy(3, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5)) };
 
-    private Task<PushResult> Push(RegistryCredential? credential = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? testResults = null) =>
+    private Task<PushResult> Push(RegistryCredential? credential = null, IReadOnlyList<string>? tags = null, string? repository = null, byte[]? referrer = null) =>
         new ImagePusher(Options, credential, _log).PushAsync(
             _archive,
-            new PushRequest { Registry = _proxy.Host, Repository = repository ?? _repository, Tags = tags ?? ["1.0.0"], TestResults = testResults },
+            new PushRequest
+            {
+                Registry = _proxy.Host,
+                Repository = repository ?? _repository,
+                Tags = tags ?? ["1.0.0"],
+                Referrers = referrer is null ? [] : [new ReferrerContent("bundle.json", _archive.ManifestDescriptor.Digest, "application/vnd.dev.sigstore.bundle.v0.3+json", referrer, new Dictionary<string, string>())],
+            },
             CancellationToken.None);
 
     /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy); null when the tag does not exist.</summary>
-    private async Task<string?> RegistryDigest(string tag)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{RegistryServer.SharedHost}/v2/{_repository}/manifests/{tag}"));
-        request.Headers.Accept.ParseAdd(OciMediaTypes.ImageManifest);
-        using var response = await http.SendAsync(request);
-        return response.IsSuccessStatusCode ? Digest.Of(await response.Content.ReadAsByteArrayAsync()).ToString() : null;
-    }
+    private Task<string?> RegistryDigest(string tag) => RegistryServer.SharedDigestAsync(_repository, tag);
 
     private static async Task WaitUntil(Func<bool> condition)
     {

@@ -286,12 +286,5 @@ public sealed class RegistryPersonalities : IAsyncLifetime, IDisposable
             CancellationToken.None);
 
     /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy).</summary>
-    private async Task<string?> RegistryDigest(string tag)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{RegistryServer.SharedHost}/v2/{_repository}/manifests/{tag}"));
-        request.Headers.Accept.ParseAdd(OciMediaTypes.ImageManifest);
-        using var response = await http.SendAsync(request);
-        return response.IsSuccessStatusCode ? Digest.Of(await response.Content.ReadAsByteArrayAsync()).ToString() : null;
-    }
+    private Task<string?> RegistryDigest(string tag) => RegistryServer.SharedDigestAsync(_repository, tag);
 }

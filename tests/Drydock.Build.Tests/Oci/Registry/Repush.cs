@@ -22,7 +22,7 @@ public sealed class Repush : IDisposable
             Registry = proxy.Host,
             Repository = "drydock-tests/repush-" + Guid.NewGuid().ToString("n")[..12],
             Tags = ["1.0.0"],
-            TestResults = "{\"passed\":2}"u8.ToArray(),
+            Referrers = [new ReferrerContent("bundle.json", archive.ManifestDescriptor.Digest, "application/vnd.dev.sigstore.bundle.v0.3+json", "{\"passed\":2}"u8.ToArray(), new Dictionary<string, string>())],
         };
         var pusher = new ImagePusher(new RegistryOptions(), null, new ListBuildLog());
         var first = await pusher.PushAsync(archive, request, CancellationToken.None);
@@ -32,13 +32,16 @@ public sealed class Repush : IDisposable
         var again = await pusher.PushAsync(archive, request, CancellationToken.None);
 
         Assert.Equal(first.Digest, again.Digest);
-        Assert.Equal(first.Referrer, again.Referrer);
+        Assert.Equal(first.Referrers.Single().Digest, again.Referrers.Single().Digest);
+        Assert.Equal(["1.0.0"], again.Tags);
+        Assert.Equal(["1.0.0"], again.TagsUnchanged);
         Assert.Equal(0, again.BlobsUploaded);
         Assert.DoesNotContain(proxy.Requests, r => r.Path.Contains("/blobs/", StringComparison.Ordinal));
         Assert.Equal(0, proxy.CountOf("PUT", "/manifests/sha256-"));
-        // The image by digest; the version tag checked (it must not name other bytes: DRY6012), then set; the referrer.
+        // The image by digest; the version tag read, and not written again: it already names these bytes (immutable-tag
+        // registries refuse that PUT); the referrer.
         Assert.Equal(
-            ["GET /v2/", "HEAD manifests", "HEAD manifests", "PUT manifests", "HEAD manifests", "PUT manifests", "GET manifests"],
+            ["GET /v2/", "HEAD manifests", "HEAD manifests", "HEAD manifests", "PUT manifests", "GET manifests"],
             proxy.Requests.Select(r => r.Path == "/v2/" ? "GET /v2/" : $"{r.Method} {r.Path.Split('/')[^2]}"));
     }
 }

@@ -68,4 +68,35 @@ public sealed class RetryPolicyTests
             "x", () => { attempts++; throw new InvalidOperationException(); }, new ListBuildLog(), CancellationToken.None));
         Assert.Equal(1, attempts);
     }
+
+    /// <summary>The numbers the docs give are the default policy's: attempts, each wait, and the bound on Retry-After.</summary>
+    [Theory]
+    [InlineData("how-it-works.md")]
+    [InlineData("registries.md")]
+    public void TheDocsNumbersAreTheCodes(string doc)
+    {
+        var policy = RetryPolicy.Default;
+        var waits = Enumerable.Range(0, policy.MaxAttempts - 1)
+            .Select(attempt => (policy.FirstDelay * Math.Pow(2, attempt)).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var text = File.ReadAllText(Doc(doc)).ReplaceLineEndings(" ");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+
+        Assert.Contains($"{policy.MaxAttempts} attempts", text, StringComparison.Ordinal);
+        Assert.Contains(string.Join(", ", waits) + " s", text, StringComparison.Ordinal);
+        Assert.Contains($" {policy.MaxDelay.TotalSeconds} s)", text, StringComparison.Ordinal);
+    }
+
+    private static string Doc(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var doc = Path.Combine(directory.FullName, "docs", name);
+            if (File.Exists(doc))
+            {
+                return doc;
+            }
+        }
+
+        throw new FileNotFoundException($"docs/{name} not found above the test assembly.");
+    }
 }

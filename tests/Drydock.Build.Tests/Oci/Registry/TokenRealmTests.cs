@@ -19,7 +19,7 @@ public sealed class TokenRealmTests
         using var auth = new RegistryAuthenticator(http, "registry.example.com", Credential, ["repository:app:pull,push"], new RegistryOptions());
         var challenge = new AuthChallenge("Bearer", new Dictionary<string, string> { ["realm"] = realm, ["service"] = "registry" });
 
-        var error = await Assert.ThrowsAsync<DrydockException>(() => auth.RenewAsync(null, challenge, RetryPolicy.Default, new ListBuildLog(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DrydockException>(() => auth.RenewAsync(null, challenge, new ListBuildLog(), CancellationToken.None));
 
         Assert.Equal(KnownCodes.RegistryProtocolError, error.Code);
         Assert.DoesNotContain("s3cret-value", error.Message);

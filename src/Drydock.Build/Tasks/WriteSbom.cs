@@ -1,0 +1,67 @@
+using System.Reflection;
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Oci;
+using Drydock.Build.Sbom;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>
+/// Writes a CycloneDX 1.6 SBOM (<see cref="CycloneDxBom"/>) for each image manifest of <see cref="Archive"/>
+/// to the file <see cref="Sboms"/> names for it (the index of a multi-platform image gets none of its own:
+/// docs/sbom.md). Files are written only when their bytes change. DRY3010 when the app's deps.json cannot be read.
+/// </summary>
+public sealed class WriteSbom : DrydockTask
+{
+    [Required]
+    public string Archive { get; set; } = "";
+
+    /// <summary>
+    /// Where to write: one item per image manifest, Include = the file; metadata <c>Platform</c> (<c>linux/arm64</c>)
+    /// for each platform of a multi-platform image, empty for a single-platform image (one item).
+    /// </summary>
+    [Required]
+    public ITaskItem[] Sboms { get; set; } = [];
+
+    [Required]
+    public string Repository { get; set; } = "";
+
+    public string? Registry { get; set; }
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        // Drydock's version without its source revision (+…): the SBOM names the tool, not the tool's commit.
+        var version = typeof(WriteSbom).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
+        var subject = new SbomImage { Repository = Repository, Registry = Registry, ToolVersion = version };
+        var files = Sboms.ToDictionary(item => item.GetMetadata("Platform"), item => item.GetMetadata("FullPath"), StringComparer.Ordinal);
+        var images = OciArchive.OpenIndex(Archive) is { } index
+            ? index.Images.Select(i => (Platform: i.Platform.ToString(), i.Image)).ToList()
+            : [(Platform: "", Image: OciArchive.Open(Archive))];
+        foreach (var (platform, image) in images)
+        {
+            if (!files.TryGetValue(platform, out var file))
+            {
+                continue;
+            }
+
+            var inventory = ImageInventory.Read(image, cancellationToken);
+            var written = WriteIfChanged(file, CycloneDxBom.Write(image, inventory, subject));
+            log.Detail($"Drydock: SBOM {file} for {image.ManifestDescriptor.Digest}{(platform.Length == 0 ? "" : $" ({platform})")}: deps.json {string.Join(", ", inventory.DepsFiles.Select(d => d.Key))}; package metadata {string.Join(", ", inventory.Texts.Keys.Where(k => k.StartsWith("var/lib/", StringComparison.Ordinal)))}; frameworks {string.Join(", ", inventory.Frameworks.Select(f => $"{f.Name} {f.Version}"))}{(written ? "" : "; unchanged")}");
+        }
+    }
+
+    private static bool WriteIfChanged(string path, byte[] bytes)
+    {
+        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+        return true;
+    }
+}

@@ -1,0 +1,86 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Sdk.Tests.Support;
+using Drydock.Tests.Registry;
+
+namespace Drydock.Sdk.Tests;
+
+/// <summary>
+/// Re-runs of CI, as real publishes against the loopback registry behind a proxy that plays the hosted registries'
+/// behaviour (tests/Shared/Registry): the same bytes again against immutable tags pass without writing a tag; a new
+/// commit that would move a tag there stops before any tag; the same commit built to other bytes moves its commit and
+/// branch tags with a warning that says why.
+/// </summary>
+public sealed class PushReruns : IAsyncLifetime, IDisposable
+{
+    private const string EcrImmutable = "The image tag '{tag}' already exists in the repository and cannot be overwritten because the repository is immutable.";
+    private readonly string _repository = "drydock-e2e/rerun-" + Guid.NewGuid().ToString("n")[..10];
+    private RegistryProxy _proxy = null!;
+    private TestProject _project = null!;
+
+    public Task InitializeAsync()
+    {
+        _proxy = RegistryProxy.Start(new Uri($"http://{RegistryServer.SharedHost}/"));
+        _project = TestProject.Create("rerun", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>{_repository}</ContainerRepository>");
+        // Another engine may answer on this machine (docker before 25 cannot load OCI archives): podman, explicitly.
+        _project.Environment["LocalRegistry"] = "Podman";
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    public void Dispose()
+    {
+        Oci.RemoveRepository($"{RegistryServer.SharedHost}/{_repository}");
+        _project.Dispose();
+    }
+
+    [Fact]
+    public void An_immutable_tag_registry_takes_a_rerun_and_refuses_a_move_before_any_tag()
+    {
+        var first = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
+        Assert.True(first.Succeeded, first.StandardOutput);
+        var tags = Tags();
+        _proxy.ImmutableTags = (400, "TAG_INVALID", EcrImmutable);
+        _proxy.Clear();
+
+        var rerun = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
+
+        Assert.True(rerun.Succeeded, rerun.StandardOutput);
+        Assert.Equal(tags, Tags());
+        Assert.Equal(tags, _project.Report()["push"]!["tagsUnchanged"]!.AsArray().Select(tag => (string)tag!).ToList());
+        Assert.DoesNotContain(_proxy.Requests, r => r.Method == "PUT" && r.Path.Contains("/manifests/", StringComparison.Ordinal) && !r.Path.Contains("sha256:", StringComparison.Ordinal));
+
+        File.AppendAllText(Path.Combine(_project.ProjectDirectory, "Program.cs"), "\n// the next commit\n");
+        _project.Commit("next", date: "2026-01-03T03:04:05Z");
+        var next = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
+
+        Assert.False(next.Succeeded);
+        Assert.Contains($"error {KnownCodes.RegistryTagImmutable}:", next.StandardOutput);
+        Assert.Contains("'main'", next.StandardOutput);
+        var push = _project.Report()["push"]!;
+        Assert.Empty(push["tags"]!.AsArray());
+        Assert.StartsWith(KnownCodes.RegistryTagImmutable, (string?)push["error"], StringComparison.Ordinal);
+        var sha = $"sha-{_project.Git("rev-parse", "--short=7", "HEAD")}";
+        Assert.Equal(0, _proxy.CountOf("PUT", $"/manifests/{sha}"));
+    }
+
+    [Fact]
+    public void The_same_commit_built_to_other_bytes_moves_its_commit_and_branch_tags_with_a_warning()
+    {
+        var first = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
+        Assert.True(first.Succeeded, first.StandardOutput);
+        var sha = $"sha-{_project.Git("rev-parse", "--short=7", "HEAD")}";
+
+        var rebuilt = _project.Publish($"-p:ContainerRegistry={_proxy.Host}", "-p:ContainerDescription=built again with another description");
+
+        Assert.True(rebuilt.Succeeded, rebuilt.StandardOutput);
+        Assert.Contains($"warning {KnownCodes.TagMovedToRebuild}:", rebuilt.StandardOutput);
+        Assert.Contains($"{sha} (was sha256:", rebuilt.StandardOutput);
+        Assert.Contains("main (was sha256:", rebuilt.StandardOutput);
+        Assert.Contains("nothing Drydock records changed", rebuilt.StandardOutput);
+        var push = _project.Report()["push"]!;
+        Assert.Equal(["main", sha], push["tagsMoved"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private List<string> Tags() => _project.Report()["push"]!["tags"]!.AsArray().Select(tag => (string)tag!).ToList();
+}

@@ -1,0 +1,87 @@
+using Drydock.Sdk.Tests.Support;
+
+namespace Drydock.Sdk.Tests;
+
+/// <summary>
+/// A publish whose engine is not this machine: the remote engine eng/remote-engine.sh starts (a dockerd in
+/// its own network, PID and mount namespaces, reached over tcp://10.231.0.2:2375, as CI's docker:dind
+/// service). The image is loaded there, tested there, reached at the engine's address; nothing is left there.
+/// And one engine shared by two builds that cannot see each other's processes.
+/// </summary>
+public sealed class RemoteEngine : IDisposable
+{
+    private const string Host = "tcp://10.231.0.2:2375";
+    private readonly List<TestProject> _projects = [];
+
+    [Fact]
+    public void Image_tests_run_on_the_remote_engine_and_reach_the_app_at_its_address()
+    {
+        var project = Project("remote", """
+                [Fact]
+                public async Task Answers_at_the_engines_address()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
+                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+                }
+            """);
+
+        var publish = project.Publish("-p:LocalRegistry=Docker", "-v:d");
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        Assert.Contains($"Drydock: runtime=docker at {Host} (from LocalRegistry; endpoint {Host} (from DOCKER_HOST))", publish.StandardOutput);
+        Assert.Equal(1, (int)project.Report()["tests"]![0]!["passed"]!);
+        var configDigest = (string)project.Report()["image"]!["configDigest"]!;
+        var remote = Remote("image", "inspect", "--format", "{{.Id}}", configDigest);
+        Assert.True(remote.Succeeded, remote.StandardError);
+        Assert.Empty(Remote("ps", "-a", "-q", "--filter", "label=io.drydock.run", "--filter", $"ancestor={configDigest}").StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Two_publishes_at_once_on_one_engine_one_in_another_pid_namespace_both_pass()
+    {
+        // Each test holds its container for 20 s: the other publish sweeps before its tests meanwhile.
+        const string LongTest = """
+                [Fact]
+                public async Task Answers_after_a_while()
+                {
+                    await using var app = await image.StartAsync();
+                    await Task.Delay(TimeSpan.FromSeconds(20));
+                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+                }
+            """;
+        var inNamespace = Project("sharedpidns", LongTest);
+        var here = Project("sharedhere", LongTest);
+
+        var first = Task.Run(() => inNamespace.Run("unshare",
+            ["--pid", "--fork", "--mount-proc", "dotnet", "publish", "-c", "Release", "-nologo", $"-p:DrydockBaseRegistry={Paths.Registry}", "-p:LocalRegistry=Docker"]));
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        var second = Task.Run(() => here.Publish("-p:LocalRegistry=Docker"));
+        var results = await Task.WhenAll(first, second);
+
+        Assert.True(results[0].Succeeded, results[0].StandardOutput);
+        Assert.True(results[1].Succeeded, results[1].StandardOutput);
+        Assert.Equal(1, (int)inNamespace.Report()["tests"]![0]!["passed"]!);
+        Assert.Equal(1, (int)here.Report()["tests"]![0]!["passed"]!);
+    }
+
+    public void Dispose()
+    {
+        foreach (var project in _projects)
+        {
+            project.Dispose();
+        }
+    }
+
+    private TestProject Project(string name, string tests)
+    {
+        var project = TestProject.Create(name, program: TestApps.Web);
+        project.Environment["DOCKER_HOST"] = Host;
+        project.AddImageTests(tests);
+        _projects.Add(project);
+        return project;
+    }
+
+    private static Drydock.Processes.ProcessResult Remote(params string[] arguments) =>
+        Drydock.Processes.ProcessRunner.Run("docker", arguments, TimeSpan.FromMinutes(1), CancellationToken.None, environment: new Dictionary<string, string?> { ["DOCKER_HOST"] = Host });
+}
