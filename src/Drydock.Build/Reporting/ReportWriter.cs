@@ -83,8 +83,8 @@ public static class ReportWriter
         var tags = target.Tags.Count == 0 ? "no tag" : "tags " + string.Join(", ", target.Tags.Select(Cell));
         var code = target.Error is { } error && error.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? error[..colon] : target.Error;
         return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}"
-            : target.Verified ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")} by digest, {tags}: stopped ({Cell(code)})"
-            : $"no: the push to {Cell($"{target.Registry}/{target.Repository}")} failed ({Cell(code)})";
+            : target.Verified ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")} by digest, {tags}: stopped ({code})"
+            : $"no: the push to {Cell($"{target.Registry}/{target.Repository}")} failed ({code})";
     }
 
     /// <summary>
