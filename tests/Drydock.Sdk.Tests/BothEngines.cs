@@ -42,7 +42,7 @@ public sealed class BothEngines : IDisposable
             Assert.Equal(configDigest, id.StandardOutput.Trim().Replace("sha256:", "", StringComparison.Ordinal));
         }
 
-        Assert.Empty(Oci.TestContainersOf(_project.Name));
+        Assert.Empty(Oci.TestContainersOf(_project));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class BothEngines : IDisposable
         using var http = new HttpClient();
         using var tags = await http.GetAsync(new Uri($"http://{Paths.Registry}/v2/{repository}/tags/list"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, tags.StatusCode);
-        Assert.Empty(Oci.TestContainersOf(repository));
+        Assert.Empty(Oci.TestContainersOf(_project, repository));
         Oci.RemoveRepository(repository);
     }
 
@@ -92,7 +92,7 @@ public sealed class BothEngines : IDisposable
         Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
         Assert.Contains("OOMKilled: true", publish.StandardOutput);
         Assert.Contains("DRY5101", publish.StandardOutput);
-        Assert.Empty(Oci.TestContainersOf(_project.Name));
+        Assert.Empty(Oci.TestContainersOf(_project));
     }
 
     public void Dispose()

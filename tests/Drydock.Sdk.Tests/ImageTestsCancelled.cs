@@ -43,15 +43,15 @@ public sealed class ImageTestsCancelled : IDisposable
         {
             // Wait (bounded) until the test has its container running.
             var deadline = Stopwatch.StartNew();
-            while (Oci.TestContainersOf(_project.Name).Length == 0)
+            string? live;
+            while ((live = LiveRun()) is null)
             {
                 Assert.False(publish.HasExited, $"the publish ended before its tests started a container: {output}");
                 Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "no test container appeared within 3 minutes");
                 Thread.Sleep(500);
             }
 
-            runId = RunIdOf(Oci.TestContainersOf(_project.Name)[0]);
-            Assert.NotEmpty(ProcessesOfRun(runId));
+            runId = live;
 
             stopping.Restart();
             Assert.Equal(0, Signal(publish.Id, signal));
@@ -72,7 +72,7 @@ public sealed class ImageTestsCancelled : IDisposable
         Assert.True(publish.ExitCode != 0, $"exit code 0: {output}");
         Assert.Empty(ProcessesOfRun(runId));
         Assert.Empty(Oci.Podman("ps", "--all", "--quiet", "--filter", $"label=io.drydock.run={runId}").StandardOutput.Trim());
-        Assert.Empty(Oci.TestContainersOf(_project.Name));
+        Assert.Empty(Oci.TestContainersOf(_project));
         var report = _project.Report();
         Assert.True((bool)report["cancelled"]!, report.ToJsonString());
         Assert.False((bool)report["tested"]!);
@@ -101,15 +101,15 @@ public sealed class ImageTestsCancelled : IDisposable
         try
         {
             var deadline = Stopwatch.StartNew();
-            while (Oci.TestContainersOf(_project.Name).Length == 0)
+            string? live;
+            while ((live = LiveRun()) is null)
             {
                 Assert.False(publish.HasExited, $"the publish ended before its tests started a container: {output}");
                 Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(3), "no test container appeared within 3 minutes");
                 Thread.Sleep(500);
             }
 
-            runId = RunIdOf(Oci.TestContainersOf(_project.Name)[0]);
-            Assert.NotEmpty(ProcessesOfRun(runId));
+            runId = live;
 
             // kill -9: nothing of the publish runs any more, so only dotnet test itself can enforce the bound.
             publish.Kill();
@@ -154,6 +154,13 @@ public sealed class ImageTestsCancelled : IDisposable
         Oci.RemoveRepository("cancelled");
         _project.Dispose();
     }
+
+    /// <summary>
+    /// The run of a test container of this project whose processes live: a reproducible image has the same id in
+    /// every checkout, and a container orphaned by a killed run elsewhere waits for the next publish's sweep.
+    /// </summary>
+    private string? LiveRun() =>
+        Oci.TestContainersOf(_project).Select(RunIdOf).FirstOrDefault(run => run.Length > 0 && ProcessesOfRun(run).Length > 0);
 
     private static string RunIdOf(string container) =>
         Oci.Podman("inspect", "--format", "{{index .Config.Labels \"io.drydock.run\"}}", container).StandardOutput.Trim();

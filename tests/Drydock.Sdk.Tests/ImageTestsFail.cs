@@ -42,7 +42,7 @@ public sealed class ImageTestsFail : IDisposable
         Assert.Equal(1, (int)tests["failed"]!);
         Assert.Equal(1, (int)tests["passed"]!);
         Assert.Equal("ImageTests.Greets_in_french", (string?)tests["failures"]![0]!["name"]);
-        Assert.Empty(Oci.TestContainersOf(_project.Name));
+        Assert.Empty(Oci.TestContainersOf(_project));
 
         // A failed image is never cached as passed.
         var again = _project.Publish();
@@ -92,7 +92,7 @@ public sealed class ImageTestsFail : IDisposable
         Assert.False(publish.Succeeded);
         Assert.Contains($"error {KnownCodes.TestsFailed}:", publish.StandardOutput);
         Assert.Contains("working, but not listening", publish.StandardOutput);
-        Assert.Empty(Oci.TestContainersOf(_project.Name));
+        Assert.Empty(Oci.TestContainersOf(_project));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class ImageTestsFail : IDisposable
 
         Assert.False(publish.Succeeded);
         Assert.Contains($"error {KnownCodes.TestRunTimedOut}:", publish.StandardOutput);
-        Assert.Empty(Oci.TestContainersOf(_project.Name));
+        Assert.Empty(Oci.TestContainersOf(_project));
     }
 
     [Fact]

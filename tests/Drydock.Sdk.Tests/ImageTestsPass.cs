@@ -44,7 +44,7 @@ public sealed class ImageTestsPass : IDisposable
         Assert.False((bool)tests["cached"]!);
         Assert.True(File.Exists((string)tests["trx"]!));
         Assert.StartsWith(Path.GetDirectoryName(_project.ReportPath)!, (string)tests["trx"]!);
-        Assert.Empty(Oci.TestContainersOf("limits"));
+        Assert.Empty(Oci.TestContainersOf(_project));
 
         var second = _project.Publish("-p:ContainerTestMemory=192m");
 

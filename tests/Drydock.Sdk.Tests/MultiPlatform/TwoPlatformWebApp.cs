@@ -87,7 +87,7 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         Assert.Equal(
             ((string)platforms.Single(p => (string)p!["platform"]! == "linux/amd64")!["configDigest"]!).Replace("sha256:", "", StringComparison.Ordinal),
             Oci.Engine(engine, "image", "inspect", "--format", "{{.Id}}", $"{Repository}:main").StandardOutput.Trim().Replace("sha256:", "", StringComparison.Ordinal));
-        Assert.Empty(Oci.TestContainersOf(Repository));
+        Assert.Empty(Oci.TestContainersOf(_project, Repository));
         // The arm64 image is loaded by id: its name moved to the host's.
         _loaded.Add((engine, (string)platforms.Single(p => (string)p!["platform"]! == "linux/arm64")!["configDigest"]!));
         if (engine != "podman")

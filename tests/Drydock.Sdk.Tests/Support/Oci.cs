@@ -52,16 +52,37 @@ internal static class Oci
 
     /// <summary>
     /// Containers, running or not, on either engine, that a publish's image tests started (label
-    /// <c>io.drydock.run</c>) from an image of <paramref name="repository"/>: other test projects may
-    /// run their own meanwhile.
+    /// <c>io.drydock.run</c>) from <paramref name="project"/>'s image: the one its report names by config digest
+    /// (a publish loads its image by id and names it only once its tests pass; the report is written before they
+    /// start), or any image named <paramref name="repository"/> (default: the project's name). Other test projects
+    /// may run their own meanwhile.
     /// </summary>
-    public static string[] TestContainersOf(string repository) => [.. Engines.SelectMany(engine => TestContainersOf(engine, repository))];
+    public static string[] TestContainersOf(TestProject project, string? repository = null)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (File.Exists(project.ReportPath))
+        {
+            try
+            {
+                var image = project.Report()["image"]!;
+                ids.UnionWith(new[] { image["configDigest"] }.Concat(image["platforms"]?.AsArray().Select(platform => platform!["configDigest"]) ?? [])
+                    .Select(digest => ((string?)digest ?? "").Replace("sha256:", "", StringComparison.Ordinal)));
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+            {
+                // Being replaced right now: the names still find what they name.
+            }
+        }
 
-    private static string[] TestContainersOf(string engine, string repository)
+        return [.. Engines.SelectMany(engine => TestContainersOf(engine, repository ?? project.Name, ids))];
+    }
+
+    private static string[] TestContainersOf(string engine, string repository, HashSet<string> ids)
     {
         var images = Engine(engine, "images", "--quiet", "--no-trunc", "--filter", $"reference={repository}").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(id => id.Replace("sha256:", "", StringComparison.Ordinal))
+            .Concat(ids)
             .ToHashSet();
         var labelled = Engine(engine, "ps", "--all", "--quiet", "--no-trunc", "--filter", "label=io.drydock.run").StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
