@@ -77,7 +77,7 @@ public sealed class Sbom : IDisposable
     }
 
     [Fact]
-    public void Two_others_of_one_commit_give_the_same_bytes_and_a_republish_keeps_the_file()
+    public void Two_clones_of_one_commit_give_the_same_bytes_and_a_republish_keeps_the_file()
     {
         var first = _project.Publish("-p:DrydockLoadImage=false");
         Assert.True(first.Succeeded, first.StandardOutput);
