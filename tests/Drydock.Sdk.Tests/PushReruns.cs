@@ -41,6 +41,9 @@ public sealed class PushReruns : IAsyncLifetime, IDisposable
         Assert.True(first.Succeeded, first.StandardOutput);
         var tags = Tags();
         _proxy.ImmutableTags = (400, "TAG_INVALID", EcrImmutable);
+        // ECR has the referrers API: attestations are indexed by the registry, not under a referrers tag (which an
+        // immutable repository would refuse to update when a re-run's attestations differ).
+        _proxy.When("PUT", "/manifests/sha256:", ProxyFault.AddHeaders(("OCI-Subject", "indexed")), times: 1000);
         _proxy.Clear();
 
         var rerun = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
