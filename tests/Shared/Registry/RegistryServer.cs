@@ -56,6 +56,7 @@ internal sealed class RegistryServer : IAsyncDisposable
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://{SharedHost}/v2/{repository}/manifests/{tag}"));
         request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.index.v1+json");
         using var response = await http.SendAsync(request);
         return response.IsSuccessStatusCode ? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await response.Content.ReadAsByteArrayAsync())) : null;
     }

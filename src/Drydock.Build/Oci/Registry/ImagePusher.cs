@@ -669,15 +669,17 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         {
             // No referrers API: keep the referrers tag's index up to date instead.
             var tag = ReferrerArtifact.ReferrersTag(subject.Digest);
+            var taggedName = $"{request.Registry}/{request.Repository}:{tag}";
+            if (_unusableTagsWarned.Contains(taggedName))
+            {
+                // Every attestation of the subject meets the same tag: said once.
+                return null;
+            }
+
             var existing = await client.GetManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
             if (existing is { } found && ReferrerArtifact.NotAReferrersIndex(found.Bytes, found.MediaType, subject.Digest) is { } what)
             {
-                // Once per tag: every attestation of the subject meets the same tag.
-                if (!_unusableTagsWarned.Add($"{request.Registry}/{request.Repository}:{tag}"))
-                {
-                    return null;
-                }
-
+                _unusableTagsWarned.Add(taggedName);
                 log.Warning(
                     KnownCodes.ReferrersTagUnusable,
                     $"{request.Registry}/{request.Repository} has no referrers API, and its tag {tag} names {what}, not a referrers index (the registry resolves such tags itself), so Drydock wrote nothing there: the {artifact.ArtifactType} artifact {artifact.Manifest.Digest} is in the registry by digest but cannot be found from the image. " +
@@ -688,7 +690,21 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             var index = artifact.AddTo(existing?.Bytes);
             if (existing is null || !index.AsSpan().SequenceEqual(existing.Value.Bytes))
             {
-                await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await client.PutManifestAsync(request.Repository, tag, index, OciMediaTypes.ImageIndex, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DrydockException e) when (existing is not null && ImmutableTagWords.Any(word => e.Message.Contains(word, StringComparison.OrdinalIgnoreCase)))
+                {
+                    // An immutable-tag repository (ECR, Harbor, Artifact Registry) keeps the index an earlier publish wrote there:
+                    // its referrers stay findable, this publish's cannot be added. The same kind as a tag the registry resolves itself.
+                    _unusableTagsWarned.Add(taggedName);
+                    log.Warning(
+                        KnownCodes.ReferrersTagUnusable,
+                        $"{request.Registry}/{request.Repository} has no referrers API and keeps its tags immutable, so the referrers tag {tag} cannot list this publish's artifacts: the {artifact.ArtifactType} artifact {artifact.Manifest.Digest} is in the registry by digest, and the referrers an earlier publish listed there stay. " +
+                        "Exclude tags matching sha256-* from the repository's tag immutability (ECR and Harbor allow exclusion filters), push to a registry with the OCI referrers API, or use the files beside the report (drydock.json, drydock.attestations/) as the evidence.");
+                    return null;
+                }
             }
 
             log.Detail($"Drydock: {artifact.ArtifactType} {artifact.Manifest.Digest} listed under the referrers tag {tag}");

@@ -199,6 +199,33 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
         Assert.Equal(Tested, await RegistryDigest("main"));
     }
 
+    /// <summary>
+    /// An immutable-tag registry without the referrers API keeps the referrers tag an earlier publish wrote: a re-run's
+    /// new attestations are pushed by digest, the earlier ones stay findable, and the re-run passes with DRY6015.
+    /// </summary>
+    [Fact]
+    public async Task ImmutableTags_WithoutReferrersApi_ARerunsNewReferrersWarnAndPass_aws_containers_roadmap_2380()
+    {
+        string[] tags = ["sha-abc1234", "1.0.0"];
+        var referrersTag = ReferrerArtifact.ReferrersTag(_archive.ManifestDescriptor.Digest);
+        var first = await Push(tags: tags, referrer: "{\"run\":1}"u8.ToArray());
+        var listed = await RegistryDigest(referrersTag);
+        Assert.NotNull(Assert.Single(first.Referrers).Digest);
+        Assert.NotNull(listed);
+        _proxy.ImmutableTags = (400, "TAG_INVALID", "The image tag '{tag}' already exists in the repository and cannot be overwritten because the repository is immutable.");
+
+        var again = await Push(tags: tags, referrer: "{\"run\":2}"u8.ToArray());
+
+        Assert.Equal(tags, again.TagsUnchanged);
+        var referrer = Assert.Single(again.Referrers);
+        Assert.Null(referrer.Error);
+        Assert.Null(referrer.Digest);
+        var warning = Assert.Single(_log.Warnings, w => w.Code == KnownCodes.ReferrersTagUnusable);
+        Assert.Contains("immutable", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(referrersTag, warning.Message, StringComparison.Ordinal);
+        Assert.Equal(listed, await RegistryDigest(referrersTag));
+    }
+
     /// <summary>GitLab resolves <c>sha256-&lt;hex&gt;</c> to the manifest <c>sha256:&lt;hex&gt;</c>: the referrers tag names the subject, so nothing is written there.</summary>
     [Fact]
     public async Task GitLab_TheReferrersTagNamesTheSubject_NothingIsWrittenThere_oras_project_oras_go_1396()
@@ -244,6 +271,6 @@ public sealed class RefusingRegistries : IAsyncLifetime, IDisposable
             },
             CancellationToken.None);
 
-    /// <summary>The digest of what the registry itself serves under the tag (bypassing the proxy); null when the tag does not exist.</summary>
+    /// <summary>The digest of what the registry itself serves under the tag (a manifest or an index, bypassing the proxy); null when the tag does not exist.</summary>
     private Task<string?> RegistryDigest(string tag) => RegistryServer.SharedDigestAsync(_repository, tag);
 }
