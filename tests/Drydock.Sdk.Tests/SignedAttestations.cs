@@ -104,7 +104,7 @@ public sealed class SignedAttestations : IDisposable
     }
 
     [Fact]
-    public void A_malformed_key_or_a_required_missing_one_stops_the_publish_before_any_push()
+    public void A_malformed_key_or_a_required_missing_one_stops_the_publish_before_the_image_is_built()
     {
         _project = TestProject.Create("badkey", sdk: "Microsoft.NET.Sdk", properties: $"<ContainerRepository>{_repository}</ContainerRepository>");
         _project.Environment["DRYDOCK_SIGNING_KEY"] = "-----BEGIN EC PRIVATE KEY-----\nbm90IGEga2V5\n-----END EC PRIVATE KEY-----\n";
@@ -114,6 +114,7 @@ public sealed class SignedAttestations : IDisposable
         Assert.False(malformed.Succeeded);
         Assert.Contains($"error {KnownCodes.SigningKeyMalformed}:", malformed.StandardOutput);
         Assert.DoesNotContain("bm90IGEga2V5", malformed.StandardOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(_project.ArchivePath), "the image was built although its signing key is unusable");
         Assert.Null(Tags());
 
         _project.Environment["DRYDOCK_SIGNING_KEY"] = null;
@@ -121,6 +122,7 @@ public sealed class SignedAttestations : IDisposable
 
         Assert.False(missing.Succeeded);
         Assert.Contains($"error {KnownCodes.SigningKeyRequired}:", missing.StandardOutput);
+        Assert.False(File.Exists(_project.ArchivePath), "the image was built although signing is required and no key is given");
         Assert.Null(Tags());
     }
 

@@ -31,6 +31,26 @@ public sealed class SigningKey : IAttestationSigner, IDisposable
     /// <summary>The public key as PEM (<c>PUBLIC KEY</c>), what verifiers are given.</summary>
     public string PublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", PublicKeyDer);
 
+    /// <summary>The variable that holds the key's PEM itself, as CI secrets are given.</summary>
+    public const string Variable = "DRYDOCK_SIGNING_KEY";
+
+    /// <summary>
+    /// The key a publish signs with: the file <paramref name="path"/> (<c>DrydockSigningKey</c>), else the PEM in
+    /// <see cref="Variable"/>, else none (unsigned). Read by the attestation step and, to stop a publish before anything
+    /// is built, right after the metadata.
+    /// </summary>
+    /// <exception cref="DrydockException">DRY2030–DRY2033 for a bad key; DRY2034 for none when <paramref name="required"/> (<c>DrydockRequireSigning</c>).</exception>
+    public static SigningKey? Resolve(string? path, Func<string, string?> environment, bool required)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var key = !string.IsNullOrEmpty(path) ? FromFile(path)
+            : environment(Variable) is { Length: > 0 } pem ? FromPem(pem, $"the {Variable} variable")
+            : null;
+        return key is null && required
+            ? throw new DrydockException(KnownCodes.SigningKeyRequired, $"DrydockRequireSigning is true, but no signing key is given: nothing is pushed. Set DrydockSigningKey to a PEM file of an ECDSA P-256 private key, or the {Variable} variable to the PEM (a CI secret).")
+            : key;
+    }
+
     /// <summary>Reads the key from a file (<c>DrydockSigningKey</c>).</summary>
     public static SigningKey FromFile(string path)
     {

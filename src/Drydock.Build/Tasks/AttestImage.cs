@@ -74,11 +74,7 @@ public sealed class AttestImage : DrydockTask
     {
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? "", StringComparer.Ordinal);
-        using var key = LoadKey(environment);
-        if (key is null && RequireSigning)
-        {
-            throw new DrydockException(KnownCodes.SigningKeyRequired, "DrydockRequireSigning is true, but no signing key is given: nothing is pushed. Set DrydockSigningKey to a PEM file of an ECDSA P-256 private key, or the DRYDOCK_SIGNING_KEY variable to the PEM (a CI secret).");
-        }
+        using var key = Attestation.SigningKey.Resolve(SigningKey, environment.GetValueOrDefault, RequireSigning);
 
         log.Detail($"Drydock: signing with {(key is null ? "no key (the statements are attached unsigned)" : key.ToString())}");
         var index = OciArchive.ReadIndex(Archive)?.Index;
@@ -120,18 +116,6 @@ public sealed class AttestImage : DrydockTask
         IsSigned = key is not null;
         Files = [.. records.SelectMany(r => new[] { r.Statement, r.Bundle }).OfType<string>().Select(f => new Microsoft.Build.Utilities.TaskItem(f))];
         Log.LogMessage(MessageImportance.High, "Drydock: {0} attestation(s) {1} in {2}", records.Count, IsSigned ? $"signed by {key!.KeyId}" : "unsigned", Directory);
-    }
-
-    private SigningKey? LoadKey(Dictionary<string, string> environment)
-    {
-        if (!string.IsNullOrEmpty(SigningKey))
-        {
-            return Attestation.SigningKey.FromFile(SigningKey);
-        }
-
-        return environment.TryGetValue("DRYDOCK_SIGNING_KEY", out var pem) && pem.Length > 0
-            ? Attestation.SigningKey.FromPem(pem, "the DRYDOCK_SIGNING_KEY variable")
-            : null;
     }
 
     private static Digest? Subject(ITaskItem item)

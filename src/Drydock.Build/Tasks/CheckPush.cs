@@ -7,7 +7,8 @@ namespace Drydock.Build.Tasks;
 
 /// <summary>
 /// What the push would refuse, decided as soon as the metadata is known, before the image is built, loaded or
-/// tested: a push of a dirty tree without <c>DrydockPushDirty</c> (DRY6011).
+/// tested: a push of a dirty tree without <c>DrydockPushDirty</c> (DRY6011), and a signing key the attestations
+/// could not be signed with (DRY2030–DRY2034, <see cref="Attestation.SigningKey.Resolve"/>).
 /// </summary>
 public sealed class CheckPush : DrydockTask
 {
@@ -28,6 +29,15 @@ public sealed class CheckPush : DrydockTask
     /// <summary>Semicolon-separated, as <c>ContainerImageTags</c>.</summary>
     public string? Tags { get; set; }
 
+    /// <summary><c>DrydockAttest</c>: whether the attestations are made, so the signing key matters.</summary>
+    public bool Attest { get; set; }
+
+    /// <summary><c>DrydockSigningKey</c>.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary><c>DrydockRequireSigning</c>.</summary>
+    public bool RequireSigning { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -37,5 +47,9 @@ public sealed class CheckPush : DrydockTask
         }
 
         ImagePusher.CheckDirty(labels, Push, PushDirty, Registry, Repository, ImageName.SplitTags(Tags));
+        if (Attest)
+        {
+            using var key = Attestation.SigningKey.Resolve(SigningKey, Environment.GetEnvironmentVariable, RequireSigning);
+        }
     }
 }

@@ -28,6 +28,26 @@ public sealed class SigningKeys : IDisposable
     }
 
     [Fact]
+    public void Resolve_TheFileBeforeTheVariable_TheVariableElseNone_NoneRequiredIsDry2034()
+    {
+        var file = OpenSsl("ecparam -name prime256v1 -genkey -noout", "file.pem");
+        var variable = File.ReadAllText(OpenSsl("ecparam -name prime256v1 -genkey -noout", "variable.pem"));
+        using var fromFile = SigningKey.FromFile(file);
+        using var fromVariable = SigningKey.FromPem(variable, "a test");
+        string? Environment(string name) => name == SigningKey.Variable ? variable : null;
+
+        using var both = SigningKey.Resolve(file, Environment, required: true);
+        using var onlyVariable = SigningKey.Resolve(null, Environment, required: true);
+        using var none = SigningKey.Resolve("", _ => null, required: false);
+        var required = Assert.Throws<DrydockException>(() => SigningKey.Resolve(null, _ => "", required: true));
+
+        Assert.Equal(fromFile.KeyId, both!.KeyId);
+        Assert.Equal(fromVariable.KeyId, onlyVariable!.KeyId);
+        Assert.Null(none);
+        Assert.Equal(KnownCodes.SigningKeyRequired, required.Code);
+    }
+
+    [Fact]
     public void AMissingFile_IsDry2030() =>
         Assert.Equal(KnownCodes.SigningKeyUnreadable, Assert.Throws<DrydockException>(() => SigningKey.FromFile(_temp.File("none.pem"))).Code);
 
