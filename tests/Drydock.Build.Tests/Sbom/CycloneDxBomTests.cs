@@ -5,7 +5,7 @@ using Drydock.Build.Oci;
 using Drydock.Build.Sbom;
 using Drydock.Build.Tests.Oci;
 using Drydock.Build.Tests.Support;
-using Drydock.Tests.Sbom;
+using Drydock.Tests.Verifiers;
 
 namespace Drydock.Build.Tests.Sbom;
 
@@ -66,12 +66,23 @@ public sealed class CycloneDxBomTests : IDisposable
 
     private static JsonObject[] Components(JsonObject bom) => bom["components"]!.AsArray().Select(c => c!.AsObject()).ToArray();
 
+    [Fact]
+    public void TheThirdPartyValidator_RejectsABomThatBreaksTheSchema()
+    {
+        var (bom, bytes, _) = Write(new SdkArchiveFixture());
+        AssertValid(bytes);
+        bom["bomFormat"] = "NotCycloneDX";
+        var file = _temp.File("broken.cdx.json");
+        File.WriteAllText(file, bom.ToJsonString());
+
+        Assert.Throws<VerificationFailedException>(() => ThirdPartyVerifiers.CycloneDx("1.6", file));
+    }
+
     private void AssertValid(byte[] bytes)
     {
         var file = _temp.File($"bom-{Guid.NewGuid():N}.cdx.json");
         File.WriteAllBytes(file, bytes);
-        var (exitCode, output) = CycloneDxValidator.Validate("1.6", file);
-        Assert.True(exitCode == 0, output);
+        ThirdPartyVerifiers.CycloneDx("1.6", file);
     }
 
     [Fact]

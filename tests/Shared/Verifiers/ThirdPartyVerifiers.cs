@@ -5,7 +5,8 @@ namespace Drydock.Tests.Verifiers;
 /// <summary>
 /// Other projects' verifiers, run as processes: sigstore-js (<c>@sigstore/verify</c>, installed by eng/setup.sh under
 /// <c>$DRYDOCK_VERIFIERS</c>) for Sigstore bundles, Debian's securesystemslib for DSSE signatures. Each returns the
-/// verified statement, or throws with the verifier's own error.
+/// verified statement, or throws with the verifier's own error; the CycloneDX project's library
+/// (<c>@cyclonedx/cyclonedx-library</c>'s <c>JsonStrictValidator</c>) for SBOMs.
 /// </summary>
 public static class ThirdPartyVerifiers
 {
@@ -20,6 +21,10 @@ public static class ThirdPartyVerifiers
         // Debian's python: a python3 earlier on PATH (pyenv) does not see the Debian package.
         Run("/usr/bin/python3", [Path.Combine(Scripts, "verify-dsse.py"), bundle, publicKeyPem]);
 
+    /// <summary>The CycloneDX library: every file is valid CycloneDX JSON of <paramref name="specVersion"/> (e.g. <c>1.6</c>).</summary>
+    public static string CycloneDx(string specVersion, params string[] files) =>
+        Run("node", [Path.Combine(Scripts, "validate-cyclonedx.cjs"), specVersion, .. files]);
+
     private static string Run(string program, IEnumerable<string> arguments)
     {
         var verifiers = Environment.GetEnvironmentVariable("DRYDOCK_VERIFIERS");
@@ -29,6 +34,7 @@ public static class ThirdPartyVerifiers
         }
 
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["NODE_PATH"] = Path.Combine(verifiers, "node_modules");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

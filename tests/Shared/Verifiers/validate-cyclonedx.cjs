@@ -1,7 +1,7 @@
 // Validates CycloneDX JSON files with the CycloneDX project's own library (eng/verifiers), so Drydock's
 // SBOMs are judged by the schema's authors' code, not by Drydock's reader.
-//   node validate-cyclonedx.js SPEC_VERSION FILE...   (NODE_PATH=$DRYDOCK_VERIFIERS/node_modules)
-// Prints "valid FILE" or "invalid FILE: <errors as JSON>" per file; exits 1 if any is invalid.
+//   node validate-cyclonedx.cjs SPEC_VERSION FILE...   (NODE_PATH=$DRYDOCK_VERIFIERS/node_modules)
+// Prints "valid FILE" per file; "invalid FILE: <errors as JSON>" to stderr and exits 1 if any is invalid.
 'use strict';
 const fs = require('fs');
 const CDX = require('@cyclonedx/cyclonedx-library');
@@ -15,7 +15,7 @@ async function main() {
       console.log(`valid ${file}`);
     } else {
       failed = true;
-      console.log(`invalid ${file}: ${JSON.stringify(errors)}`);
+      console.error(`invalid ${file}: ${JSON.stringify(errors)}`);
     }
   }
   process.exit(failed ? 1 : 0);
