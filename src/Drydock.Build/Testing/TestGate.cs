@@ -94,7 +94,7 @@ public static class TestGate
         if (inputs.PushTarget is { } target)
         {
             log.Warning(KnownCodes.UntestedPush,
-                $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. {fix}, so that what is pushed is what passed its tests; the pushed test results say tested: false. DrydockRequireImageTests=true makes this an error.");
+                $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. {fix}, so that what is pushed is what passed its tests; the report says tested: false and no test-result attestation is attached. DrydockRequireImageTests=true makes this an error.");
         }
     }
 
