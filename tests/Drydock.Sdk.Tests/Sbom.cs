@@ -95,7 +95,7 @@ public sealed class Sbom : IDisposable
     }
 
     [Fact]
-    public void Multi_platform_image_gets_one_sbom_per_platform_manifest()
+    public void Multi_platform_image_gets_one_sbom_per_platform_manifest_and_one_for_its_index()
     {
         var project = TestProject.Create(
             "sbomplat",
@@ -110,9 +110,9 @@ public sealed class Sbom : IDisposable
         Assert.True(publish.Succeeded, publish.StandardOutput);
         var report = project.Report();
         var platforms = report["image"]!["platforms"]!.AsArray().ToDictionary(p => (string)p!["platform"]!, p => (string)p!["digest"]!);
-        var sboms = report["sboms"]!.AsArray().ToDictionary(s => (string)s!["platform"]!, s => s!);
-        Assert.Equal(["linux/amd64", "linux/arm64"], sboms.Keys.Order(StringComparer.Ordinal));
-        foreach (var (platform, sbom) in sboms)
+        var sboms = report["sboms"]!.AsArray().ToDictionary(s => (string?)s!["platform"] ?? "index", s => s!);
+        Assert.Equal(["index", "linux/amd64", "linux/arm64"], sboms.Keys.Order(StringComparer.Ordinal));
+        foreach (var (platform, sbom) in sboms.Where(s => s.Key != "index"))
         {
             var path = (string)sbom["path"]!;
             Assert.Equal(Path.Combine(Path.GetDirectoryName(SbomPath(project))!, $"drydock.sbom.{platform.Replace('/', '-')}.cdx.json"), path);
@@ -126,7 +126,16 @@ public sealed class Sbom : IDisposable
         }
 
         ThirdPartyVerifiers.CycloneDx("1.6", [.. sboms.Values.Select(s => (string)s["path"]!)]);
-        Assert.False(File.Exists(SbomPath(project)), "the index gets no SBOM of its own");
+        // The index's SBOM: its platform images by digest, each linked to its own SBOM (CycloneDX BOM-Link).
+        Assert.Equal(SbomPath(project), (string)sboms["index"]["path"]!);
+        Assert.Equal((string)report["image"]!["digest"]!, (string)sboms["index"]["subject"]!);
+        var index = JsonNode.Parse(File.ReadAllText(SbomPath(project)))!;
+        var linked = index["components"]!.AsArray().ToDictionary(c => (string)c!["version"]!, c => (string)c!["externalReferences"]![0]!["url"]!);
+        foreach (var (platform, sbom) in sboms.Where(s => s.Key != "index"))
+        {
+            var serial = (string)JsonNode.Parse(File.ReadAllText((string)sbom["path"]!))!["serialNumber"]!;
+            Assert.Equal($"urn:cdx:{serial["urn:uuid:".Length..]}/1", linked[platforms[platform]]);
+        }
     }
 
     [Fact]

@@ -96,8 +96,47 @@ public static class CycloneDxBom
             Add(Component("container", repositoryUrl, parsedBaseDigest.ToString(), Purl.Oci(repositoryUrl, parsedBaseDigest.ToString(), platform?.Architecture, tag)));
         }
 
-        var imageUrl = string.IsNullOrEmpty(subject.Registry) ? subject.Repository : $"{subject.Registry}/{subject.Repository}";
+        var imageUrl = ImageUrl(subject);
         var imagePurl = Purl.Oci(imageUrl, digest, platform?.Architecture, tag: null);
+        return Serialize(image, subject, Component("container", imageUrl, digest, imagePurl), digest, [.. components.Values], imagePurl, [.. components.Keys]);
+    }
+
+    /// <summary>
+    /// The BOM of a multi-platform image's index (<paramref name="index"/>): the index is <c>metadata.component</c>, each
+    /// platform image a component (<c>pkg:oci/…@sha256:…?arch=…</c>) whose <c>externalReferences</c> link, by CycloneDX
+    /// BOM-Link (<c>urn:cdx:&lt;serialNumber&gt;/1</c>, https://cyclonedx.org/capabilities/bomlink/), to that platform's
+    /// own BOM (<see cref="Write"/> gives it that serial number). An index holds no files of its own: what is in it is
+    /// its platform images, and what is in them their BOMs list.
+    /// </summary>
+    public static byte[] WriteIndex(Digest index, IReadOnlyList<OciArchive> platforms, SbomImage subject)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(platforms);
+        var imageUrl = ImageUrl(subject);
+        var components = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var image in platforms)
+        {
+            var digest = image.ManifestDescriptor.Digest.ToString();
+            var component = Component("container", imageUrl, digest, Purl.Oci(imageUrl, digest, Platform.FromJson(image.Config)?.Architecture, tag: null));
+            component["externalReferences"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "bom",
+                ["url"] = $"urn:cdx:{NameBasedUuid(SerialNamespace, digest)}/1",
+                ["comment"] = "the SBOM of this platform's image, attached to it",
+            });
+            components.TryAdd((string)component["bom-ref"]!, component);
+        }
+
+        var indexPurl = Purl.Oci(imageUrl, index.ToString(), architecture: null, tag: null);
+        return Serialize(platforms[0], subject, Component("container", imageUrl, index.ToString(), indexPurl), index.ToString(), [.. components.Values], indexPurl, [.. components.Keys]);
+    }
+
+    private static string ImageUrl(SbomImage subject) =>
+        string.IsNullOrEmpty(subject.Registry) ? subject.Repository : $"{subject.Registry}/{subject.Repository}";
+
+    /// <summary>The BOM around <paramref name="component"/>: time from <paramref name="image"/>'s config (never the wall clock), serial number from <paramref name="digest"/>.</summary>
+    private static byte[] Serialize(OciArchive image, SbomImage subject, JsonObject component, string digest, JsonObject[] components, string reference, string[] dependsOn)
+    {
         var tool = new JsonObject { ["type"] = "application", ["name"] = "Drydock" };
         if (subject.ToolVersion is { Length: > 0 })
         {
@@ -111,7 +150,7 @@ public static class CycloneDxBom
         }
 
         metadata["tools"] = new JsonObject { ["components"] = new JsonArray(tool) };
-        metadata["component"] = Component("container", imageUrl, digest, imagePurl);
+        metadata["component"] = component;
         var bom = new JsonObject
         {
             ["$schema"] = "http://cyclonedx.org/schema/bom-1.6.schema.json",
@@ -120,11 +159,11 @@ public static class CycloneDxBom
             ["serialNumber"] = "urn:uuid:" + NameBasedUuid(SerialNamespace, digest),
             ["version"] = 1,
             ["metadata"] = metadata,
-            ["components"] = new JsonArray([.. components.Values]),
+            ["components"] = new JsonArray([.. components]),
             ["dependencies"] = new JsonArray(new JsonObject
             {
-                ["ref"] = imagePurl,
-                ["dependsOn"] = new JsonArray([.. components.Keys.Select(key => (JsonNode)key)]),
+                ["ref"] = reference,
+                ["dependsOn"] = new JsonArray([.. dependsOn.Select(key => (JsonNode)key)]),
             }),
         };
         return Encoding.UTF8.GetBytes(bom.ToJsonString(Indented) + "\n");

@@ -9,8 +9,9 @@ namespace Drydock.Build.Tasks;
 
 /// <summary>
 /// Writes a CycloneDX 1.6 SBOM (<see cref="CycloneDxBom"/>) for each image manifest of <see cref="Archive"/>
-/// to the file <see cref="Sboms"/> names for it (the index of a multi-platform image gets none of its own:
-/// docs/sbom.md). Files are written only when their bytes change. DRY3010 when the app's deps.json cannot be read.
+/// to the file <see cref="Sboms"/> names for it, and for the index of a multi-platform image one that lists its
+/// platform images and links to their SBOMs (<see cref="CycloneDxBom.WriteIndex"/>, docs/sbom.md). Files are written
+/// only when their bytes change. DRY3010 when the app's deps.json cannot be read.
 /// </summary>
 public sealed class WriteSbom : DrydockTask
 {
@@ -19,7 +20,7 @@ public sealed class WriteSbom : DrydockTask
 
     /// <summary>
     /// Where to write: one item per image manifest, Include = the file; metadata <c>Platform</c> (<c>linux/arm64</c>)
-    /// for each platform of a multi-platform image, empty for a single-platform image (one item).
+    /// for each platform of a multi-platform image, empty for a single-platform image or for the index of a multi-platform one.
     /// </summary>
     [Required]
     public ITaskItem[] Sboms { get; set; } = [];
@@ -35,9 +36,16 @@ public sealed class WriteSbom : DrydockTask
         var version = typeof(WriteSbom).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
         var subject = new SbomImage { Repository = Repository, Registry = Registry, ToolVersion = version };
         var files = Sboms.ToDictionary(item => item.GetMetadata("Platform"), item => item.GetMetadata("FullPath"), StringComparer.Ordinal);
-        var images = OciArchive.OpenIndex(Archive) is { } index
-            ? index.Images.Select(i => (Platform: i.Platform.ToString(), i.Image)).ToList()
+        var index = OciArchive.OpenIndex(Archive);
+        var images = index is { } multi
+            ? multi.Images.Select(i => (Platform: i.Platform.ToString(), i.Image)).ToList()
             : [(Platform: "", Image: OciArchive.Open(Archive))];
+        if (index is { } indexed && files.TryGetValue("", out var indexFile))
+        {
+            var written = WriteIfChanged(indexFile, CycloneDxBom.WriteIndex(indexed.Index.Digest, [.. indexed.Images.Select(i => i.Image)], subject));
+            log.Detail($"Drydock: SBOM {indexFile} for the index {indexed.Index.Digest}: its platform images, each linked to its own SBOM{(written ? "" : "; unchanged")}");
+        }
+
         foreach (var (platform, image) in images)
         {
             if (!files.TryGetValue(platform, out var file))

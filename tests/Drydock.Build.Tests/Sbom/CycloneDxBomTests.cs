@@ -67,6 +67,26 @@ public sealed class CycloneDxBomTests : IDisposable
     private static JsonObject[] Components(JsonObject bom) => bom["components"]!.AsArray().Select(c => c!.AsObject()).ToArray();
 
     [Fact]
+    public void AnIndex_ListsItsPlatformImages_EachLinkedToItsOwnBom()
+    {
+        var (amd64, amd64Bytes, amd64Archive) = Write(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = "amd64" } }, "amd64.tar");
+        var (arm64, _, arm64Archive) = Write(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = "arm64" } }, "arm64.tar");
+        var index = Digest.Of("an index"u8.ToArray());
+
+        var bytes = CycloneDxBom.WriteIndex(index, [amd64Archive, arm64Archive], Subject);
+
+        AssertValid(bytes);
+        var bom = JsonNode.Parse(bytes)!.AsObject();
+        Assert.Contains(Uri.EscapeDataString(index.ToString()), (string)bom["metadata"]!["component"]!["purl"]!, StringComparison.Ordinal);
+        var links = Components(bom).ToDictionary(c => (string)c["version"]!, c => (string)c["externalReferences"]![0]!["url"]!);
+        Assert.Equal(2, links.Count);
+        Assert.Equal($"urn:cdx:{((string)amd64["serialNumber"]!)["urn:uuid:".Length..]}/1", links[amd64Archive.ManifestDescriptor.Digest.ToString()]);
+        Assert.Equal($"urn:cdx:{((string)arm64["serialNumber"]!)["urn:uuid:".Length..]}/1", links[arm64Archive.ManifestDescriptor.Digest.ToString()]);
+        Assert.Equal(bytes, CycloneDxBom.WriteIndex(index, [amd64Archive, arm64Archive], Subject));
+        Assert.NotEqual(amd64Bytes, bytes);
+    }
+
+    [Fact]
     public void TheThirdPartyValidator_RejectsABomThatBreaksTheSchema()
     {
         var (bom, bytes, _) = Write(new SdkArchiveFixture());
