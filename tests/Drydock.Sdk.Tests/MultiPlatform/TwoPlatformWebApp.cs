@@ -123,6 +123,14 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
             Assert.Equal([(string)platform!["platform"]!], await TestResultPlatforms(http, (string)platform["digest"]!));
         }
 
+        // The index and every platform manifest each carry the three: test result, provenance, SBOM.
+        foreach (var subject in pushReport["image"]!["platforms"]!.AsArray().Select(p => (string)p!["digest"]!).Prepend(digest))
+        {
+            Assert.Equal(
+                ["https://cyclonedx.org/bom", "https://in-toto.io/attestation/test-result/v0.1", "https://slsa.dev/provenance/v1"],
+                PredicateTypes(subject).Distinct().Order(StringComparer.Ordinal).ToArray());
+        }
+
         // One platform now: a new image (an index of one), not the cached two-platform one.
         var narrowed = _project.Publish($"-p:DrydockBaseRegistry={Paths.Registry}/multiarch", "-p:LocalRegistry=Podman", "-p:ContainerRuntimeIdentifiers=linux-x64", "-p:DrydockTest=false");
 
@@ -130,6 +138,11 @@ public sealed class TwoPlatformWebApp(ITestOutputHelper log) : IDisposable
         Assert.Equal(["linux/amd64"], _project.Report()["image"]!["platforms"]!.AsArray().Select(p => (string)p!["platform"]!).ToArray());
         Assert.NotEqual((string?)report["image"]!["digest"], (string?)_project.Report()["image"]!["digest"]);
     }
+
+    /// <summary>The predicate types of the attestations listed under <paramref name="subject"/>'s referrers tag (read with skopeo).</summary>
+    private static IEnumerable<string> PredicateTypes(string subject) =>
+        JsonNode.Parse(Oci.Checked("skopeo", ["inspect", "--tls-verify=false", "--raw", $"docker://{Paths.Registry}/{Repository}:sha256-{subject["sha256:".Length..]}"]).StandardOutput)!["manifests"]!
+            .AsArray().Select(e => (string?)e!["annotations"]?["in-toto.io/predicate-type"] ?? (string?)e!["annotations"]?["dev.sigstore.bundle.predicateType"]).OfType<string>();
 
     /// <summary>The platforms of the test-result statements attached to <paramref name="subject"/> (found through the referrers tag with skopeo), each checked to name that subject.</summary>
     private static async Task<IReadOnlyList<string>> TestResultPlatforms(HttpClient http, string subject)
