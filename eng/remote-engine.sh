@@ -17,6 +17,7 @@
 #   eng/remote-engine.sh stop    stop the engine, sshd and forwarders, remove the namespace
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 say() { echo "eng/remote-engine: $*"; }
 
@@ -28,16 +29,19 @@ data=/var/lib/drydock-remote
 socket="$dir/engine/docker.sock"
 registry_port="${DRYDOCK_TEST_REGISTRY##*:}"
 in_ns() { nsenter --net="/run/netns/$ns" "$@"; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# The command each pid file names: dockerd.pid is the unshare that holds the engine's PID namespace.
+declare -A comm=([sshd]=sshd [forward-registry-engine]=socat [forward-registry-host]=socat [forward-plain]=socat [dockerd]=unshare)
 
 stop() {
+  local name
   for name in sshd forward-registry-engine forward-registry-host forward-plain dockerd; do
-    if alive "$dir/$name.pid"; then
+    if running "$dir/$name.pid" "${comm[$name]}"; then
       kill "$(cat "$dir/$name.pid")" 2>/dev/null || true
-      for _ in $(seq 1 40); do alive "$dir/$name.pid" || break; sleep 0.25; done
+      wait_until 10 eval '! running "$dir/$name.pid" "${comm[$name]}"' || true
     fi
     rm -f "$dir/$name.pid"
   done
+  rm -f "$dir/engine/dockerd.pid" "$dir/exec/containerd/containerd.pid"
   ip link del dd-remote-h 2>/dev/null || true
   ip netns del "$ns" 2>/dev/null || true
   say "stopped"
@@ -86,19 +90,20 @@ engine_up() { curl -fs -o /dev/null --max-time 5 --unix-socket "$socket" http://
 start_engine() {
   engine_up && return 0
   mkdir -p "$data" "$dir/engine" "$dir/exec"
-  say "starting the remote engine (tcp://$engine_ip:2375, TLS on :2376)"
-  setsid nohup nsenter --net="/run/netns/$ns" unshare --pid --fork --mount-proc \
-    dockerd --iptables=false --storage-driver=vfs --data-root "$data" --exec-root "$dir/exec" \
-    --pidfile "$dir/engine/dockerd.pid" --cgroup-parent /drydock-remote \
-    --insecure-registry "$host_ip:$registry_port" \
-    --host "unix://$socket" --host "tcp://$engine_ip:2376" \
-    --tlsverify --tlscacert "$dir/tls/ca.pem" --tlscert "$dir/tls/server-cert.pem" --tlskey "$dir/tls/server-key.pem" \
-    > "$dir/dockerd.log" 2>&1 < /dev/null &
-  echo $! > "$dir/dockerd.pid"
-  for _ in $(seq 1 120); do
-    engine_up && return 0
-    sleep 0.5
-  done
+  if ! running "$dir/dockerd.pid" unshare; then
+    # Left by an engine whose processes are gone: dockerd (pid 1 in its namespace) would find "itself".
+    rm -f "$dir/engine/dockerd.pid" "$dir/exec/containerd/containerd.pid" "$socket"
+    say "starting the remote engine (tcp://$engine_ip:2375, TLS on :2376)"
+    setsid nohup nsenter --net="/run/netns/$ns" unshare --pid --fork --mount-proc \
+      dockerd --iptables=false --storage-driver=vfs --data-root "$data" --exec-root "$dir/exec" \
+      --pidfile "$dir/engine/dockerd.pid" --cgroup-parent /drydock-remote \
+      --insecure-registry "$host_ip:$registry_port" \
+      --host "unix://$socket" --host "tcp://$engine_ip:2376" \
+      --tlsverify --tlscacert "$dir/tls/ca.pem" --tlscert "$dir/tls/server-cert.pem" --tlskey "$dir/tls/server-key.pem" \
+      > "$dir/dockerd.log" 2>&1 < /dev/null &
+    echo $! > "$dir/dockerd.pid"
+  fi
+  wait_until 60 engine_up && return 0
   say "the remote engine did not answer within 60 s; its log:" >&2
   tail -n 40 "$dir/dockerd.log" >&2
   exit 1
@@ -107,7 +112,7 @@ start_engine() {
 # One socat per listener, restarted only when its process is gone.
 forward() {
   local name="$1"; shift
-  alive "$dir/$name.pid" && return 0
+  running "$dir/$name.pid" socat && return 0
   setsid nohup "$@" > "$dir/$name.log" 2>&1 < /dev/null &
   echo $! > "$dir/$name.pid"
 }
@@ -152,12 +157,10 @@ CONFIG
     mv "$ssh/config.new" "$HOME/.ssh/config"
     chmod 0600 "$HOME/.ssh/config"
   fi
-  alive "$dir/sshd.pid" && return 0
+  running "$dir/sshd.pid" sshd && return 0
+  rm -f "$dir/sshd.pid"
   in_ns /usr/sbin/sshd -f "$ssh/sshd_config" -E "$dir/sshd.log"
-  for _ in $(seq 1 20); do
-    alive "$dir/sshd.pid" && return 0
-    sleep 0.25
-  done
+  wait_until 5 running "$dir/sshd.pid" sshd && return 0
   say "sshd did not start; its log:" >&2
   tail -n 20 "$dir/sshd.log" >&2
   exit 1
@@ -194,10 +197,8 @@ start_engine
 forwarders
 start_sshd
 # Bounded check that every way in answers.
-for _ in $(seq 1 40); do
-  DOCKER_HOST="tcp://$engine_ip:2375" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1 && break
-  sleep 0.25
-done
+plain_up() { DOCKER_HOST="tcp://$engine_ip:2375" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+wait_until 10 plain_up || true
 DOCKER_HOST="tcp://$engine_ip:2375" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null \
   || { say "tcp://$engine_ip:2375 does not answer" >&2; exit 1; }
 DOCKER_HOST="tcp://$engine_ip:2376" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$dir/client" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null \

@@ -14,6 +14,7 @@
 #   8. Drydock.Sdk packed into artifacts/feed
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 say() { echo "eng/setup: $*"; }
 
@@ -60,10 +61,7 @@ YAML
   say "starting the registry on $DRYDOCK_TEST_REGISTRY"
   setsid nohup docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 < /dev/null &
   echo $! > "$dir/registry.pid"
-  for _ in $(seq 1 60); do
-    registry_up && return 0
-    sleep 0.5
-  done
+  wait_until 30 registry_up && return 0
   say "the registry did not answer within 30 s; its log:" >&2
   cat "$dir/registry.log" >&2
   exit 1
@@ -83,13 +81,12 @@ start_docker() {
   local dir="$DRYDOCK_ROOT/artifacts/docker"
   mkdir -p "$dir"
   say "starting Docker Engine on /var/run/docker.sock"
+  clear_stale_pidfiles dockerd /var/run/docker.pid
+  clear_stale_pidfiles containerd /var/run/docker/containerd/containerd.pid
   setsid nohup dockerd --iptables=false --storage-driver=vfs --data-root /var/lib/docker \
     --host unix:///var/run/docker.sock --pidfile /var/run/docker.pid \
     > "$dir/dockerd.log" 2>&1 < /dev/null &
-  for _ in $(seq 1 60); do
-    docker_up && return 0
-    sleep 0.5
-  done
+  wait_until 30 docker_up && return 0
   say "Docker Engine did not answer within 30 s; its log:" >&2
   tail -n 40 "$dir/dockerd.log" >&2
   exit 1
@@ -129,10 +126,7 @@ start_podman_api() {
   CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_REGISTRIES_CONF="$dir/registries.conf" setsid nohup \
     podman system service --time=0 "unix://$DRYDOCK_PODMAN_SOCKET" > "$dir/service.log" 2>&1 < /dev/null &
   echo $! > "$dir/service.pid"
-  for _ in $(seq 1 60); do
-    podman_api_up && return 0
-    sleep 0.5
-  done
+  wait_until 30 podman_api_up && return 0
   say "podman's API did not answer within 30 s; its log:" >&2
   tail -n 40 "$dir/service.log" >&2
   exit 1
