@@ -97,14 +97,14 @@ public sealed class StartFailures(TestImages images)
         Assert.Contains("waited on port 8080", failure.Message, StringComparison.Ordinal);
         if (engine == TestEngines.Remote)
         {
-            // Which check ran, and where: this machine cannot see the remote container's sockets.
+            // Which check ran, and where: this machine cannot see the remote container's sockets; the engine can.
             Assert.Contains($"published at {TestEngines.RemoteAddress}:", failure.Message, StringComparison.Ordinal);
-            Assert.Contains("the port the app listens on is unknown", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("its sockets as the engine sees them, from a helper container in its network namespace", failure.Message, StringComparison.Ordinal);
         }
-        else
-        {
-            Assert.Matches(@"the app listens on [^\n]*:9999", failure.Message);
-        }
+
+        Assert.Matches(@"the app listens on [^\n]*:9999", failure.Message);
+        // Nothing left: neither the app's container nor the helper that read its sockets.
+        Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"label=io.drydock.run={images.RunId}").StandardOutput.Trim());
         Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
 }
