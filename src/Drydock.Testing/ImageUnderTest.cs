@@ -50,7 +50,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Profile.Validate();
         Options = options;
-        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime));
+        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime, options.Connection));
         _address = new Lazy<AppAddress>(() => AppAddress.Resolve(_engine.Value.Endpoint, options.Host, Environment.GetEnvironmentVariable));
     }
 

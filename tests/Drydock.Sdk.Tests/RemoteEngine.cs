@@ -38,6 +38,36 @@ public sealed class RemoteEngine : IDisposable
     }
 
     [Fact]
+    public void A_test_run_from_the_ide_after_a_remote_publish_finds_the_image_on_that_engine()
+    {
+        var project = Project("remoteide", """
+                [Fact]
+                public async Task Answers_at_the_engines_address()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
+                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+                }
+            """);
+        var publish = project.Publish("-p:LocalRegistry=Docker", "-p:DrydockPush=false");
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        var testProject = Path.Combine(project.Root, "remoteide.ImageTests");
+        var recorded = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(testProject, "obj", "drydock-image.json")))!;
+        Assert.Equal(Host, (string?)recorded["engine"]!["DOCKER_HOST"]);
+
+        // As from an IDE: the test project alone, no DRYDOCK_* variable and no DOCKER_HOST; this machine's engine lacks the image.
+        Assert.False(Drydock.Processes.ProcessRunner.Run("docker", ["image", "inspect", (string)recorded["image"]!], TimeSpan.FromMinutes(1), CancellationToken.None,
+            environment: new Dictionary<string, string?> { ["DOCKER_HOST"] = null }).Succeeded);
+        var ide = project.Run("dotnet", ["test", "-c", "Release", "-nologo", "--logger", "console;verbosity=normal"], testProject,
+            new Dictionary<string, string?> { ["DOCKER_HOST"] = null });
+
+        Assert.True(ide.Succeeded, ide.StandardOutput + ide.StandardError);
+        Assert.Matches(@"Passed:\s+1\b", ide.StandardOutput);
+        Assert.Contains($"in the engine at DOCKER_HOST={Host}", ide.StandardOutput + ide.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Remote("ps", "-a", "-q", "--filter", "label=io.drydock.run", "--filter", $"ancestor={(string)recorded["image"]!}").StandardOutput.Trim());
+    }
+
+    [Fact]
     public async Task Two_publishes_at_once_on_one_engine_one_in_another_pid_namespace_both_pass()
     {
         // Each test holds its container for 20 s: the other publish sweeps before its tests meanwhile.

@@ -176,7 +176,7 @@ public sealed class TestImage : DrydockTask
                     if (target == targets[0])
                     {
                         // What a run from an IDE tests: the first platform, the host's when the image has it.
-                        var published = new PublishedImage(target.ImageId, target.ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile);
+                        var published = new PublishedImage(target.ImageId, target.ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile, engine.Connection);
                         PublishedImageFile.Write(project.Project, published, log);
                     }
 

@@ -53,6 +53,10 @@ internal sealed class ContainerEngine
     /// <summary>Where the engine is, as its CLI resolves it: this machine, or a remote host whose containers' processes and ports are not this machine's.</summary>
     public EngineEndpoint Endpoint { get; }
 
+    /// <summary>The connection variables this engine's commands run with (<see cref="EngineEndpoint.Variables"/>), the set ones only.</summary>
+    public IReadOnlyDictionary<string, string> Connection =>
+        _connection.Where(variable => variable.Value is not null).ToDictionary(variable => variable.Key, variable => variable.Value!, StringComparer.Ordinal);
+
     /// <summary>Leads every failure message (e.g. <c>DRY5105</c>); null for none.</summary>
     public string? FailureCode { get; }
 
