@@ -144,6 +144,8 @@ public sealed class TestImage : DrydockTask
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         var runId = Guid.NewGuid().ToString("N");
         var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
+        ServiceEngine.CheckPodmanApi(engine.Command, services.GetValueOrDefault(ServiceEngine.DockerHost) ?? Environment.GetEnvironmentVariable(ServiceEngine.DockerHost),
+            built.Select(project => project.Assembly), log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         var cleanUpSeconds = 0.0;
