@@ -11,20 +11,23 @@ namespace Drydock.Sdk.Tests;
 public sealed class RemoteEngine : IDisposable
 {
     private const string Host = "tcp://10.231.0.2:2375";
+
+    private const string AnswersAtTheEnginesAddress = """
+            [Fact]
+            public async Task Answers_at_the_engines_address()
+            {
+                await using var app = await image.StartAsync();
+                Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
+                Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+            }
+        """;
+
     private readonly List<TestProject> _projects = [];
 
     [Fact]
     public void Image_tests_run_on_the_remote_engine_and_reach_the_app_at_its_address()
     {
-        var project = Project("remote", """
-                [Fact]
-                public async Task Answers_at_the_engines_address()
-                {
-                    await using var app = await image.StartAsync();
-                    Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
-                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
-                }
-            """);
+        var project = Project("remote", AnswersAtTheEnginesAddress);
 
         var publish = project.Publish("-p:LocalRegistry=Docker", "-v:d");
 
@@ -40,15 +43,7 @@ public sealed class RemoteEngine : IDisposable
     [Fact]
     public void A_test_run_from_the_ide_after_a_remote_publish_finds_the_image_on_that_engine()
     {
-        var project = Project("remoteide", """
-                [Fact]
-                public async Task Answers_at_the_engines_address()
-                {
-                    await using var app = await image.StartAsync();
-                    Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
-                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
-                }
-            """);
+        var project = Project("remoteide", AnswersAtTheEnginesAddress);
         var publish = project.Publish("-p:LocalRegistry=Docker", "-p:DrydockPush=false");
         Assert.True(publish.Succeeded, publish.StandardOutput);
         var testProject = Path.Combine(project.Root, "remoteide.ImageTests");
