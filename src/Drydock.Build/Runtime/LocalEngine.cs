@@ -11,6 +11,8 @@ namespace Drydock.Build.Runtime;
 /// </summary>
 internal static class LocalEngine
 {
+    private const string BaseNameAnnotation = "org.opencontainers.image.base.name";
+
     /// <summary>
     /// The engine to use. <paramref name="localRegistry"/> is the SDK's <c>LocalRegistry</c> (<c>Docker</c>
     /// or <c>Podman</c>): when set it wins, and is not asked here whether it answers: <see cref="Load(ContainerEngine, Func{string}, string, IReadOnlyList{string}, IBuildLog, CancellationToken)"/>
@@ -150,7 +152,7 @@ internal static class LocalEngine
     /// </summary>
     private static void LoadArchive(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, IBuildLog log, CancellationToken cancellationToken)
     {
-        if (heldImages.Any(layers => layers.Count > 0) && LoadWithout(engine, archive, imageId, heldImages, nameless, log, cancellationToken))
+        if (LoadWithout(engine, archive, imageId, heldImages, nameless, log, cancellationToken))
         {
             return;
         }
@@ -194,7 +196,8 @@ internal static class LocalEngine
     }
 
     /// <summary>
-    /// Loads the archive without the layers the engine holds (<see cref="Held"/>), and checks that the engine then has
+    /// Loads the archive without the layers the engine holds (<see cref="Held"/>: of <paramref name="heldImages"/> and of the
+    /// base image the manifest names, when the engine has it), and checks that the engine then has
     /// <paramref name="imageId"/>; false when it holds none, or the engine refused (a held image removed meanwhile:
     /// docker fails to open the missing file), or the image is not there: then the whole archive is loaded.
     /// </summary>
@@ -208,6 +211,12 @@ internal static class LocalEngine
         catch (DrydockException)
         {
             return false; // Not an image Drydock reads: the engine's own load says what is wrong.
+        }
+
+        // The base image too, when the engine has it by the name the manifest records (a developer's engine that pulled it).
+        if (image.Manifest["annotations"]?[BaseNameAnnotation]?.GetValue<string>() is { Length: > 0 } baseName)
+        {
+            heldImages = [.. heldImages, .. engine.ImagesAsync([baseName], cancellationToken).GetAwaiter().GetResult().Select(held => held.Layers)];
         }
 
         var held = Held(engine.Command, [.. image.DiffIds.Select(diffId => diffId.ToString())], heldImages);

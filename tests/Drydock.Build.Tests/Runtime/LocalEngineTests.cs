@@ -242,6 +242,36 @@ public sealed class LocalEngineTests
     }
 
     [Theory]
+    [InlineData("Docker")]
+    [InlineData("Podman")]
+    public void Load_FirstOfItsRepository_LeavesOutTheBaseImagesLayersWhenTheEngineHasTheBaseByName(string localRegistry)
+    {
+        using var temp = new TempDirectory();
+        var engine = LocalEngine.Resolve(localRegistry, new ListBuildLog(), CancellationToken.None)!;
+        var prefix = engine.Command == "podman" ? "localhost/" : "";
+        var baseName = $"{prefix}drydock-test/base-{Guid.NewGuid():N}:1";
+        var repository = $"{prefix}drydock-test/app-{Guid.NewGuid():N}";
+        // Stands in for the base image: it starts with the fixture's base layer, as the app image does.
+        var pulledBase = Image(temp, "base", baseName);
+        var app = Image(temp, "app", $"{repository}:sha-1", new Dictionary<string, string> { ["org.opencontainers.image.base.name"] = baseName });
+        try
+        {
+            LocalEngine.Load(engine, pulledBase.ArchivePath, pulledBase.ConfigDigest.ToString(), [baseName], new ListBuildLog(), CancellationToken.None);
+            var log = new ListBuildLog();
+
+            Assert.True(LocalEngine.Load(engine, app.ArchivePath, app.ConfigDigest.ToString(), [$"{repository}:sha-1"], log, CancellationToken.None));
+
+            Assert.Contains(log.Details, line => line.StartsWith($"Drydock: {engine}: 1 of 2 layers already there (", StringComparison.Ordinal));
+            Assert.Equal(app.ConfigDigest.ToString(), "sha256:" + Drydock.Processes.ProcessRunner.Run(engine.Command, ["image", "inspect", "--format", "{{.Id}}", $"{repository}:sha-1"],
+                TimeSpan.FromSeconds(60), CancellationToken.None).StandardOutput.Trim().Replace("sha256:", "", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Drydock.Processes.ProcessRunner.Run(engine.Command, ["rmi", "--force", baseName, $"{repository}:sha-1"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        }
+    }
+
+    [Theory]
     [InlineData("docker", new[] { "a", "b", "c" }, new[] { "a", "b", "x" }, new[] { 0, 1 })]
     [InlineData("docker", new[] { "a", "b", "c" }, new[] { "x", "b", "c" }, new int[0])] // same layers, another chain: docker opens them all
     [InlineData("docker", new[] { "a", "b" }, new[] { "a", "b", "c" }, new[] { 0, 1 })]
@@ -274,11 +304,11 @@ public sealed class LocalEngineTests
     }
 
     /// <summary>A normalized image of the fixture's base layer and one app file holding <paramref name="content"/>.</summary>
-    private static NormalizedImage Image(TempDirectory temp, string content, string name) =>
+    private static NormalizedImage Image(TempDirectory temp, string content, string name, IReadOnlyDictionary<string, string>? annotations = null) =>
         ImageNormalizer.Normalize(
             new SdkArchiveFixture { AppFiles = new Dictionary<string, string> { ["app/web.dll"] = content } }.Write(temp.File($"{content}-sdk.tar")),
             temp.File($"{content}.tar"),
-            new NormalizeOptions { Epoch = DateTimeOffset.UnixEpoch.AddYears(54), Names = [name] });
+            new NormalizeOptions { Epoch = DateTimeOffset.UnixEpoch.AddYears(54), Names = [name], Annotations = annotations ?? new Dictionary<string, string>() });
 
     private static string Podman(params string[] arguments)
     {
