@@ -48,6 +48,10 @@ stop() {
 }
 
 network() {
+  # A namespace file that is no longer a namespace (a machine restored without its mounts) is made anew.
+  if [ -e "/run/netns/$ns" ] && ! in_ns true 2>/dev/null; then
+    ip netns del "$ns" 2>/dev/null || rm -f "/run/netns/$ns"
+  fi
   [ -e "/run/netns/$ns" ] || ip netns add "$ns"
   if ! ip link show dd-remote-h >/dev/null 2>&1; then
     ip link add dd-remote-h type veth peer name dd-remote-e

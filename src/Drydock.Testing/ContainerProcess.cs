@@ -62,6 +62,27 @@ internal sealed class ContainerProcess
         }
     }
 
+    /// <summary>
+    /// The process still runs: its <c>/proc/&lt;pid&gt;/stat</c> (proc(5)) is there and its state, the field after the
+    /// command's closing parenthesis, is not zombie (<c>Z</c>) or dead (<c>X</c>).
+    /// </summary>
+    public bool IsRunning
+    {
+        get
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Join(_proc, "stat"));
+                var end = stat.LastIndexOf(')');
+                return end > 0 && end + 2 < stat.Length && stat[end + 2] is not ('Z' or 'X');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>The listening TCP sockets of the container's network namespace; empty once the process is gone.</summary>
     public IReadOnlyList<ListeningSocket> ListeningSockets()
     {

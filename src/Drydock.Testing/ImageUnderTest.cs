@@ -298,8 +298,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                // Without a port to probe, the engine is all there is to ask: at its cadence.
-                if ((published is null && profile.Port is not null) || Stopwatch.GetElapsedTime(lastInspect) >= InspectInterval)
+                // Without a port to probe, the engine is all there is to ask: at its cadence. With the container's
+                // process visible here and its sockets the test, /proc says whether it still runs: the engine is
+                // asked again only once it stopped (each ask is a CLI process beside the app's own start).
+                var watched = process is not null && pattern is null && !profile.ReadyWhenStarted;
+                if ((published is null && profile.Port is not null)
+                    || (watched ? !process!.IsRunning : Stopwatch.GetElapsedTime(lastInspect) >= InspectInterval))
                 {
                     lastInspect = Stopwatch.GetTimestamp();
                     var facts = await engine.InspectAsync(id, profile.Port ?? 0, cancellationToken).ConfigureAwait(false);

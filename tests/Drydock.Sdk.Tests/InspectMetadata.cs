@@ -104,6 +104,23 @@ public sealed class InspectMetadata : IDisposable
         Assert.Equal(["one", "two"], metadata.Tags);
     }
 
+    [Fact]
+    public void TreatWarningsAsErrors_makes_a_DRY_warning_an_error_but_WarningsNotAsErrors_and_NoWarn_win()
+    {
+        // A branch named like a version: DRY1052, a warning of the metadata step (not of the lint,
+        // which applies TreatWarningsAsErrors itself).
+        _project.Git("checkout", "-q", "-b", "1.2");
+        string Run(params string[] properties) => _project.DotNet(
+            ["msbuild", "-restore", "-nologo", "-t:DrydockComputeMetadata", "-p:Configuration=Release", $"-p:DrydockBaseRegistry={Paths.Registry}", .. properties]).StandardOutput;
+
+        Assert.Contains($"warning {KnownCodes.BranchTagReserved}:", Run());
+        Assert.Contains($"error {KnownCodes.BranchTagReserved}:", Run("-p:TreatWarningsAsErrors=true"));
+        var kept = Run("-p:TreatWarningsAsErrors=true", $"-p:WarningsNotAsErrors=CS1591%2C{KnownCodes.BranchTagReserved}");
+        Assert.Contains($"warning {KnownCodes.BranchTagReserved}:", kept);
+        Assert.DoesNotContain($"error {KnownCodes.BranchTagReserved}:", kept);
+        Assert.DoesNotContain(KnownCodes.BranchTagReserved, Run("-p:TreatWarningsAsErrors=true", $"-p:NoWarn={KnownCodes.BranchTagReserved}"));
+    }
+
     [Theory]
     [InlineData("-p:ContainerRepository=Shop Api!", KnownCodes.InvalidRepository)]
     [InlineData("-p:ContainerImageTags=ok%3Bnot a tag", KnownCodes.InvalidTag)]

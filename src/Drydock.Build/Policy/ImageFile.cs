@@ -15,7 +15,7 @@ internal sealed record ImageFile(string Path, int Layer, TarEntryType Type, Unix
     /// <summary>For a <c>NuGet.config</c>: it has a <c>packageSourceCredentials</c> section (feed user names and passwords).</summary>
     public bool HoldsCredentials { get; init; }
 
-    /// <summary>The text of <c>etc/passwd</c> or <c>etc/group</c>; null for every other file.</summary>
+    /// <summary>The text of <c>etc/passwd</c>, <c>etc/group</c>, or a file the SBOM reads (<see cref="Sbom.ImageInventory"/>); null for every other file.</summary>
     public string? Text { get; init; }
 
     /// <summary>Owner and group, by number, as the runtime sets them when it extracts the layer.</summary>

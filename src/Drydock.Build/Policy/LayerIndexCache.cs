@@ -13,7 +13,7 @@ namespace Drydock.Build.Policy;
 internal sealed class LayerIndexCache(string directory)
 {
     /// <summary>Bump when what the scanner records changes; older files are then ignored.</summary>
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
 
     public IReadOnlyList<ImageFile>? TryRead(Digest layer, int layerNumber) =>
         JsonCacheFile.TryRead(PathOf(layer), LayerIndexJson.Default.CachedLayer) is { Version: FormatVersion, Files: { } files }

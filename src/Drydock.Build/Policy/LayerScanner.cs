@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using Drydock.Build.Oci;
+using Drydock.Build.Sbom;
 
 namespace Drydock.Build.Policy;
 
@@ -60,7 +61,8 @@ internal static class LayerScanner
             };
             if (file.IsRegularFile && entry.DataStream is { } data)
             {
-                if (path is PasswdPath or GroupPath && entry.Length <= MaxPasswdSize)
+                if ((path is PasswdPath or GroupPath && entry.Length <= MaxPasswdSize)
+                    || (ImageInventory.KeepsText(path) && entry.Length <= ImageInventory.MaxTextSize))
                 {
                     file = file with { Text = ReadText(data, (int)entry.Length) };
                 }

@@ -30,6 +30,9 @@ public sealed class WriteSbom : DrydockTask
 
     public string? Registry { get; set; }
 
+    /// <summary>The folder of the lint's per-layer scans (<c>obj/…/drydock/lint-cache</c>), shared so a base layer is read once; optional.</summary>
+    public string? LayerCacheDirectory { get; set; }
+
     protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
     {
         // Drydock's version without its source revision (+…): the SBOM names the tool, not the tool's commit.
@@ -53,7 +56,7 @@ public sealed class WriteSbom : DrydockTask
                 continue;
             }
 
-            var inventory = ImageInventory.Read(image, cancellationToken);
+            var inventory = ImageInventory.Read(image, LayerCacheDirectory, cancellationToken);
             var written = WriteIfChanged(file, CycloneDxBom.Write(image, inventory, subject));
             log.Detail($"Drydock: SBOM {file} for {image.ManifestDescriptor.Digest}{(platform.Length == 0 ? "" : $" ({platform})")}: deps.json {string.Join(", ", inventory.DepsFiles.Select(d => d.Key))}; package metadata {string.Join(", ", inventory.Texts.Keys.Where(k => k.StartsWith("var/lib/", StringComparison.Ordinal)))}; frameworks {string.Join(", ", inventory.Frameworks.Select(f => $"{f.Name} {f.Version}"))}{(written ? "" : "; unchanged")}");
         }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Tests.Support;
 
 namespace Drydock.Build.Tests.Diagnostics;
 
@@ -22,7 +23,7 @@ public sealed partial class KnownCodesTests
     [Fact]
     public void Docs_HaveASectionForEveryCodeAndNoOther()
     {
-        var documented = Heading().Matches(File.ReadAllText(DiagnosticsDoc())).Select(match => match.Groups[1].Value).ToArray();
+        var documented = Heading().Matches(RepositoryFile.Read("docs", "diagnostics.md")).Select(match => match.Groups[1].Value).ToArray();
 
         Assert.Equal(Codes.Order(), documented.Order());
     }
@@ -31,19 +32,20 @@ public sealed partial class KnownCodesTests
     public void HelpLink_PointsAtTheSection() =>
         Assert.EndsWith("docs/diagnostics.md#dry1001", KnownCodes.HelpLink(KnownCodes.NoRepository));
 
-    private static string DiagnosticsDoc()
+    [Fact]
+    public void Targets_MakeEveryCodeAnErrorUnderTreatWarningsAsErrors()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var doc = Path.Combine(directory.FullName, "docs", "diagnostics.md");
-            if (File.Exists(doc))
-            {
-                return doc;
-            }
-        }
+        // Drydock.Sdk.targets adds the list to MSBuildWarningsAsErrors when TreatWarningsAsErrors is true.
+        var listed = TreatWarningsAsErrorsList().Match(RepositoryFile.Read("sdk", "Drydock.Sdk", "build", "Drydock.Sdk.targets"));
+        Assert.True(listed.Success, "Drydock.Sdk.targets has no _DrydockCodes list.");
 
-        throw new FileNotFoundException("docs/diagnostics.md not found above the test assembly.");
+        var codes = listed.Groups[1].Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.Equal(Codes.Order(), codes.Order());
     }
+
+    [GeneratedRegex("<_DrydockCodes>([^<]*)</_DrydockCodes>")]
+    private static partial Regex TreatWarningsAsErrorsList();
 
     [GeneratedRegex(@"^### (DRY\d{4})\s*$", RegexOptions.Multiline)]
     private static partial Regex Heading();

@@ -60,11 +60,30 @@ public sealed class CycloneDxBomTests : IDisposable
     private (JsonObject Bom, byte[] Bytes, OciArchive Archive) Write(SdkArchiveFixture fixture, string name = "image.tar")
     {
         var archive = OciArchive.Open(fixture.Write(_temp.File(name)));
-        var bytes = CycloneDxBom.Write(archive, ImageInventory.Read(archive, CancellationToken.None), Subject);
+        var bytes = CycloneDxBom.Write(archive, ImageInventory.Read(archive, layerCache: null, CancellationToken.None), Subject);
         return ((JsonObject)JsonNode.Parse(bytes)!, bytes, archive);
     }
 
     private static JsonObject[] Components(JsonObject bom) => bom["components"]!.AsArray().Select(c => c!.AsObject()).ToArray();
+
+    [Fact]
+    public void TheBaseLayers_AreScannedOnce_ThroughTheLintsLayerCache()
+    {
+        var archive = OciArchive.Open(Image().Write(_temp.File("image.tar")));
+        var cache = Directory.CreateDirectory(_temp.File("layer-cache")).FullName;
+        var uncached = CycloneDxBom.Write(archive, ImageInventory.Read(archive, layerCache: null, CancellationToken.None), Subject);
+
+        var first = CycloneDxBom.Write(archive, ImageInventory.Read(archive, cache, CancellationToken.None), Subject);
+        var scans = Directory.GetFiles(cache);
+        var second = CycloneDxBom.Write(archive, ImageInventory.Read(archive, cache, CancellationToken.None), Subject);
+
+        // One scan, of the base layer (the app layer changes with every build and is never kept).
+        var scan = Assert.Single(scans);
+        Assert.StartsWith(archive.Layers[0].Digest.Hex, Path.GetFileName(scan), StringComparison.Ordinal);
+        Assert.Contains("libssl3", File.ReadAllText(scan), StringComparison.Ordinal);
+        Assert.Equal(uncached, first);
+        Assert.Equal(uncached, second);
+    }
 
     [Fact]
     public void AnIndex_ListsItsPlatformImages_EachLinkedToItsOwnBom()

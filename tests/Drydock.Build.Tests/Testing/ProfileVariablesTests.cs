@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Drydock.Build.Testing;
+using Drydock.Build.Tests.Support;
 using Drydock.Runtime;
 
 namespace Drydock.Build.Tests.Testing;
@@ -62,24 +63,11 @@ public sealed partial class ProfileVariablesTests
     [Fact]
     public void Targets_NameEveryProfileVariableAndNoOther()
     {
-        var targets = File.ReadAllText(Path.Combine(RepositoryRoot(), "sdk", "Drydock.Sdk", "build", "Drydock.Sdk.targets"));
+        var targets = RepositoryFile.Read("sdk", "Drydock.Sdk", "build", "Drydock.Sdk.targets");
 
         var items = ProfileItem().Matches(targets).Select(match => match.Groups[1].Value).ToHashSet();
 
         Assert.Equal(DrydockVariables.Profile.Order(), items.Order());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sdk.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Sdk.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex("<_DrydockTestProfile Include=\"([A-Z_]+)\"")]
