@@ -38,6 +38,18 @@ public sealed class RemoteEngine : IDisposable
         var remote = Remote("image", "inspect", "--format", "{{.Id}}", configDigest);
         Assert.True(remote.Succeeded, remote.StandardError);
         Assert.Empty(Remote("ps", "-a", "-q", "--filter", "label=io.drydock.run", "--filter", $"ancestor={configDigest}").StandardOutput.Trim());
+
+        // A change: only the new layers go over the API, at the normal verbosity a user sees.
+        var program = Path.Combine(project.ProjectDirectory, "Program.cs");
+        project.WriteFile(Path.GetRelativePath(project.Root, program), File.ReadAllText(program) + "\n// changed\n");
+        project.Commit("change");
+        var again = project.Publish("-p:LocalRegistry=Docker", "-v:n");
+
+        Assert.True(again.Succeeded, again.StandardOutput);
+        Assert.Matches($@"Drydock: docker at {Host}: [1-9]\d* of \d+ layers already there \([\d.]+ [kMG]?B not sent\), [\d.]+ [kMG]?B sent", again.StandardOutput);
+        var next = (string)project.Report()["image"]!["configDigest"]!;
+        Assert.NotEqual(configDigest, next);
+        Assert.Equal(next, Remote("image", "inspect", "--format", "{{.Id}}", next).StandardOutput.Trim());
     }
 
     [Fact]
