@@ -53,7 +53,9 @@ internal static class EngineSockets
         }
         catch (ContainerEngineException e)
         {
-            return (null, $"the engine-side socket probe failed ({e.Message})");
+            // Without the engine's code (DRY5105): the message is DRY5102's, and a code is printed once.
+            var reason = engine.FailureCode is { } code && e.Message.StartsWith(code + ": ", StringComparison.Ordinal) ? e.Message[(code.Length + 2)..] : e.Message;
+            return (null, $"the engine-side socket probe failed ({reason})");
         }
         finally
         {
