@@ -214,7 +214,7 @@ internal static class LocalEngine
         }
 
         // The base image too, when the engine has it by the name the manifest records (a developer's engine that pulled it).
-        if (image.Manifest["annotations"]?[BaseNameAnnotation]?.GetValue<string>() is { Length: > 0 } baseName)
+        if (image.Manifest["annotations"]?[BaseNameAnnotation] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var baseName) && baseName.Length > 0)
         {
             heldImages = [.. heldImages, .. engine.ImagesAsync([baseName], cancellationToken).GetAwaiter().GetResult().Select(held => held.Layers)];
         }
