@@ -3,7 +3,8 @@
 # Drydock.Sdk package, one without), whole `dotnet` processes, alternating, RUNS times each.
 # Prints min and median seconds and the ratios Drydock/plain; then load and start→ready per engine
 # (StartReady: docker vs podman vs the remote engine of eng/remote-engine.sh, Drydock vs a raw run + HTTP poll) and the
-# push benchmark, Drydock's registry client vs `skopeo copy` (push.sh), with the same RUNS.
+# push benchmark, Drydock's registry client vs `skopeo copy` (push.sh), and a tested publish on the remote
+# engine vs the local Docker Engine (remote-publish.sh), with the same RUNS.
 #   eng/bench/run.sh [RUNS]        (default 5)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
@@ -117,3 +118,6 @@ dotnet run --project "$DRYDOCK_ROOT/eng/bench/StartReady" -c Release -v:q -- "$w
 
 # Push: ImagePusher vs `skopeo copy`, first push and unchanged re-push, to a private registry.
 "$DRYDOCK_ROOT/eng/bench/push.sh" "$runs"
+
+# A tested publish on the remote engine vs the local Docker Engine.
+"$DRYDOCK_ROOT/eng/bench/remote-publish.sh" "$runs"

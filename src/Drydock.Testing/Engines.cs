@@ -9,9 +9,12 @@ internal static class Engines
 {
     private static readonly ConcurrentDictionary<string, Lazy<ContainerEngine?>> Probed = new(StringComparer.Ordinal);
 
-    /// <summary>The engine <paramref name="runtime"/> (<c>docker</c>, <c>podman</c>), or when empty the first that answers of docker, podman.</summary>
+    /// <summary>
+    /// The engine <paramref name="runtime"/> (<c>docker</c>, <c>podman</c>), or when empty the first that answers of docker, podman;
+    /// reached with <paramref name="connection"/>'s variables in place of this process's when given (<see cref="ImageOptions.Connection"/>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">DRY5103 for an unknown name; DRY5105 when no engine answers.</exception>
-    public static ContainerEngine Resolve(string? runtime)
+    public static ContainerEngine Resolve(string? runtime, IReadOnlyDictionary<string, string>? connection = null)
     {
         if (runtime is { Length: > 0 } && !ContainerEngine.IsKnown(runtime))
         {
@@ -20,13 +23,15 @@ internal static class Engines
 
         var key = runtime?.ToLowerInvariant() ?? "";
         // Another DOCKER_HOST (or context, CONTAINER_HOST) is another engine.
-        var connection = string.Join('\n', EngineEndpoint.Pinned(Environment.GetEnvironmentVariable).Select(variable => $"{variable.Key}={variable.Value}"));
-        var engine = Probed.GetOrAdd(key + "\n" + connection, _ => new Lazy<ContainerEngine?>(() => key.Length > 0 && Loaded(key)
+        Func<string, string?> environment = connection is null ? Environment.GetEnvironmentVariable
+            : name => EngineEndpoint.Variables.Contains(name) ? connection.GetValueOrDefault(name) : Environment.GetEnvironmentVariable(name);
+        var pinned = string.Join('\n', EngineEndpoint.Pinned(environment).Select(variable => $"{variable.Key}={variable.Value}"));
+        var engine = Probed.GetOrAdd(key + "\n" + pinned, _ => new Lazy<ContainerEngine?>(() => key.Length > 0 && Loaded(key)
             // The publish just loaded the image into this engine: it answers. One process less per test host.
-            ? ContainerEngine.Named(key, ImageTestCodes.RuntimeFailed)
+            ? ContainerEngine.Named(key, ImageTestCodes.RuntimeFailed, environment)
             : (key.Length > 0
-            ? ContainerEngine.AnsweringAsync(key, ImageTestCodes.RuntimeFailed, CancellationToken.None)
-            : ContainerEngine.DetectAsync(ImageTestCodes.RuntimeFailed, CancellationToken.None)).GetAwaiter().GetResult())).Value;
+            ? ContainerEngine.AnsweringAsync(key, ImageTestCodes.RuntimeFailed, CancellationToken.None, environment)
+            : ContainerEngine.DetectAsync(ImageTestCodes.RuntimeFailed, CancellationToken.None, environment)).GetAwaiter().GetResult())).Value;
         return engine ?? throw new InvalidOperationException(key.Length > 0
             ? $"{ImageTestCodes.RuntimeFailed}: '{key} version' reaches no running engine (for docker: check DOCKER_HOST and 'docker context ls'); start it, or set {DrydockVariables.Runtime} to the other engine."
             : $"{ImageTestCodes.RuntimeFailed}: neither 'docker version' nor 'podman version' reaches a running engine; start one, or set {DrydockVariables.Runtime}.");

@@ -28,6 +28,14 @@ public sealed record ImageOptions
     public TestProfile Profile { get; init; } = new();
 
     /// <summary>
+    /// The engine's connection variables (<c>DOCKER_HOST</c>, <c>DOCKER_CONTEXT</c>, <c>DOCKER_TLS_VERIFY</c>,
+    /// <c>DOCKER_CERT_PATH</c>, <c>DOCKER_CONFIG</c>, <c>CONTAINER_HOST</c>, <c>CONTAINER_CONNECTION</c>,
+    /// <c>CONTAINER_SSHKEY</c>) in place of this process's: the engine the last publish loaded the image into, when
+    /// the image comes from its <c>obj/drydock-image.json</c> and the environment names no engine. Null: this process's.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Connection { get; init; }
+
+    /// <summary>
     /// The host (name or address) where the engine's published ports answer, when only you know it (NAT, a
     /// proxy, a job container beside the engine: <c>DRYDOCK_TEST_HOST</c>, <c>DrydockTestHost</c>). Null takes
     /// <c>TESTCONTAINERS_HOST_OVERRIDE</c>, else the engine's host from its endpoint (<c>DOCKER_HOST</c>, the

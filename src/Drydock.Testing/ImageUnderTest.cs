@@ -50,7 +50,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Profile.Validate();
         Options = options;
-        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime));
+        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime, options.Connection));
         _address = new Lazy<AppAddress>(() => AppAddress.Resolve(_engine.Value.Endpoint, options.Host, Environment.GetEnvironmentVariable));
     }
 
@@ -209,10 +209,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         var memory = profile.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         List<string> arguments =
         [
-            "--label", $"{RunLabels.Run}={Options.RunId}",
-            "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
-            "--label", $"{RunLabels.Owner}={RunOwner.Current}",
-            "--label", $"{RunLabels.Lease}={TestRun.LeaseText}",
+            .. LabelArguments(),
             "--cpus", profile.Cpus.ToString(CultureInfo.InvariantCulture),
             // In bytes, so no engine reads a unit its own way. Swap equal to memory: no swap, so the limit is real.
             "--memory", memory,
@@ -268,6 +265,15 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
         return arguments;
     }
+
+    /// <summary>The run's labels, which the sweeps and the run's removal go by (<see cref="RunLabels"/>).</summary>
+    private List<string> LabelArguments() =>
+    [
+        "--label", $"{RunLabels.Run}={Options.RunId}",
+        "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
+        "--label", $"{RunLabels.Owner}={RunOwner.Current}",
+        "--label", $"{RunLabels.Lease}={TestRun.LeaseText}",
+    ];
 
     /// <summary>
     /// Polls until the app is ready (see <see cref="StartAsync"/>), the container exits (DRY5101), or the
@@ -343,8 +349,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                 if (elapsed >= profile.Timeout)
                 {
                     var state = new ContainerState("running", true, 0, false);
+                    // This machine cannot see the container's sockets: the engine's own view names the port the app took instead.
+                    var (sockets, unknownBecause) = process is not null ? (seen, "")
+                        : pattern is null ? await EngineSockets.ReadAsync(engine, id, Options.Image, LabelArguments(), cancellationToken).ConfigureAwait(false)
+                        : (null, "");
                     throw await FailAsync(engine, id, ImageTestCodes.NotReady,
-                        $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {NotReadyReason(profile, process is null ? null : seen, published, _address.Value)}", state).ConfigureAwait(false);
+                        $"the container of '{Options.Image}' was not ready within {profile.Timeout.TotalSeconds:0.###} s: {NotReadyReason(profile, sockets, process is null, unknownBecause, published, _address.Value)}", state).ConfigureAwait(false);
                 }
 
                 // The container's sockets cost a file read: polled often. A probe over the network backs off.
@@ -460,8 +470,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>What was waited for, how it was checked, and what the app listens on instead when the host can see it.</summary>
-    private static string NotReadyReason(TestProfile profile, IReadOnlyList<ListeningSocket>? sockets, IPEndPoint? published, AppAddress address)
+    /// <summary>
+    /// What was waited for, how it was checked, and what the app listens on instead: <paramref name="sockets"/> from
+    /// <c>/proc</c> here, or from the engine's side when <paramref name="remote"/> (<see cref="EngineSockets"/>); null
+    /// when unknown, <paramref name="unknownBecause"/> saying why.
+    /// </summary>
+    private static string NotReadyReason(TestProfile profile, IReadOnlyList<ListeningSocket>? sockets, bool remote, string unknownBecause, IPEndPoint? published, AppAddress address)
     {
         if (profile.ReadyLogPattern is { } pattern)
         {
@@ -471,11 +485,14 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
         var port = (profile.Port ?? 0).ToString(CultureInfo.InvariantCulture);
         var at = published is null ? $"the engine published no host port for it" : $"published at {published} ({address.Source})";
+        var how = !remote ? "its sockets, from /proc"
+            : sockets is null ? $"this machine cannot see the container's sockets (a remote engine) and {unknownBecause}, so the port the app listens on is unknown"
+            : "its sockets as the engine sees them, from a helper container in its network namespace; this machine cannot see them (a remote engine)";
         var waited = profile.ReadyPath is { } path
-            ? $"waited on port {port} ({at}) for a 2xx answer to GET {path}"
-            : sockets is null
-            ? $"waited on port {port} ({at}) for a connect the app holds open past the engine's port forwarder; this machine cannot see the container's sockets (a remote engine), so the port the app listens on is unknown"
-            : $"waited on port {port} ({at}) for the app to listen in the container (its sockets, from /proc) and answer";
+            ? $"waited on port {port} ({at}) for a 2xx answer to GET {path}" + (remote ? $"; {how}" : "")
+            : remote
+            ? $"waited on port {port} ({at}) for a connect the app holds open past the engine's port forwarder; {how}"
+            : $"waited on port {port} ({at}) for the app to listen in the container ({how}) and answer";
         var found = sockets switch
         {
             null => "",

@@ -22,10 +22,18 @@ internal static class Settings
     public static ImageOptions Read(Func<string, string?> variable, string? baseDirectory = null)
     {
         string? origin = null;
+        IReadOnlyDictionary<string, string>? connection = null;
         if (variable(DrydockVariables.Image) is not { Length: > 0 } && baseDirectory is not null)
         {
             var (published, path) = LastPublish.Find(baseDirectory) ?? throw LastPublish.NotFound(baseDirectory);
             origin = LastPublish.Describe(published, path);
+            // The image is in the engine the publish loaded it into: a remote one when the publish had DOCKER_HOST and the IDE has not.
+            if (published.Connection is { Count: > 0 } recordedEngine && EngineEndpoint.Variables.All(name => variable(name) is not { Length: > 0 }))
+            {
+                connection = recordedEngine;
+                origin += $", in the engine at {string.Join(", ", recordedEngine.Select(pair => $"{pair.Key}={pair.Value}"))}";
+            }
+
             var own = variable;
             var recorded = new Dictionary<string, string>(published.Profile, StringComparer.Ordinal)
             {
@@ -130,6 +138,7 @@ internal static class Settings
             Origin = origin,
             Profile = profile,
             Host = host,
+            Connection = connection,
         };
     }
 

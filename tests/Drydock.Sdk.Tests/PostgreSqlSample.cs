@@ -62,6 +62,22 @@ public sealed class PostgreSqlSample : IDisposable
         Assert.Empty(NetworksOfRun(engine, runId));
     }
 
+    [Fact]
+    public void Podman_without_its_api_socket_stops_before_the_tests_with_DRY5108()
+    {
+        var nowhere = Path.Combine(_project.Root, "no-podman-service", "podman.sock");
+        _project.Environment["DRYDOCK_PODMAN_SOCKET"] = nowhere;
+        _project.Environment["TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX"] = $"{Paths.Registry}/library";
+
+        var publish = _project.Publish("-p:LocalRegistry=Podman");
+
+        Assert.False(publish.Succeeded, publish.StandardOutput);
+        Assert.Contains("error DRY5108: podman is the engine and TodoApi.ImageTests uses Testcontainers", publish.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"nothing answers at {nowhere} (no such socket)", publish.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("podman system service", publish.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Docker is either not running or misconfigured", publish.StandardOutput, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Oci.RemoveRepository(Repository);

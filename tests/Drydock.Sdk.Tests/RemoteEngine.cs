@@ -11,20 +11,23 @@ namespace Drydock.Sdk.Tests;
 public sealed class RemoteEngine : IDisposable
 {
     private const string Host = "tcp://10.231.0.2:2375";
+
+    private const string AnswersAtTheEnginesAddress = """
+            [Fact]
+            public async Task Answers_at_the_engines_address()
+            {
+                await using var app = await image.StartAsync();
+                Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
+                Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+            }
+        """;
+
     private readonly List<TestProject> _projects = [];
 
     [Fact]
     public void Image_tests_run_on_the_remote_engine_and_reach_the_app_at_its_address()
     {
-        var project = Project("remote", """
-                [Fact]
-                public async Task Answers_at_the_engines_address()
-                {
-                    await using var app = await image.StartAsync();
-                    Assert.Equal("10.231.0.2", app.PublishedEndpoint.Address.ToString());
-                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
-                }
-            """);
+        var project = Project("remote", AnswersAtTheEnginesAddress);
 
         var publish = project.Publish("-p:LocalRegistry=Docker", "-v:d");
 
@@ -35,6 +38,40 @@ public sealed class RemoteEngine : IDisposable
         var remote = Remote("image", "inspect", "--format", "{{.Id}}", configDigest);
         Assert.True(remote.Succeeded, remote.StandardError);
         Assert.Empty(Remote("ps", "-a", "-q", "--filter", "label=io.drydock.run", "--filter", $"ancestor={configDigest}").StandardOutput.Trim());
+
+        // A change: only the new layers go over the API, at the normal verbosity a user sees.
+        var program = Path.Combine(project.ProjectDirectory, "Program.cs");
+        project.WriteFile(Path.GetRelativePath(project.Root, program), File.ReadAllText(program) + "\n// changed\n");
+        project.Commit("change");
+        var again = project.Publish("-p:LocalRegistry=Docker", "-v:n");
+
+        Assert.True(again.Succeeded, again.StandardOutput);
+        Assert.Matches($@"Drydock: docker at {Host}: [1-9]\d* of \d+ layers already there \([\d.]+ [kMG]?B not sent\), [\d.]+ [kMG]?B sent", again.StandardOutput);
+        var next = (string)project.Report()["image"]!["configDigest"]!;
+        Assert.NotEqual(configDigest, next);
+        Assert.Equal(next, Remote("image", "inspect", "--format", "{{.Id}}", next).StandardOutput.Trim());
+    }
+
+    [Fact]
+    public void A_test_run_from_the_ide_after_a_remote_publish_finds_the_image_on_that_engine()
+    {
+        var project = Project("remoteide", AnswersAtTheEnginesAddress);
+        var publish = project.Publish("-p:LocalRegistry=Docker", "-p:DrydockPush=false");
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        var testProject = Path.Combine(project.Root, "remoteide.ImageTests");
+        var recorded = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(testProject, "obj", "drydock-image.json")))!;
+        Assert.Equal(Host, (string?)recorded["engine"]!["DOCKER_HOST"]);
+
+        // As from an IDE: the test project alone, no DRYDOCK_* variable and no DOCKER_HOST; this machine's engine lacks the image.
+        Assert.False(Drydock.Processes.ProcessRunner.Run("docker", ["image", "inspect", (string)recorded["image"]!], TimeSpan.FromMinutes(1), CancellationToken.None,
+            environment: new Dictionary<string, string?> { ["DOCKER_HOST"] = null }).Succeeded);
+        var ide = project.Run("dotnet", ["test", "-c", "Release", "-nologo", "--logger", "console;verbosity=normal"], testProject,
+            new Dictionary<string, string?> { ["DOCKER_HOST"] = null });
+
+        Assert.True(ide.Succeeded, ide.StandardOutput + ide.StandardError);
+        Assert.Matches(@"Passed:\s+1\b", ide.StandardOutput);
+        Assert.Contains($"in the engine at DOCKER_HOST={Host}", ide.StandardOutput + ide.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Remote("ps", "-a", "-q", "--filter", "label=io.drydock.run", "--filter", $"ancestor={(string)recorded["image"]!}").StandardOutput.Trim());
     }
 
     [Fact]

@@ -57,6 +57,23 @@ public sealed class FromTheIde(TestImages images) : IDisposable
     }
 
     [Fact]
+    public async Task LastPublish_OnTheRemoteEngine_StartsThereWhenTheEnvironmentNamesNoEngine()
+    {
+        var head = CreateRepository();
+        Publish("docker", head, new Dictionary<string, string> { ["DOCKER_HOST"] = $"tcp://{TestEngines.RemoteAddress}:2375" });
+
+        var options = Settings.Read(_ => null, TestOutput);
+        await using var image = ImageUnderTest.For(options);
+        await using var app = await image.StartAsync();
+
+        Assert.Equal($"tcp://{TestEngines.RemoteAddress}:2375", options.Connection?["DOCKER_HOST"]);
+        Assert.Equal(TestEngines.RemoteAddress, app.PublishedEndpoint.Address.ToString());
+        Assert.Contains($"in the engine at DOCKER_HOST=tcp://{TestEngines.RemoteAddress}:2375", options.Origin, StringComparison.Ordinal);
+        // An engine the environment names wins over the recorded one.
+        Assert.Null(Settings.Read(name => name == "DOCKER_HOST" ? "unix:///var/run/docker.sock" : null, TestOutput).Connection);
+    }
+
+    [Fact]
     public void LastPublish_SetVariablesStillWin()
     {
         Publish("docker", CreateRepository());
@@ -128,13 +145,13 @@ public sealed class FromTheIde(TestImages images) : IDisposable
     }
 
     /// <summary>What the publish's TestImage step leaves in the test project.</summary>
-    private void Publish(string engine, string revision)
+    private void Publish(string engine, string revision, Dictionary<string, string>? connection = null)
     {
         var file = Path.Combine(_repository, "tests", "Shop.ImageTests", "obj", PublishedImage.FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var profile = new Dictionary<string, string> { [DrydockVariables.Memory] = "300m", [DrydockVariables.Port] = "8080" };
         File.WriteAllText(file, new PublishedImage(images.App, "sha256:0123", engine, revision, App, "Release",
-            Path.Combine(_repository, "src", "Shop", "bin", "Release", "net10.0", "drydock.json"), profile).ToJson());
+            Path.Combine(_repository, "src", "Shop", "bin", "Release", "net10.0", "drydock.json"), profile, connection).ToJson());
     }
 
     private string Git(params string[] arguments)

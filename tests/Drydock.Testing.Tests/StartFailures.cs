@@ -81,6 +81,25 @@ public sealed class StartFailures(TestImages images)
         Assert.Equal("ok", answer);
     }
 
+    [Fact]
+    public async Task RemoteEngine_ImageWithoutDotnet_Dry5102SaysWhyTheAppsPortIsUnknown()
+    {
+        // The offline PostgreSQL image (eng/service-images.sh): its entrypoint is a script, no .NET to run the probe with; it listens on 5432.
+        await using var image = ImageUnderTest.For(new ImageOptions
+        {
+            Image = $"{TestImages.Registry}/library/postgres:15",
+            Runtime = TestEngines.Use(TestEngines.Remote),
+            RunId = images.RunId,
+            Profile = new TestProfile { Timeout = TimeSpan.FromSeconds(5), ReadOnly = false },
+        });
+
+        var failure = await Assert.ThrowsAsync<ContainerStartException>(() => image.StartAsync(o => o.Environment["POSTGRES_PASSWORD"] = "test"));
+
+        Assert.Equal("DRY5102", failure.Code);
+        Assert.Contains("the image's entrypoint is not dotnet, which the engine-side socket probe runs with, so the port the app listens on is unknown", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(Shell.Engine(TestEngines.Remote, "ps", "-a", "-q", "--filter", $"label=io.drydock.run={images.RunId}").StandardOutput.Trim());
+    }
+
     [Theory]
     [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
     public async Task ListensOnAnotherPort_Dry5102NamingBothPortsWithinTheBound(string engine)
@@ -97,14 +116,14 @@ public sealed class StartFailures(TestImages images)
         Assert.Contains("waited on port 8080", failure.Message, StringComparison.Ordinal);
         if (engine == TestEngines.Remote)
         {
-            // Which check ran, and where: this machine cannot see the remote container's sockets.
+            // Which check ran, and where: this machine cannot see the remote container's sockets; the engine can.
             Assert.Contains($"published at {TestEngines.RemoteAddress}:", failure.Message, StringComparison.Ordinal);
-            Assert.Contains("the port the app listens on is unknown", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("its sockets as the engine sees them, from a helper container in its network namespace", failure.Message, StringComparison.Ordinal);
         }
-        else
-        {
-            Assert.Matches(@"the app listens on [^\n]*:9999", failure.Message);
-        }
+
+        Assert.Matches(@"the app listens on [^\n]*:9999", failure.Message);
+        // Nothing left: neither the app's container nor the helper that read its sockets.
+        Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"label=io.drydock.run={images.RunId}").StandardOutput.Trim());
         Assert.Empty(Shell.Engine(engine, "ps", "-a", "-q", "--filter", $"id={failure.ContainerId}").StandardOutput.Trim());
     }
 }

@@ -8,5 +8,8 @@ public interface IBuildLog
 {
     void Detail(string message);
 
+    /// <summary>A message a normal-verbosity build shows (what a step saved or cost); <see cref="Detail"/> where none is shown.</summary>
+    void Note(string message) => Detail(message);
+
     void Warning(string code, string message);
 }

@@ -114,6 +114,7 @@ public static class KnownCodes
     public const string TestRuntimeFailed = Drydock.Runtime.ImageTestCodes.RuntimeFailed;
     public const string ContainerRunTimedOut = Drydock.Runtime.ImageTestCodes.RunTimedOut;
     public const string TestHostNotFound = Drydock.Runtime.ImageTestCodes.HostNotFound;
+    public const string PodmanApiMissing = Drydock.Runtime.ImageTestCodes.PodmanApiMissing;
 
     // 6xxx push
     public const string RegistryUnauthorized = "DRY6001";

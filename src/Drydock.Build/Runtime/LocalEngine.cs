@@ -1,5 +1,6 @@
 using Drydock.Build.Diagnostics;
 using Drydock.Build.Oci;
+using Drydock.Build.Policy;
 using Drydock.Runtime;
 
 namespace Drydock.Build.Runtime;
@@ -10,6 +11,8 @@ namespace Drydock.Build.Runtime;
 /// </summary>
 internal static class LocalEngine
 {
+    private const string BaseNameAnnotation = "org.opencontainers.image.base.name";
+
     /// <summary>
     /// The engine to use. <paramref name="localRegistry"/> is the SDK's <c>LocalRegistry</c> (<c>Docker</c>
     /// or <c>Podman</c>): when set it wins, and is not asked here whether it answers: <see cref="Load(ContainerEngine, Func{string}, string, IReadOnlyList{string}, IBuildLog, CancellationToken)"/>
@@ -41,10 +44,11 @@ internal static class LocalEngine
     /// <summary>
     /// Loads the archive and names it with every <paramref name="names"/> (<c>repository:tag</c>). Skips
     /// the load when the engine already has <paramref name="imageId"/> (the config digest), and then only
-    /// names it (another platform's archive, loaded first, carries the same names). Into podman, the layers
-    /// its images under these names already hold (the base image's, an unchanged dependencies layer) are
-    /// left out of what it reads: podman unpacks an OCI archive whole before it looks at a layer, so they
-    /// cost a copy for nothing. Should podman refuse that, the whole archive is loaded.
+    /// names it (another platform's archive, loaded first, carries the same names). The layers its images
+    /// under these names already hold (the base image's, an unchanged dependencies layer) are left out of
+    /// what it reads (<see cref="Held"/>): podman unpacks an OCI archive whole before it looks at a layer, and
+    /// a remote docker gets the archive over the network. Should the engine refuse that, or not hold the
+    /// image after it, the whole archive is loaded.
     /// </summary>
     /// <returns>True when the image was loaded, false when it was already there.</returns>
     /// <exception cref="DrydockException">DRY3003: the engine refused the archive or a tag. DRY3004: the engine does not answer at all.</exception>
@@ -55,7 +59,7 @@ internal static class LocalEngine
     /// As above, with the archive made only when a load is needed (a platform cut from an index archive).
     /// <paramref name="lastLoad"/> is what this project loaded into the engine last (<see cref="LoadedImage"/>):
     /// when that was another image, this one is new to the engine and is loaded without asking it first,
-    /// leaving out the layers the last one had (into podman; should it no longer store them, the whole archive is loaded).
+    /// leaving out the layers the last one had (should it no longer hold them, the whole archive is loaded).
     /// </summary>
     /// <param name="tag">False: the image is loaded by id only (from a copy of the archive without its names), so
     /// the engine's names keep pointing at what they named before until <see cref="Tag"/> moves them, once the
@@ -68,7 +72,7 @@ internal static class LocalEngine
             if (lastLoad is not null && lastLoad.Engine == engine.ToString() && lastLoad.ImageId != imageId && names.Count > 0)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, lastLoad.DiffIds.ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
+                LoadArchive(engine, archive, imageId, [lastLoad.DiffIds], !tag, log, cancellationToken);
                 TagIf(tag, engine, imageId, names, cancellationToken);
                 log.Detail($"Drydock: loaded {imageId} into {engine}{As(tag, names)} (new since the last publish's {lastLoad.ImageId})");
                 return true;
@@ -86,7 +90,7 @@ internal static class LocalEngine
             if (!present)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, known.SelectMany(image => image.Layers).ToHashSet(StringComparer.Ordinal), !tag, log, cancellationToken);
+                LoadArchive(engine, archive, imageId, [.. known.Select(image => image.Layers)], !tag, log, cancellationToken);
             }
 
             TagIf(tag, engine, imageId, names, cancellationToken);
@@ -143,12 +147,12 @@ internal static class LocalEngine
     private static string As(bool tag, IReadOnlyList<string> names) => tag ? $" as {string.Join(", ", names)}" : " by id (named once its tests pass)";
 
     /// <summary>
-    /// Loads the archive, into podman without the layers it <paramref name="stored"/> (diff_ids) when it takes that;
+    /// Loads the archive without the layers the engine holds (<see cref="Held"/>) when there are any, else whole;
     /// <paramref name="nameless"/>: from a copy without the image's names, so the engine names nothing.
     /// </summary>
-    private static void LoadArchive(ContainerEngine engine, string archive, HashSet<string> stored, bool nameless, IBuildLog log, CancellationToken cancellationToken)
+    private static void LoadArchive(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, IBuildLog log, CancellationToken cancellationToken)
     {
-        if (engine.Command == "podman" && stored.Count > 0 && LoadWithout(engine, archive, stored, nameless, log, cancellationToken))
+        if (LoadWithout(engine, archive, imageId, heldImages, nameless, log, cancellationToken))
         {
             return;
         }
@@ -171,8 +175,33 @@ internal static class LocalEngine
         }
     }
 
-    /// <summary>Loads the archive without the layers whose diff_id is in <paramref name="stored"/>; false when there are none, or podman refused.</summary>
-    private static bool LoadWithout(ContainerEngine engine, string archive, HashSet<string> stored, bool nameless, IBuildLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which of the image's layers (by index) the engine already holds, from the layer lists (diff_ids, base first) of
+    /// images it has. Docker's load of a docker-archive (moby <c>image/tarexport/load.go</c>) looks each layer up by
+    /// its chain id, the digest of the diff_ids up to it, and opens the layer's file only when that chain is missing:
+    /// a layer may be left out only when some held image starts with the same diff_ids up to and including it.
+    /// Podman stores layers by their own diff_id: one held anywhere may be left out.
+    /// </summary>
+    internal static IReadOnlyList<int> Held(string command, IReadOnlyList<string> diffIds, IReadOnlyList<IReadOnlyList<string>> heldImages)
+    {
+        if (command == "podman")
+        {
+            var stored = heldImages.SelectMany(layers => layers).ToHashSet(StringComparer.Ordinal);
+            return [.. Enumerable.Range(0, diffIds.Count).Where(i => stored.Contains(diffIds[i]))];
+        }
+
+        // The longest prefix any held image shares: every layer of it has its chain on the engine.
+        var shared = heldImages.Select(layers => layers.Zip(diffIds).TakeWhile(pair => pair.First == pair.Second).Count()).DefaultIfEmpty(0).Max();
+        return [.. Enumerable.Range(0, shared)];
+    }
+
+    /// <summary>
+    /// Loads the archive without the layers the engine holds (<see cref="Held"/>: of <paramref name="heldImages"/> and of the
+    /// base image the manifest names, when the engine has it), and checks that the engine then has
+    /// <paramref name="imageId"/>; false when it holds none, or the engine refused (a held image removed meanwhile:
+    /// docker fails to open the missing file), or the image is not there: then the whole archive is loaded.
+    /// </summary>
+    private static bool LoadWithout(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, IBuildLog log, CancellationToken cancellationToken)
     {
         OciArchive image;
         try
@@ -184,23 +213,38 @@ internal static class LocalEngine
             return false; // Not an image Drydock reads: the engine's own load says what is wrong.
         }
 
-        var leftOut = image.Layers.Where((layer, i) => stored.Contains(image.DiffIds[i].ToString())).Select(layer => layer.Digest).ToList();
-        if (leftOut.Count == 0)
+        // The base image too, when the engine has it by the name the manifest records (a developer's engine that pulled it).
+        if (image.Manifest["annotations"]?[BaseNameAnnotation] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var baseName) && baseName.Length > 0)
+        {
+            heldImages = [.. heldImages, .. engine.ImagesAsync([baseName], cancellationToken).GetAwaiter().GetResult().Select(held => held.Layers)];
+        }
+
+        var held = Held(engine.Command, [.. image.DiffIds.Select(diffId => diffId.ToString())], heldImages);
+        if (held.Count == 0)
         {
             return false;
         }
 
+        var leftOut = held.Select(i => image.Layers[i].Digest).ToList();
         var thin = archive + ".load.tar";
         try
         {
             ImageLayoutWriter.CopyWithout(archive, thin, leftOut, nameless);
             engine.LoadAsync(thin, cancellationToken).GetAwaiter().GetResult();
-            log.Detail($"Drydock: loaded into {engine} without the {leftOut.Count} of {image.Layers.Count} layers it already stores");
+            // The engine names an image by its config's digest: the id proves the layers it used are the tested ones.
+            if (!engine.ImagesAsync([imageId], cancellationToken).GetAwaiter().GetResult().Any(loaded => loaded.Id == imageId))
+            {
+                log.Detail($"Drydock: {engine} loaded the archive without the layers it holds, but has no {imageId} after it; loading the whole archive");
+                return false;
+            }
+
+            var skipped = held.Sum(i => image.Layers[i].Size);
+            log.Note($"Drydock: {engine}: {held.Count} of {image.Layers.Count} layers already there ({ByteSize.Format(skipped)} not sent), {ByteSize.Format(new FileInfo(thin).Length)} sent");
             return true;
         }
         catch (ContainerEngineException e)
         {
-            log.Detail($"Drydock: {engine} did not load the image without the layers it stores ({e.Message}); loading the whole archive");
+            log.Detail($"Drydock: {engine} did not load the image without the layers it holds ({e.Message}); loading the whole archive");
             return false;
         }
         finally

@@ -93,6 +93,8 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
     {
         public void Detail(string message) => log.LogMessage(MessageImportance.Low, message);
 
+        public void Note(string message) => log.LogMessage(MessageImportance.Normal, message);
+
         public void Warning(string code, string message) =>
             log.LogWarning(null, code, null, KnownCodes.HelpLink(code), projectFile, 0, 0, 0, 0, message);
     }

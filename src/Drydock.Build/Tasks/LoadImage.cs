@@ -74,7 +74,7 @@ public sealed class LoadImage : DrydockTask
         var last = recorded ? LoadedImage.Read(LoadRecord!) : null;
         LocalEngine.Load(engine, () => SingleImageArchive(Platform, Tag ? names : [], log, cancellationToken), ImageId, names, log, cancellationToken, last, Tag);
         // Written only for a new image: a republish of the same one neither opens the archive again nor writes.
-        if (recorded && (last?.Engine != engine.Command || last.ImageId != ImageId))
+        if (recorded && (last?.Engine != engine.ToString() || last.ImageId != ImageId))
         {
             new LoadedImage(engine.ToString(), ImageId, [.. OciArchive.Open(Archive).DiffIds.Select(d => d.ToString())]).Write(LoadRecord!);
         }

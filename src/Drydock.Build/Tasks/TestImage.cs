@@ -144,6 +144,8 @@ public sealed class TestImage : DrydockTask
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         var runId = Guid.NewGuid().ToString("N");
         var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
+        ServiceEngine.CheckPodmanApi(engine.Command, services.GetValueOrDefault(ServiceEngine.DockerHost) ?? Environment.GetEnvironmentVariable(ServiceEngine.DockerHost),
+            built.Select(project => project.Assembly), log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         var cleanUpSeconds = 0.0;
@@ -176,7 +178,7 @@ public sealed class TestImage : DrydockTask
                     if (target == targets[0])
                     {
                         // What a run from an IDE tests: the first platform, the host's when the image has it.
-                        var published = new PublishedImage(target.ImageId, target.ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile);
+                        var published = new PublishedImage(target.ImageId, target.ImageDigest, engine.Command, Revision ?? "", AppProject ?? "", Configuration, ReportPath ?? "", profile, engine.Connection);
                         PublishedImageFile.Write(project.Project, published, log);
                     }
 

@@ -108,6 +108,41 @@ public static class ServiceEngine
         return endpoint;
     }
 
+    /// <summary>
+    /// Before the tests: with podman as the engine, a test project that uses Testcontainers (<c>Testcontainers.dll</c>
+    /// beside one of <paramref name="testAssemblies"/>) needs podman's Docker-compatible API, which the podman CLI
+    /// does not (<c>podman system service</c> serves it). When the socket Testcontainers is given (<paramref name="dockerHost"/>,
+    /// <c>unix://…</c>) does not answer <c>GET /version</c>, or there is none, the tests would fail one by one with
+    /// Testcontainers' own words; this says what to do instead. A tcp:// or ssh:// endpoint is left to Testcontainers.
+    /// </summary>
+    /// <exception cref="DrydockException">DRY5108.</exception>
+    public static void CheckPodmanApi(string engine, string? dockerHost, IEnumerable<string> testAssemblies, IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (engine != "podman")
+        {
+            return;
+        }
+
+        var users = testAssemblies.Where(assembly => File.Exists(Path.Join(Path.GetDirectoryName(assembly), "Testcontainers.dll"))).ToList();
+        if (users.Count == 0 || (dockerHost is { } host && !host.StartsWith("unix://", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        var socket = dockerHost?["unix://".Length..];
+        if (socket is not null && SocketApiVersion(socket, cancellationToken) is not null)
+        {
+            log.Detail($"Drydock: podman's Docker API answers at {dockerHost} for Testcontainers");
+            return;
+        }
+
+        throw new DrydockException(KnownCodes.PodmanApiMissing,
+            $"podman is the engine and {Path.GetFileNameWithoutExtension(users[0])} uses Testcontainers, which needs podman's Docker-compatible API socket, " +
+            (socket is null ? "but podman names none. " : $"but nothing answers at {socket}{(File.Exists(socket) ? "" : " (no such socket)")}. ") +
+            $"Start it: 'podman system service --time=0 unix://{socket ?? "/run/podman/podman.sock"}' (or 'systemctl start podman.socket', 'systemctl --user start podman.socket'), " +
+            $"or set {PodmanSocket} (or {DockerHost}=unix://…) to the socket a running service listens on.");
+    }
+
     /// <summary>The highest Docker API version the engine serves; null when it cannot be asked.</summary>
     private static Version? ServedApiVersion(string engine, string? host, CancellationToken cancellationToken)
     {

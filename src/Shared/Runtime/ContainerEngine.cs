@@ -53,6 +53,10 @@ internal sealed class ContainerEngine
     /// <summary>Where the engine is, as its CLI resolves it: this machine, or a remote host whose containers' processes and ports are not this machine's.</summary>
     public EngineEndpoint Endpoint { get; }
 
+    /// <summary>The connection variables this engine's commands run with (<see cref="EngineEndpoint.Variables"/>), the set ones only.</summary>
+    public IReadOnlyDictionary<string, string> Connection =>
+        _connection.Where(variable => variable.Value is not null).ToDictionary(variable => variable.Key, variable => variable.Value!, StringComparer.Ordinal);
+
     /// <summary>Leads every failure message (e.g. <c>DRY5105</c>); null for none.</summary>
     public string? FailureCode { get; }
 
@@ -162,6 +166,31 @@ internal sealed class ContainerEngine
         return Lines(result.StandardOutput).LastOrDefault() is { Length: > 0 } id
             ? id
             : throw Failure($"'{Command} run' of image '{image}' printed no container id");
+    }
+
+    /// <summary><c>create</c>: a container made but not started (files can still be copied into it); returns its full id.</summary>
+    public async Task<string> CreateAsync(IReadOnlyList<string> arguments, string image, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var result = await CheckedAsync(["create", .. arguments, image, .. command], LongTimeout, cancellationToken).ConfigureAwait(false);
+        return Lines(result.StandardOutput).LastOrDefault() is { Length: > 0 } id
+            ? id
+            : throw Failure($"'{Command} create' of image '{image}' printed no container id");
+    }
+
+    /// <summary><c>cp</c>: the folder <paramref name="source"/> of this machine becomes <paramref name="path"/> in the container (the engine's archive API, no shell in the image).</summary>
+    public async Task CopyIntoAsync(string source, string id, string path, CancellationToken cancellationToken) =>
+        await CheckedAsync(["cp", source, $"{id}:{path}"], ShortTimeout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary><c>start --attach</c>: runs a created container to its end, bounded by <paramref name="timeout"/>; its standard output.</summary>
+    public async Task<string> StartAttachedAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await CheckedAsync(["start", "--attach", id], timeout, cancellationToken).ConfigureAwait(false)).StandardOutput;
+
+    /// <summary>The image's <c>ENTRYPOINT</c> (empty when it has none), as <c>image inspect</c> gives it on both engines.</summary>
+    public async Task<IReadOnlyList<string>> EntrypointAsync(string image, CancellationToken cancellationToken)
+    {
+        var result = await CheckedAsync(["image", "inspect", "--format", "{{json .Config.Entrypoint}}", image], ShortTimeout, cancellationToken).ConfigureAwait(false);
+        using var entrypoint = JsonDocument.Parse(Lines(result.StandardOutput).FirstOrDefault() ?? "null");
+        return entrypoint.RootElement.ValueKind == JsonValueKind.Array ? [.. entrypoint.RootElement.EnumerateArray().Select(part => part.GetString() ?? "")] : [];
     }
 
     /// <summary>The container's state, main pid, health and the host port published for <paramref name="port"/>/tcp.</summary>

@@ -26,4 +26,7 @@ internal static class ImageTestCodes
 
     /// <summary>The host where the engine publishes ports (DRYDOCK_TEST_HOST, TESTCONTAINERS_HOST_OVERRIDE, the engine's endpoint) does not resolve.</summary>
     public const string HostNotFound = "DRY5107";
+
+    /// <summary>Podman is the engine and a test project uses Testcontainers, but no Docker-compatible API socket of podman's answers.</summary>
+    public const string PodmanApiMissing = "DRY5108";
 }

@@ -17,8 +17,14 @@ namespace Drydock.Runtime;
 /// <param name="Configuration">The publish's configuration (<c>Release</c>).</param>
 /// <param name="Report">The publish's <c>drydock.json</c>.</param>
 /// <param name="Profile">The resolved profile, as the <c>DRYDOCK_TEST_*</c> variables the publish set.</param>
+/// <param name="Connection">
+/// The engine the image was loaded into, as the connection variables the publish had (<see cref="EngineEndpoint.Variables"/>:
+/// <c>DOCKER_HOST</c>, <c>DOCKER_CONTEXT</c>, <c>DOCKER_TLS_VERIFY</c>, <c>DOCKER_CERT_PATH</c>, …: endpoints and paths,
+/// never a key or a password); empty for the engine's default. A test run whose environment names no engine uses them.
+/// </param>
 internal sealed record PublishedImage(
-    string Image, string ImageDigest, string Runtime, string Revision, string App, string Configuration, string Report, IReadOnlyDictionary<string, string> Profile)
+    string Image, string ImageDigest, string Runtime, string Revision, string App, string Configuration, string Report, IReadOnlyDictionary<string, string> Profile,
+    IReadOnlyDictionary<string, string>? Connection = null)
 {
     /// <summary>The file's name, in the test project's <c>obj/</c>.</summary>
     public const string FileName = "drydock-image.json";
@@ -50,6 +56,13 @@ internal sealed record PublishedImage(
             }
 
             writer.WriteEndObject();
+            writer.WriteStartObject("engine");
+            foreach (var (name, value) in (Connection ?? new Dictionary<string, string>()).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
@@ -64,16 +77,23 @@ internal sealed record PublishedImage(
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
             string Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-            var profile = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (root.TryGetProperty("profile", out var variables) && variables.ValueKind == JsonValueKind.Object)
+            Dictionary<string, string> Map(string name, Func<string, bool> keep)
             {
-                foreach (var variable in variables.EnumerateObject().Where(variable => variable.Value.ValueKind == JsonValueKind.String))
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (root.TryGetProperty(name, out var variables) && variables.ValueKind == JsonValueKind.Object)
                 {
-                    profile[variable.Name] = variable.Value.GetString()!;
+                    foreach (var variable in variables.EnumerateObject().Where(variable => variable.Value.ValueKind == JsonValueKind.String && keep(variable.Name)))
+                    {
+                        map[variable.Name] = variable.Value.GetString()!;
+                    }
                 }
+
+                return map;
             }
 
-            var image = new PublishedImage(Text("image"), Text("imageDigest"), Text("runtime"), Text("revision"), Text("app"), Text("configuration"), Text("report"), profile);
+            // Only connection variables: the file cannot make a test host set anything else.
+            var image = new PublishedImage(Text("image"), Text("imageDigest"), Text("runtime"), Text("revision"), Text("app"), Text("configuration"), Text("report"),
+                Map("profile", _ => true), Map("engine", EngineEndpoint.Variables.Contains));
             return image.Image.Length > 0 && image.App.Length > 0 ? image : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)

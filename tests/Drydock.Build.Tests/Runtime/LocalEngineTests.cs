@@ -148,7 +148,7 @@ public sealed class LocalEngineTests
             var loaded = LocalEngine.Load(engine, second.ArchivePath, second.ConfigDigest.ToString(), [$"{repository}:sha-2", $"{repository}:main"], log, CancellationToken.None);
 
             Assert.True(loaded);
-            Assert.Contains("Drydock: loaded into podman without the 1 of 2 layers it already stores", log.Details);
+            Assert.Contains(log.Details, line => line.StartsWith("Drydock: podman: 1 of 2 layers already there (", StringComparison.Ordinal) && line.Contains(" not sent), ", StringComparison.Ordinal));
             Assert.False(File.Exists(second.ArchivePath + ".load.tar"));
             Assert.Equal(second.ConfigDigest.ToString(), "sha256:" + Podman("image", "inspect", "--format", "{{.Id}}", $"{repository}:main"));
             var mount = Podman("image", "mount", $"{repository}:sha-2");
@@ -181,7 +181,7 @@ public sealed class LocalEngineTests
             var loaded = LocalEngine.Load(engine, () => second.ArchivePath, second.ConfigDigest.ToString(), names("sha-2"), log, CancellationToken.None, recorded);
 
             Assert.True(loaded);
-            Assert.Contains("Drydock: loaded into podman without the 1 of 2 layers it already stores", log.Details);
+            Assert.Contains(log.Details, line => line.StartsWith("Drydock: podman: 1 of 2 layers already there (", StringComparison.Ordinal) && line.Contains(" not sent), ", StringComparison.Ordinal));
             Assert.Contains(log.Details, line => line.Contains("new since the last publish's " + first.ConfigDigest, StringComparison.Ordinal));
             Assert.Equal(second.ConfigDigest.ToString(), "sha256:" + Podman("image", "inspect", "--format", "{{.Id}}", $"{repository}:main"));
 
@@ -200,12 +200,115 @@ public sealed class LocalEngineTests
         }
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("tcp://10.231.0.2:2375")] // eng/remote-engine.sh: a dockerd in its own namespaces, reached over TCP
+    public void Load_Docker_LeavesOutTheLayersWhoseChainItHolds_FallsBackWhenItDoesNot(string? dockerHost)
+    {
+        using var variables = new DockerVariables(("DOCKER_HOST", dockerHost), ("DOCKER_CONTEXT", null));
+        using var temp = new TempDirectory();
+        var engine = LocalEngine.Resolve("Docker", new ListBuildLog(), CancellationToken.None)!;
+        var repository = $"drydock-test/thin-{Guid.NewGuid():N}";
+        var first = Image(temp, "first", $"{repository}:sha-1");
+        var second = Image(temp, "second", $"{repository}:sha-2");
+        var third = Image(temp, "third", $"{repository}:sha-3");
+        var names = (string tag) => new[] { $"{repository}:{tag}", $"{repository}:main" };
+        try
+        {
+            LocalEngine.Load(engine, first.ArchivePath, first.ConfigDigest.ToString(), names("sha-1"), new ListBuildLog(), CancellationToken.None);
+            var log = new ListBuildLog();
+
+            // main names the first image, whose base layer (the chain of its first diff_id) the second shares.
+            Assert.True(LocalEngine.Load(engine, second.ArchivePath, second.ConfigDigest.ToString(), names("sha-2"), log, CancellationToken.None));
+
+            Assert.Contains(log.Details, line => line.StartsWith($"Drydock: {engine}: 1 of 2 layers already there (", StringComparison.Ordinal));
+            Assert.Equal(second.ConfigDigest.ToString(), Docker("image", "inspect", "--format", "{{.Id}}", $"{repository}:main"));
+            Assert.Equal("second", FileOf(repository + ":sha-2", "/app/web.dll"));
+            Assert.NotEmpty(FileOf(repository + ":sha-2", "/usr/share/dotnet/dotnet")); // the base layer, left out of the load
+
+            // A record that claims the third image's own app layer too: docker has no such chain, opens the
+            // missing file and refuses; the whole archive is loaded, never other bytes.
+            var stale = new LoadedImage(engine.ToString(), first.ConfigDigest.ToString(), [.. OciArchive.Open(third.ArchivePath).DiffIds.Select(d => d.ToString())]);
+            var fallback = new ListBuildLog();
+            Assert.True(LocalEngine.Load(engine, () => third.ArchivePath, third.ConfigDigest.ToString(), names("sha-3"), fallback, CancellationToken.None, stale));
+            Assert.Contains(fallback.Details, line => line.Contains("loading the whole archive", StringComparison.Ordinal));
+            Assert.Equal("third", FileOf(repository + ":sha-3", "/app/web.dll"));
+            Assert.Equal(third.ConfigDigest.ToString(), Docker("image", "inspect", "--format", "{{.Id}}", $"{repository}:main"));
+        }
+        finally
+        {
+            Drydock.Processes.ProcessRunner.Run("docker", ["rmi", "--force", .. names("sha-1"), .. names("sha-2"), .. names("sha-3")], TimeSpan.FromSeconds(60), CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData("Docker")]
+    [InlineData("Podman")]
+    public void Load_FirstOfItsRepository_LeavesOutTheBaseImagesLayersWhenTheEngineHasTheBaseByName(string localRegistry)
+    {
+        using var temp = new TempDirectory();
+        var engine = LocalEngine.Resolve(localRegistry, new ListBuildLog(), CancellationToken.None)!;
+        var prefix = engine.Command == "podman" ? "localhost/" : "";
+        var baseName = $"{prefix}drydock-test/base-{Guid.NewGuid():N}:1";
+        var repository = $"{prefix}drydock-test/app-{Guid.NewGuid():N}";
+        // Stands in for the base image: it starts with the fixture's base layer, as the app image does.
+        var pulledBase = Image(temp, "base", baseName);
+        var app = Image(temp, "app", $"{repository}:sha-1", new Dictionary<string, string> { ["org.opencontainers.image.base.name"] = baseName });
+        try
+        {
+            LocalEngine.Load(engine, pulledBase.ArchivePath, pulledBase.ConfigDigest.ToString(), [baseName], new ListBuildLog(), CancellationToken.None);
+            var log = new ListBuildLog();
+
+            Assert.True(LocalEngine.Load(engine, app.ArchivePath, app.ConfigDigest.ToString(), [$"{repository}:sha-1"], log, CancellationToken.None));
+
+            Assert.Contains(log.Details, line => line.StartsWith($"Drydock: {engine}: 1 of 2 layers already there (", StringComparison.Ordinal));
+            Assert.Equal(app.ConfigDigest.ToString(), "sha256:" + Drydock.Processes.ProcessRunner.Run(engine.Command, ["image", "inspect", "--format", "{{.Id}}", $"{repository}:sha-1"],
+                TimeSpan.FromSeconds(60), CancellationToken.None).StandardOutput.Trim().Replace("sha256:", "", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Drydock.Processes.ProcessRunner.Run(engine.Command, ["rmi", "--force", baseName, $"{repository}:sha-1"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData("docker", new[] { "a", "b", "c" }, new[] { "a", "b", "x" }, new[] { 0, 1 })]
+    [InlineData("docker", new[] { "a", "b", "c" }, new[] { "x", "b", "c" }, new int[0])] // same layers, another chain: docker opens them all
+    [InlineData("docker", new[] { "a", "b" }, new[] { "a", "b", "c" }, new[] { 0, 1 })]
+    [InlineData("podman", new[] { "a", "b", "c" }, new[] { "x", "b", "c" }, new[] { 1, 2 })] // podman stores layers by diff_id
+    public void Held_ByChainOnDockerByLayerOnPodman(string command, string[] image, string[] held, int[] expected) =>
+        Assert.Equal(expected, LocalEngine.Held(command, image, [held, ["z"]]));
+
+    /// <summary>A file of the image, read through a created container (no shell needed, nothing runs).</summary>
+    private static string FileOf(string image, string path)
+    {
+        var id = Docker("create", image, "none");
+        try
+        {
+            var result = Drydock.Processes.ProcessRunner.Run("docker", ["cp", $"{id}:{path}", "-"], TimeSpan.FromSeconds(60), CancellationToken.None);
+            Assert.True(result.Succeeded, result.StandardError);
+            using var tar = new System.Formats.Tar.TarReader(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(result.StandardOutput)));
+            return tar.GetNextEntry() is { DataStream: { } data } ? new StreamReader(data).ReadToEnd() : "";
+        }
+        finally
+        {
+            Docker("rm", id);
+        }
+    }
+
+    private static string Docker(params string[] arguments)
+    {
+        var result = Drydock.Processes.ProcessRunner.Run("docker", arguments, TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.True(result.Succeeded, result.StandardError);
+        return result.StandardOutput.Trim();
+    }
+
     /// <summary>A normalized image of the fixture's base layer and one app file holding <paramref name="content"/>.</summary>
-    private static NormalizedImage Image(TempDirectory temp, string content, string name) =>
+    private static NormalizedImage Image(TempDirectory temp, string content, string name, IReadOnlyDictionary<string, string>? annotations = null) =>
         ImageNormalizer.Normalize(
             new SdkArchiveFixture { AppFiles = new Dictionary<string, string> { ["app/web.dll"] = content } }.Write(temp.File($"{content}-sdk.tar")),
             temp.File($"{content}.tar"),
-            new NormalizeOptions { Epoch = DateTimeOffset.UnixEpoch.AddYears(54), Names = [name] });
+            new NormalizeOptions { Epoch = DateTimeOffset.UnixEpoch.AddYears(54), Names = [name], Annotations = annotations ?? new Dictionary<string, string>() });
 
     private static string Podman(params string[] arguments)
     {

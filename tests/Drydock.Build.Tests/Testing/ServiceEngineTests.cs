@@ -30,6 +30,43 @@ public sealed class ServiceEngineTests
     }
 
     [Fact]
+    public void CheckPodmanApi_NothingListensAtDrydockPodmanSocket_Dry5108SayingHowToStartIt()
+    {
+        using var temp = new TempDirectory();
+        var assembly = temp.Write("Shop.ImageTests.dll", "");
+        temp.Write("Testcontainers.dll", ""); // what a test project referencing Testcontainers has beside its assembly
+        var nowhere = temp.File("podman.sock");
+        var variables = ServiceEngine.Variables("podman", Without((ServiceEngine.PodmanSocket, nowhere)), new ListBuildLog(), CancellationToken.None);
+
+        var error = Assert.Throws<Drydock.Build.Diagnostics.DrydockException>(() =>
+            ServiceEngine.CheckPodmanApi("podman", variables[ServiceEngine.DockerHost], [assembly], new ListBuildLog(), CancellationToken.None));
+
+        Assert.Equal("DRY5108", error.Code);
+        Assert.Contains($"nothing answers at {nowhere} (no such socket)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'podman system service --time=0 unix://{nowhere}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DRYDOCK_PODMAN_SOCKET", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Shop.ImageTests uses Testcontainers", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("DRY5108", error.Message, StringComparison.Ordinal); // the task base prints the code
+    }
+
+    [Fact]
+    public void CheckPodmanApi_TheServiceAnswers_OrNoTestcontainers_OrDocker_Passes()
+    {
+        using var temp = new TempDirectory();
+        var withServices = temp.Write("Shop.ImageTests.dll", "");
+        temp.Write("Testcontainers.dll", "");
+        Directory.CreateDirectory(temp.File("plain"));
+        var plain = temp.Write(Path.Combine("plain", "Plain.ImageTests.dll"), "");
+        var log = new ListBuildLog();
+
+        ServiceEngine.CheckPodmanApi("podman", "unix://" + PodmanSocket, [withServices], log, CancellationToken.None);
+        ServiceEngine.CheckPodmanApi("podman", "unix://" + temp.File("none.sock"), [plain], log, CancellationToken.None);
+        ServiceEngine.CheckPodmanApi("docker", "unix://" + temp.File("none.sock"), [withServices], log, CancellationToken.None);
+
+        Assert.Contains($"Drydock: podman's Docker API answers at unix://{PodmanSocket} for Testcontainers", log.Details);
+    }
+
+    [Fact]
     public void Variables_PodmanWithDrydockSocket_PointsAtItAndAsksItsApiVersion()
     {
         var log = new ListBuildLog();
