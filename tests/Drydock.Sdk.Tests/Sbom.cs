@@ -59,7 +59,9 @@ public sealed class Sbom : IDisposable
         Assert.Contains(debs, p => p.StartsWith("pkg:deb/debian/libc6@", StringComparison.Ordinal) && p.Contains("arch=amd64", StringComparison.Ordinal) && p.Contains("distro=debian-12", StringComparison.Ordinal));
         Assert.Contains(debs, p => p.StartsWith("pkg:deb/debian/libssl3@", StringComparison.Ordinal));
         var baseDigest = (string)report["image"]!["baseDigest"]!;
-        Assert.Contains(components, c => (string)c["type"]! == "container" && (string)c["version"]! == baseDigest);
+        var baseImage = Assert.Single(components, c => (string)c["type"]! == "container" && (string)c["version"]! == baseDigest);
+        // By the name the project asked for, not the mirror it was pulled from (DrydockBaseRegistry).
+        Assert.Contains("repository_url=mcr.microsoft.com/dotnet/", (string)baseImage["purl"]!, StringComparison.Ordinal);
 
         // The image is the subject, in the SBOM and in the report.
         Assert.Equal(digest, (string)bom["metadata"]!["component"]!["version"]!);

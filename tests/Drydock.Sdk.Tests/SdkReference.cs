@@ -14,7 +14,7 @@ public sealed class SdkReference : IDisposable
 
         Assert.True(publish.Succeeded, publish.StandardOutput);
         var labels = Oci.Config(_project.ArchivePath)["config"]!["Labels"]!;
-        Assert.Equal($"{Paths.Registry}/dotnet/runtime:10.0-noble-chiseled", (string?)labels["org.opencontainers.image.base.name"]);
+        Assert.Equal("mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled", (string?)labels["org.opencontainers.image.base.name"]);
         Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)labels["org.opencontainers.image.revision"]);
 
         // Loaded into the engine detected as the SDK detects (docker when it answers, else podman).

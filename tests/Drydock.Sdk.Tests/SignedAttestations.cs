@@ -74,6 +74,11 @@ public sealed class SignedAttestations : IDisposable
         Assert.Contains(result["configuration"]!.AsArray(), c => (string?)c!["name"] == "signed.ImageTests.dll" && c["digest"]!["sha256"] is not null);
         var provenance = statements.Single(s => (string?)s["predicateType"] == "https://slsa.dev/provenance/v1")["predicate"]!;
         Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)provenance["buildDefinition"]!["resolvedDependencies"]![0]!["digest"]!["gitCommit"]);
+        // The base as the project names it; the mirror it was pulled from is an input of its own.
+        var baseImage = provenance["buildDefinition"]!["resolvedDependencies"]!.AsArray().Single(d => (string?)d!["name"] == "base-image")!;
+        Assert.StartsWith("oci://mcr.microsoft.com/dotnet/", (string?)baseImage["uri"], StringComparison.Ordinal);
+        Assert.Equal(Paths.Registry, (string?)provenance["buildDefinition"]!["externalParameters"]!["properties"]!["DrydockBaseRegistry"]);
+        Assert.Null(provenance["buildDefinition"]!["externalParameters"]!["properties"]!["DrydockVersion"]);
         Assert.Contains(statements, s => (string?)s["predicateType"] == "https://cyclonedx.org/bom");
         Assert.All(report["attestations"]!.AsArray(), a => Assert.True((bool)a!["signed"]!));
 

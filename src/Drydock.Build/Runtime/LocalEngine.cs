@@ -64,7 +64,8 @@ internal static class LocalEngine
     /// <param name="tag">False: the image is loaded by id only (from a copy of the archive without its names), so
     /// the engine's names keep pointing at what they named before until <see cref="Tag"/> moves them, once the
     /// image passed its tests: <c>docker run app:main</c> never runs bytes that failed.</param>
-    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null, bool tag = true)
+    /// <param name="baseRegistry"><c>DrydockBaseRegistry</c>: the engine may hold the base under the mirror's name (<see cref="BaseImageMirror"/>).</param>
+    public static bool Load(ContainerEngine engine, Func<string> prepareArchive, string imageId, IReadOnlyList<string> names, IBuildLog log, CancellationToken cancellationToken, LoadedImage? lastLoad = null, bool tag = true, string? baseRegistry = null)
     {
         var archive = "the image archive";
         try
@@ -72,7 +73,7 @@ internal static class LocalEngine
             if (lastLoad is not null && lastLoad.Engine == engine.ToString() && lastLoad.ImageId != imageId && names.Count > 0)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, imageId, [lastLoad.DiffIds], !tag, log, cancellationToken);
+                LoadArchive(engine, archive, imageId, [lastLoad.DiffIds], !tag, baseRegistry, log, cancellationToken);
                 TagIf(tag, engine, imageId, names, cancellationToken);
                 log.Detail($"Drydock: loaded {imageId} into {engine}{As(tag, names)} (new since the last publish's {lastLoad.ImageId})");
                 return true;
@@ -90,7 +91,7 @@ internal static class LocalEngine
             if (!present)
             {
                 archive = prepareArchive();
-                LoadArchive(engine, archive, imageId, [.. known.Select(image => image.Layers)], !tag, log, cancellationToken);
+                LoadArchive(engine, archive, imageId, [.. known.Select(image => image.Layers)], !tag, baseRegistry, log, cancellationToken);
             }
 
             TagIf(tag, engine, imageId, names, cancellationToken);
@@ -150,9 +151,9 @@ internal static class LocalEngine
     /// Loads the archive without the layers the engine holds (<see cref="Held"/>) when there are any, else whole;
     /// <paramref name="nameless"/>: from a copy without the image's names, so the engine names nothing.
     /// </summary>
-    private static void LoadArchive(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, IBuildLog log, CancellationToken cancellationToken)
+    private static void LoadArchive(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, string? baseRegistry, IBuildLog log, CancellationToken cancellationToken)
     {
-        if (LoadWithout(engine, archive, imageId, heldImages, nameless, log, cancellationToken))
+        if (LoadWithout(engine, archive, imageId, heldImages, nameless, baseRegistry, log, cancellationToken))
         {
             return;
         }
@@ -201,7 +202,7 @@ internal static class LocalEngine
     /// <paramref name="imageId"/>; false when it holds none, or the engine refused (a held image removed meanwhile:
     /// docker fails to open the missing file), or the image is not there: then the whole archive is loaded.
     /// </summary>
-    private static bool LoadWithout(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, IBuildLog log, CancellationToken cancellationToken)
+    private static bool LoadWithout(ContainerEngine engine, string archive, string imageId, IReadOnlyList<IReadOnlyList<string>> heldImages, bool nameless, string? baseRegistry, IBuildLog log, CancellationToken cancellationToken)
     {
         OciArchive image;
         try
@@ -213,10 +214,12 @@ internal static class LocalEngine
             return false; // Not an image Drydock reads: the engine's own load says what is wrong.
         }
 
-        // The base image too, when the engine has it by the name the manifest records (a developer's engine that pulled it).
+        // The base image too, when the engine has it by the name the manifest records, or as pulled through the
+        // mirror (a developer's engine that pulled it).
         if (image.Manifest["annotations"]?[BaseNameAnnotation] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var baseName) && baseName.Length > 0)
         {
-            heldImages = [.. heldImages, .. engine.ImagesAsync([baseName], cancellationToken).GetAwaiter().GetResult().Select(held => held.Layers)];
+            string[] baseNames = [.. new[] { baseName, BaseImageMirror.Pulled(baseName, baseRegistry) }.Distinct(StringComparer.Ordinal)];
+            heldImages = [.. heldImages, .. engine.ImagesAsync(baseNames, cancellationToken).GetAwaiter().GetResult().Select(held => held.Layers)];
         }
 
         var held = Held(engine.Command, [.. image.DiffIds.Select(diffId => diffId.ToString())], heldImages);

@@ -37,6 +37,9 @@ public sealed class LoadImage : DrydockTask
     /// <summary>The SDK's <c>LocalRegistry</c>: Docker or Podman; empty to detect.</summary>
     public string? LocalRegistry { get; set; }
 
+    /// <summary><c>DrydockBaseRegistry</c>: the engine may hold the base image under the mirror's name (<see cref="BaseImageMirror"/>).</summary>
+    public string? BaseRegistry { get; set; }
+
     /// <summary>For an index: <see cref="ReadImage.Platforms"/>; those with <c>Loaded</c> are loaded.</summary>
     public ITaskItem[] Platforms { get; set; } = [];
 
@@ -72,7 +75,7 @@ public sealed class LoadImage : DrydockTask
         // A single-platform image: what was loaded last spares asking the engine (LoadedImage).
         var recorded = !string.IsNullOrWhiteSpace(LoadRecord) && OciArchive.ReadIndex(Archive) is null;
         var last = recorded ? LoadedImage.Read(LoadRecord!) : null;
-        LocalEngine.Load(engine, () => SingleImageArchive(Platform, Tag ? names : [], log, cancellationToken), ImageId, names, log, cancellationToken, last, Tag);
+        LocalEngine.Load(engine, () => SingleImageArchive(Platform, Tag ? names : [], log, cancellationToken), ImageId, names, log, cancellationToken, last, Tag, BaseRegistry);
         // Written only for a new image: a republish of the same one neither opens the archive again nor writes.
         if (recorded && (last?.Engine != engine.ToString() || last.ImageId != ImageId))
         {

@@ -41,6 +41,9 @@ public sealed class PushImage : DrydockTask
     /// <summary><c>DrydockMoveImmutableTags</c>: let a commit or exact-version tag move to other bytes (else DRY6012).</summary>
     public bool MoveImmutableTags { get; set; }
 
+    /// <summary><c>DrydockBaseRegistry</c>: where the base image's layers are, for cross-repository mounts (<see cref="BaseImageMirror"/>).</summary>
+    public string? BaseRegistry { get; set; }
+
     /// <summary>The attestations to attach (<see cref="AttestationRecord"/>s written by <see cref="AttestImage"/>); empty or missing: none.</summary>
     public string? Attestations { get; set; }
 
@@ -76,6 +79,7 @@ public sealed class PushImage : DrydockTask
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
             AllowDirty = PushDirty,
             AllowImmutableTagMove = MoveImmutableTags,
+            BaseRegistry = BaseRegistry,
             Referrers = [.. attestations.Select(ToReferrer)],
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()
                 : new Dictionary<string, string> { ["org.opencontainers.image.created"] = Created },

@@ -39,6 +39,9 @@ public sealed record PushRequest
 
     /// <summary>Annotations of every referrer artifact besides its own (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>DrydockBaseRegistry</c>, where the base image was pulled from (<see cref="BaseImageMirror"/>): a mount source when it is the target.</summary>
+    public string? BaseRegistry { get; init; }
 }
 
 /// <summary>What the registry confirmed.</summary>
@@ -286,7 +289,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         var tested = archive.ManifestDescriptor.Digest;
         (request, var credential) = ResolveTarget(request, store, cancellationToken);
         var repository = request.Repository;
-        var mountFrom = BaseRepository(archive, request.Registry) is { } source && source != repository ? source : null;
+        var mountFrom = BaseRepository(archive, request.Registry, request.BaseRegistry) is { } source && source != repository ? source : null;
         string[] scopes = mountFrom is null
             ? [$"repository:{repository}:pull,push"]
             : [$"repository:{repository}:pull,push", $"repository:{mountFrom}:pull"];
@@ -421,14 +424,16 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
     }
 
     /// <summary>
-    /// The base image's repository when it lives in the target registry (from the SDK's
-    /// <c>org.opencontainers.image.base.name</c>): its layers can be mounted instead of uploaded.
+    /// The base image's repository when it lives in the target registry (from
+    /// <c>org.opencontainers.image.base.name</c>, as pulled through <paramref name="baseRegistry"/>, <see cref="BaseImageMirror"/>):
+    /// its layers can be mounted instead of uploaded.
     /// </summary>
-    public static string? BaseRepository(OciArchive archive, string registry)
+    public static string? BaseRepository(OciArchive archive, string registry, string? baseRegistry = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        var name = OciJson.GetString(archive.Manifest["annotations"]?[BaseNameKey])
+        var recorded = OciJson.GetString(archive.Manifest["annotations"]?[BaseNameKey])
             ?? OciJson.GetString(archive.Config["config"]?["Labels"]?[BaseNameKey]);
+        var name = recorded is null ? null : BaseImageMirror.Pulled(recorded, baseRegistry);
         var slash = name?.IndexOf('/', StringComparison.Ordinal) ?? -1;
         if (name is null || slash <= 0)
         {

@@ -222,6 +222,27 @@ public sealed class RegistryFaults : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task TheBaseLayersAreMountedFromTheMirrorTheBaseWasPulledFrom()
+    {
+        // The image names its base as the project did (mcr.microsoft.com/…); DrydockBaseRegistry is where it came from.
+        var baseRepository = _repository + "-base";
+        await Push(repository: baseRepository);
+        var app = OciArchive.Open(new SdkArchiveFixture
+        {
+            AppFiles = new() { ["app/app.dll"] = "an app on a mirrored base" },
+            Labels = new Dictionary<string, string> { ["org.opencontainers.image.base.name"] = $"mcr.microsoft.com/{baseRepository}:1.0.0" },
+        }.Write(_temp.File("app.tar")));
+        _proxy.Clear();
+
+        var result = await new ImagePusher(Options, null, _log).PushAsync(
+            app, new PushRequest { Registry = _proxy.Host, Repository = _repository, Tags = ["2"], BaseRegistry = _proxy.Host }, CancellationToken.None);
+
+        Assert.Equal(1, result.BlobsMounted);
+        Assert.Equal(1, _proxy.CountOf("POST", $"mount={app.Layers[0].Digest}"));
+        Assert.Null(ImagePusher.BaseRepository(app, _proxy.Host));
+    }
+
+    [Fact]
     public async Task AnUploadWithoutLocationIsAProtocolError()
     {
         _proxy.Respond("POST", "/blobs/uploads/", 202, times: 100);
