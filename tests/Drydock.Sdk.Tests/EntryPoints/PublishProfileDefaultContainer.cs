@@ -37,6 +37,22 @@ public sealed class PublishProfileDefaultContainer : IDisposable
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_project.ArchivePath)!, "sdk-image.tar")));
     }
 
+    [Fact]
+    public void Visual_Studio_publish_on_build_reports_where_the_docs_say()
+    {
+        // What Visual Studio runs: a build with DeployOnBuild, whose web publish pipeline publishes into obj/…/PubTmp/Out/.
+        var build = _project.DotNet("build", "-c", "Release", "-p:DeployOnBuild=true", "-p:PublishProfile=DefaultContainer", "-p:LocalRegistry=Podman", $"-p:DrydockBaseRegistry={Paths.Registry}");
+
+        Assert.True(build.Succeeded, build.StandardOutput + build.StandardError);
+        var report = _project.Report();
+        Assert.Equal(_project.Git("rev-parse", "HEAD"), (string?)report["source"]!["revision"]);
+        Assert.NotNull((string?)report["image"]!["digest"]);
+        var output = Path.GetDirectoryName(_project.ReportPath)!;
+        Assert.True(File.Exists(Path.Combine(output, "drydock.sarif")));
+        Assert.True(File.Exists(Path.Combine(output, "drydock.sbom.cdx.json")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_project.ProjectDirectory, "obj"), "drydock.json", SearchOption.AllDirectories));
+    }
+
     public void Dispose()
     {
         LocalImages.RemoveEverywhere("entry/vsprofile");
