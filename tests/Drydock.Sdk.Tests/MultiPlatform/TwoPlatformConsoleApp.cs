@@ -51,7 +51,8 @@ public sealed class TwoPlatformConsoleApp : IDisposable
             Assert.Contains(manifests, m => (string?)m!["digest"] == (string?)platform["digest"] && (string?)m["platform"]!["architecture"] == architecture);
             // Labels whole, not cut at ':' as the SDK's inner builds pass them.
             Assert.Equal("see https://example.test:8443/docs", (string?)config["config"]!["Labels"]!["org.opencontainers.image.description"]);
-            Assert.StartsWith($"{Paths.Registry}/multiarch/dotnet/runtime:", (string?)config["config"]!["Labels"]!["org.opencontainers.image.base.name"]);
+            // Pulled from the multi-platform mirror (DrydockBaseRegistry), named as the project names it.
+            Assert.StartsWith("mcr.microsoft.com/dotnet/runtime:", (string?)config["config"]!["Labels"]!["org.opencontainers.image.base.name"]);
         }
 
         // The host's platform is the one loaded, from its own single-image archive cut from the index archive;
