@@ -56,6 +56,9 @@ public sealed record ImageOptions
     /// </summary>
     public string? Origin { get; init; }
 
+    /// <summary>The containers the publish started ahead for this test host (<see cref="WarmContainers"/>); tests give their own.</summary>
+    internal Func<Task<WarmContainers.Offer?>> WarmContainers { get; init; } = Testing.WarmContainers.OfProcess;
+
     /// <summary>
     /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_IMAGE_PLATFORM</c>, <c>DRYDOCK_RUNTIME</c>,
     /// <c>DRYDOCK_RUN_ID</c>, <c>DRYDOCK_RESULTS_DIRECTORY</c> and the profile's <c>DRYDOCK_TEST_*</c> variables.

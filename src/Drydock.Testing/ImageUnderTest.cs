@@ -31,9 +31,22 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     // into the container is refused closes within a round trip; at least this, and 4 of the connect's round trips.
     private static readonly TimeSpan HoldTime = TimeSpan.FromMilliseconds(250);
 
+    private static readonly int MinWorkerThreads = 8 + Environment.ProcessorCount;
+
     private readonly Lazy<ContainerEngine> _engine;
     private readonly Lazy<AppAddress> _address;
     private readonly ConcurrentDictionary<RunningContainer, byte> _started = new();
+
+    static ImageUnderTest()
+    {
+        // The test host blocks thread-pool threads of its own (VSTest's message loop, the test framework's runners),
+        // so on a small machine the pool's minimum (one thread per core) is soon all taken, and the continuations of
+        // a start's readiness, the latency proxy and the removals wait for the pool to add threads, about two a
+        // second: 0.75 s on the first request of a run on 2 cores. A few more threads up front cost nothing.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = Math.Max(workers, MinWorkerThreads);
+        ThreadPool.SetMinThreads(wanted, completionPorts);
+    }
 
     /// <summary>Reads the image and the profile from the environment (<see cref="ImageOptions.FromEnvironment"/>).</summary>
     public ImageUnderTest()
@@ -102,16 +115,20 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
 
         var engine = _engine.Value;
+        var arguments = StartArguments(engine, profile, options, publish: true);
+        // A container the publish started with these very arguments while the test host started (else null).
+        var offer = await Options.WarmContainers().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var warm = offer?.Take(ContainerLimits.StartKey(engine.Command, Options.Image, arguments));
         // Starts of parallel test classes run together, as many as the machine's CPUs hold at the profile's.
-        using var slot = await StartGate.Machine.EnterAsync(profile.Cpus, cancellationToken).ConfigureAwait(false);
-        var id = await engine.RunAsync(RunArguments(engine, profile, options, publish: true), Options.Image, cancellationToken).ConfigureAwait(false);
+        using var slot = warm is null ? await StartGate.Machine.EnterAsync(profile.Cpus, cancellationToken).ConfigureAwait(false) : null;
+        var id = warm ?? await engine.RunAsync([.. LabelArguments(), .. arguments], Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
         try
         {
             var (published, started) = await WaitUntilReadyAsync(engine, id, profile, cancellationToken).ConfigureAwait(false);
             monitor = started;
-            var container = new RunningContainer(engine, id, Options.Image, profile, published, monitor);
+            var container = new RunningContainer(engine, id, Options.Image, profile, published, monitor, removeBehind: options.Network is not { Length: > 0 });
             _started[container] = 0;
             return container;
         }
@@ -152,7 +169,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         profile.Validate();
 
         var engine = _engine.Value;
-        var id = await engine.RunAsync(RunArguments(engine, profile, options, publish: false), Options.Image, cancellationToken, [.. args]).ConfigureAwait(false);
+        var id = await engine.RunAsync([.. LabelArguments(), .. StartArguments(engine, profile, options, publish: false)], Options.Image, cancellationToken, [.. args]).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         ExitCleanup.Track(engine, id);
         try
@@ -187,15 +204,19 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Removes the containers the tests did not dispose, and waits until every container it started is gone.</summary>
+    /// <exception cref="InvalidOperationException">DRY5105: the engine could not remove one (the publish's sweep tries again).</exception>
     public async ValueTask DisposeAsync()
     {
-        foreach (var container in _started.Keys)
+        var started = _started.Keys.ToList();
+        foreach (var container in started)
         {
             await container.DisposeAsync().ConfigureAwait(false);
         }
 
         _started.Clear();
         GC.SuppressFinalize(this);
+        await Task.WhenAll(started.Select(container => container.Removal!)).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -204,46 +225,14 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private List<string> RunArguments(ContainerEngine engine, TestProfile profile, ContainerOptions options, bool publish)
+    /// <summary>
+    /// The <c>run</c> arguments but the labels: the profile's limits (<see cref="ContainerLimits.Arguments"/>), then the
+    /// test's network and environment. A warm container (<see cref="WarmContainers"/>) matches a start by these.
+    /// </summary>
+    private List<string> StartArguments(ContainerEngine engine, TestProfile profile, ContainerOptions options, bool publish)
     {
-        var memory = profile.MemoryBytes.ToString(CultureInfo.InvariantCulture);
-        List<string> arguments =
-        [
-            .. LabelArguments(),
-            "--cpus", profile.Cpus.ToString(CultureInfo.InvariantCulture),
-            // In bytes, so no engine reads a unit its own way. Swap equal to memory: no swap, so the limit is real.
-            "--memory", memory,
-            "--memory-swap", memory,
-            // Removal stops with SIGTERM first; an app that ignores it is killed after 2 s, not the default 10 s.
-            "--stop-timeout", "2",
-        ];
-        if (Options.Platform is { } platform)
-        {
-            // Both engines start another platform's image under emulation anyway, with a warning; named, they do it quietly.
-            arguments.AddRange(["--platform", platform]);
-        }
-
-        if (publish && profile.Port is { } port)
-        {
-            // Ephemeral host port, on loopback only where the tests reach it there: tests run in parallel and nothing
-            // else should reach them. On a remote engine (or behind an override) on all its interfaces: its loopback is not ours.
-            var containerPort = port.ToString(CultureInfo.InvariantCulture);
-            arguments.AddRange(["--publish", _address.Value.IsLoopback ? $"127.0.0.1::{containerPort}" : containerPort]);
-        }
-
-        if (profile.PidsLimit is { } pids)
-        {
-            arguments.AddRange(["--pids-limit", pids.ToString(CultureInfo.InvariantCulture)]);
-        }
-
-        if (profile.ReadOnly)
-        {
-            arguments.Add("--read-only");
-            arguments.AddRange(profile.Tmpfs ? ["--tmpfs", "/tmp"]
-                // podman mounts tmpfs on /tmp, /var/tmp, /run, /dev, /dev/shm for --read-only unless told not to; docker mounts none.
-                : engine.Command == "podman" ? ["--read-only-tmpfs=false"] : []);
-        }
-
+        var limits = new ContainerLimits(profile.Cpus, profile.MemoryBytes, profile.PidsLimit, profile.ReadOnly, profile.Tmpfs, profile.Port);
+        var arguments = limits.Arguments(engine.Command, Options.Platform, publish, _address.Value.IsLoopback);
         if (options.Network is { Length: > 0 } network)
         {
             // Both engines take a user-defined network by name; aliases only count on such a network.
@@ -267,13 +256,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The run's labels, which the sweeps and the run's removal go by (<see cref="RunLabels"/>).</summary>
-    private List<string> LabelArguments() =>
-    [
-        "--label", $"{RunLabels.Run}={Options.RunId}",
-        "--label", $"{RunLabels.Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
-        "--label", $"{RunLabels.Owner}={RunOwner.Current}",
-        "--label", $"{RunLabels.Lease}={TestRun.LeaseText}",
-    ];
+    private List<string> LabelArguments() => RunLabels.Arguments(Options.RunId);
 
     /// <summary>
     /// Polls until the app is ready (see <see cref="StartAsync"/>), the container exits (DRY5101), or the

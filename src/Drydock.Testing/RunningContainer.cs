@@ -19,14 +19,15 @@ public sealed partial class RunningContainer : IAsyncDisposable
     private readonly ContainerEngine _runtime;
     private readonly CgroupMonitor? _monitor;
     private readonly LatencyProxy? _proxy;
+    private readonly bool _removeBehind;
     private int _disposed;
 
     private readonly IPEndPoint? _endpoint;
     private readonly IPEndPoint? _published;
 
-    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint? published, CgroupMonitor? monitor)
+    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint? published, CgroupMonitor? monitor, bool removeBehind)
     {
-        (_runtime, Id, Image, Profile, _monitor, _published) = (runtime, id, image, profile, monitor, published);
+        (_runtime, Id, Image, Profile, _monitor, _published, _removeBehind) = (runtime, id, image, profile, monitor, published, removeBehind);
         if (profile.Latency > TimeSpan.Zero && published is not null)
         {
             _proxy = LatencyProxy.Start(published, profile.Latency, profile.Jitter);
@@ -113,7 +114,20 @@ public sealed partial class RunningContainer : IAsyncDisposable
         return ParseRuntimeStats(json);
     }
 
-    /// <summary>Stops and removes the container and the latency proxy.</summary>
+    /// <summary>
+    /// Once disposed: the container's removal, which runs behind the tests (<see cref="ContainerRemoval"/>); the
+    /// <see cref="ImageUnderTest"/> that started it waits for it when disposed. Null before.
+    /// </summary>
+    internal Task? Removal { get; private set; }
+
+    /// <summary>
+    /// Closes the latency proxy and the client, and has the container stopped (SIGTERM) and removed. On the engine's
+    /// default network the removal runs behind the tests (the next test does not wait for the engine's cleanup, a
+    /// third of a second here), and disposing the <see cref="ImageUnderTest"/> waits until its containers are gone.
+    /// On a network of the test's (<see cref="ContainerOptions.Network"/>) it is gone when this returns: the test
+    /// may remove the network next.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">DRY5105: the engine could not remove it (on a test's network; else from the fixture's disposal).</exception>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -122,18 +136,21 @@ public sealed partial class RunningContainer : IAsyncDisposable
         }
 
         Http.Dispose();
-        if (_proxy is not null)
-        {
-            await _proxy.DisposeAsync().ConfigureAwait(false);
-        }
-
+        Removal = ContainerRemoval.RemoveAsync(_runtime, Id);
         try
         {
-            await _runtime.RemoveAsync([Id], CancellationToken.None).ConfigureAwait(false);
+            if (_proxy is not null)
+            {
+                await _proxy.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (!_removeBehind)
+            {
+                await Removal.ConfigureAwait(false);
+            }
         }
         finally
         {
-            ExitCleanup.Untrack(Id);
             if (_monitor is not null)
             {
                 await _monitor.DisposeAsync().ConfigureAwait(false);

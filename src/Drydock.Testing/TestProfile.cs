@@ -7,16 +7,16 @@ namespace Drydock.Testing;
 public sealed record TestProfile
 {
     /// <summary>CPU quota in cores (<c>--cpus</c>); the app's <c>Environment.ProcessorCount</c> follows it.</summary>
-    public double Cpus { get; init; } = 1;
+    public double Cpus { get; init; } = Drydock.Runtime.ContainerLimits.DefaultCpus;
 
     /// <summary>Memory limit in the size syntax (<c>256m</c>, <c>1g</c>: powers of 1024; <c>200MB</c>: powers of 1000); swap is set to the same, so none.</summary>
-    public string Memory { get; init; } = "256m";
+    public string Memory { get; init; } = Drydock.Runtime.ContainerLimits.DefaultMemory;
 
     /// <summary>Maximum number of processes/threads (<c>--pids-limit</c>); null leaves the runtime's default.</summary>
     public int? PidsLimit { get; init; }
 
     /// <summary>Read-only root file system, with a writable tmpfs at <c>/tmp</c> unless <see cref="Tmpfs"/> is false.</summary>
-    public bool ReadOnly { get; init; } = true;
+    public bool ReadOnly { get; init; } = Drydock.Runtime.ContainerLimits.DefaultReadOnly;
 
     /// <summary>
     /// With <see cref="ReadOnly"/>: a writable tmpfs at <c>/tmp</c> (the default). False is strict: nothing is
@@ -24,7 +24,7 @@ public sealed record TestProfile
     /// <c>readOnlyRootFilesystem</c> has no <c>emptyDir</c>; it catches an app that writes to <c>/tmp</c>
     /// (ASP.NET Core data protection keys, the runtime's diagnostics IPC socket).
     /// </summary>
-    public bool Tmpfs { get; init; } = true;
+    public bool Tmpfs { get; init; } = Drydock.Runtime.ContainerLimits.DefaultTmpfs;
 
     /// <summary>Delay added to data in each direction by a TCP proxy in front of the container.</summary>
     public TimeSpan Latency { get; init; }
@@ -41,7 +41,7 @@ public sealed record TestProfile
     /// which <see cref="ImageUnderTest.RunToExitAsync"/> runs, and <see cref="ImageUnderTest.StartAsync"/>
     /// starts only with <see cref="ReadyLogPattern"/> or <see cref="ReadyWhenStarted"/>.
     /// </summary>
-    public int? Port { get; init; } = 8080;
+    public int? Port { get; init; } = Drydock.Runtime.ContainerLimits.DefaultPort;
 
     /// <summary>When set, readiness needs a 2xx answer to <c>GET</c> this path (without it, any HTTP answer, or for a non-HTTP app its listening socket).</summary>
     public string? ReadyPath { get; init; }

@@ -18,9 +18,6 @@ public static class TestRun
     /// </summary>
     public static string Id { get; } = Environment.GetEnvironmentVariable(DrydockVariables.RunId) is { Length: > 0 } id ? id : ImageOptions.ProcessRunId;
 
-    /// <summary>The lease as the label writes it (<c>24h</c>); before <see cref="Labels"/>, which static initialization reads in order.</summary>
-    internal static string LeaseText { get; } = $"{RunOwner.Lease.TotalHours.ToString(CultureInfo.InvariantCulture)}h";
-
     /// <summary>The run label alone: <c>io.drydock.run</c> = <see cref="Id"/>.</summary>
     public static KeyValuePair<string, string> Label { get; } = new(RunLabels.Run, Id);
 
@@ -35,6 +32,6 @@ public static class TestRun
         [RunLabels.Run] = Id,
         [RunLabels.Pid] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         [RunLabels.Owner] = RunOwner.Current.ToString(),
-        [RunLabels.Lease] = LeaseText,
+        [RunLabels.Lease] = RunOwner.LeaseText,
     };
 }

@@ -10,13 +10,14 @@ public sealed class Cleanup(TestImages images)
 
     [Theory]
     [MemberData(nameof(TestEngines.Three), MemberType = typeof(TestEngines))]
-    public async Task DisposeAsync_RemovesTheContainer(string engine)
+    public async Task DisposeAsync_RemovesTheContainerBehindTheTests_TheFixtureWaitsForIt(string engine)
     {
-        await using var image = ImageUnderTest.For(images.Options(engine) with { RunId = _runId });
+        var image = ImageUnderTest.For(images.Options(engine) with { RunId = _runId });
         var app = await image.StartAsync();
         Assert.Single(Shell.ContainersOfRun(engine, _runId));
 
         await app.DisposeAsync();
+        await image.DisposeAsync();
 
         Assert.Empty(Shell.ContainersOfRun(engine, _runId));
     }

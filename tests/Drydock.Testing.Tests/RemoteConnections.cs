@@ -26,6 +26,7 @@ public sealed class RemoteConnections(TestImages images)
         Assert.Single(Shell.ContainersOfRun(TestEngines.Remote, runId));
 
         await app.DisposeAsync();
+        await image.DisposeAsync();
         Assert.Empty(Shell.ContainersOfRun(TestEngines.Remote, runId));
     }
 }

@@ -67,6 +67,9 @@ public sealed class TestImage : DrydockTask
 
     public bool UseCache { get; set; } = true;
 
+    /// <summary><c>DrydockTestStartAhead</c>: start the app's containers while each test host starts (<see cref="WarmStart"/>).</summary>
+    public bool StartAhead { get; set; } = true;
+
     /// <summary>The app project (full path): named in each test project's <c>obj/drydock-image.json</c>, for runs from an IDE.</summary>
     public string? AppProject { get; set; }
 
@@ -143,9 +146,13 @@ public sealed class TestImage : DrydockTask
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         var runId = Guid.NewGuid().ToString("N");
-        var services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
+        // Only tests that start backing services (Testcontainers) need the engine's API endpoint and version.
+        var users = ServiceEngine.Users(built.Select(project => project.Assembly));
+        var services = users.Count > 0
+            ? ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken)
+            : new Dictionary<string, string>();
         ServiceEngine.CheckPodmanApi(engine.Command, services.GetValueOrDefault(ServiceEngine.DockerHost) ?? Environment.GetEnvironmentVariable(ServiceEngine.DockerHost),
-            built.Select(project => project.Assembly), log, cancellationToken);
+            users, log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         var cleanUpSeconds = 0.0;
@@ -170,6 +177,8 @@ public sealed class TestImage : DrydockTask
                     ServiceVariables = services,
                     Timeout = timeout,
                     UseCache = UseCache,
+                    WarmStart = !StartAhead ? null : WarmStart.For(engine, target.ImageId, string.IsNullOrEmpty(target.Platform) ? null : target.Platform, profile,
+                        Environment.GetEnvironmentVariable, Path.Combine(CacheDirectory, "warm")),
                 };
                 var started = System.Diagnostics.Stopwatch.StartNew();
                 var before = results.Count;

@@ -36,6 +36,9 @@ public sealed record ImageTestSettings
 
     public bool UseCache { get; init; } = true;
 
+    /// <summary>The containers to start before each test host (<see cref="Testing.WarmStart"/>); null starts none.</summary>
+    internal WarmStart? WarmStart { get; init; }
+
     /// <summary>
     /// Checks each profile value by the form Drydock.Testing reads it in (<see cref="ProfileValues"/>), before any test
     /// starts: a malformed one is the project's mistake, said once and naming its property, not each test's failure.
@@ -127,6 +130,12 @@ public static class ImageTestRunner
         }
 
         Directory.CreateDirectory(files);
+        // After the cache key: which containers were started ahead changes nothing the tests check.
+        foreach (var (variable, value) in settings.WarmStart?.Begin(name, settings.RunId, Cpus(settings.Profile), log, cancellationToken) ?? [])
+        {
+            environment[variable] = value;
+        }
+
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
         var startedAt = DateTimeOffset.UtcNow;
@@ -140,6 +149,10 @@ public static class ImageTestRunner
         catch (TimeoutException)
         {
             throw TimedOut(name, settings);
+        }
+        finally
+        {
+            settings.WarmStart?.End(log);
         }
 
         if (!test.Succeeded && started.Elapsed >= settings.Timeout)
@@ -253,6 +266,9 @@ public static class ImageTestRunner
 
         return environment;
     }
+
+    private static double Cpus(IReadOnlyDictionary<string, string> profile) =>
+        profile.TryGetValue(DrydockVariables.Cpus, out var cpus) && ProfileValues.Cpus(cpus) is { } value ? value : ContainerLimits.DefaultCpus;
 
     private static string Tail(string text, int lines) =>
         string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines));

@@ -71,6 +71,16 @@ public static class ServiceEngine
         return variables;
     }
 
+    /// <summary>
+    /// The test assemblies that talk to the engine's API themselves: Testcontainers (<c>Testcontainers.dll</c>) or
+    /// Docker.DotNet (<c>Docker.DotNet.dll</c>) beside the assembly. Only their runs need <see cref="Variables"/>:
+    /// asking the engine for them costs a few hundred milliseconds that a run without them would wait for nothing.
+    /// </summary>
+    public static IReadOnlyList<string> Users(IEnumerable<string> testAssemblies) =>
+        [.. testAssemblies.Where(assembly => ApiClients.Any(client => File.Exists(Path.Join(Path.GetDirectoryName(assembly), client))))];
+
+    private static readonly string[] ApiClients = ["Testcontainers.dll", "Docker.DotNet.dll"];
+
     private static string? Given(Func<string, string?> environment, string name) =>
         environment(name) is { Length: > 0 } value ? value : null;
 
@@ -123,7 +133,7 @@ public static class ServiceEngine
             return;
         }
 
-        var users = testAssemblies.Where(assembly => File.Exists(Path.Join(Path.GetDirectoryName(assembly), "Testcontainers.dll"))).ToList();
+        var users = Users(testAssemblies);
         if (users.Count == 0 || (dockerHost is { } host && !host.StartsWith("unix://", StringComparison.Ordinal)))
         {
             return;

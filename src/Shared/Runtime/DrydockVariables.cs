@@ -30,6 +30,16 @@ internal static class DrydockVariables
     /// <summary>A folder for the files a test run leaves beside its TRX (full container logs, dumps); the report links them.</summary>
     public const string ResultsDirectory = "DRYDOCK_RESULTS_DIRECTORY";
 
+    /// <summary>
+    /// Containers the publish started while the test host started, for the tests to take instead of starting their own:
+    /// a file that appears once they were created, the start key (<see cref="ContainerLimits.StartKey"/>) on its first
+    /// line, then an id a line.
+    /// </summary>
+    public const string WarmContainers = "DRYDOCK_WARM_CONTAINERS";
+
+    /// <summary>A file the test host writes the number of its starts with that key into: how many to start warm next time.</summary>
+    public const string WarmStarts = "DRYDOCK_WARM_STARTS";
+
     public const string Cpus = "DRYDOCK_TEST_CPUS";
     public const string Memory = "DRYDOCK_TEST_MEMORY";
     public const string PidsLimit = "DRYDOCK_TEST_PIDS_LIMIT";

@@ -25,6 +25,15 @@ internal static class RunLabels
     /// another PID namespace): <see cref="RunOwner.Lease"/>, as a Go-style duration (<c>6h</c>).
     /// </summary>
     public const string Lease = "io.drydock.lease";
+
+    /// <summary>The <c>--label</c> arguments of a container this process starts for the run <paramref name="runId"/>.</summary>
+    public static List<string> Arguments(string runId) =>
+    [
+        "--label", $"{Run}={runId}",
+        "--label", $"{Pid}={Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}",
+        "--label", $"{Owner}={RunOwner.Current}",
+        "--label", $"{Lease}={RunOwner.LeaseText}",
+    ];
 }
 
 /// <summary>
@@ -41,6 +50,9 @@ internal sealed record RunOwner(string Host, string PidNamespace, int Pid, strin
     /// below a day). Not renewed: labels cannot change after creation; a test host outliving it is not expected.
     /// </summary>
     public static readonly TimeSpan Lease = TimeSpan.FromHours(24);
+
+    /// <summary>The lease as the label writes it (<c>24h</c>).</summary>
+    public static readonly string LeaseText = $"{Lease.TotalHours.ToString(CultureInfo.InvariantCulture)}h";
 
     /// <summary>This process.</summary>
     public static RunOwner Current { get; } = Of(Environment.ProcessId)

@@ -30,6 +30,23 @@ public sealed class ServiceEngineTests
     }
 
     [Fact]
+    public void Users_TheAssembliesWithTestcontainersOrDockerDotNetBesideThem()
+    {
+        using var temp = new TempDirectory();
+        foreach (var (folder, client) in new[] { ("services", "Testcontainers.dll"), ("api", "Docker.DotNet.dll"), ("plain", "xunit.core.dll") })
+        {
+            Directory.CreateDirectory(temp.File(folder));
+            temp.Write(Path.Combine(folder, client), "");
+            temp.Write(Path.Combine(folder, "Shop.ImageTests.dll"), "");
+        }
+
+        string[] folders = ["services", "api", "plain"];
+        var users = ServiceEngine.Users(folders.Select(folder => temp.File(Path.Combine(folder, "Shop.ImageTests.dll"))));
+
+        Assert.Equal([temp.File(Path.Combine("services", "Shop.ImageTests.dll")), temp.File(Path.Combine("api", "Shop.ImageTests.dll"))], users);
+    }
+
+    [Fact]
     public void CheckPodmanApi_NothingListensAtDrydockPodmanSocket_Dry5108SayingHowToStartIt()
     {
         using var temp = new TempDirectory();

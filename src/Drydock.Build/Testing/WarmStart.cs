@@ -1,0 +1,115 @@
+using System.Globalization;
+using Drydock.Build.Diagnostics;
+using Drydock.Runtime;
+
+namespace Drydock.Build.Testing;
+
+/// <summary>
+/// Starts the app's containers for a test project's run before its test host, so the app's start overlaps
+/// the test host's (about a second: <c>dotnet test</c>, VSTest, the test host, discovery). Each is started
+/// exactly as Drydock.Testing starts a test's container with the profile and no overrides
+/// (<see cref="ContainerLimits.Arguments"/>); a test whose start has that key takes one and still waits for
+/// its readiness; a test with overrides (environment, network, limits) starts its own. How many: as many as
+/// the last run of the project started with that key (1 before any run), at most <see cref="Bound"/>. Those
+/// left over are removed with the run. docs/image-tests.md, "What image tests cost".
+/// </summary>
+internal sealed class WarmStart
+{
+    private readonly ContainerEngine _engine;
+    private readonly string _image;
+    private readonly List<string> _arguments;
+    private readonly string _recordDirectory;
+    private Task<(List<string> Ids, List<string> Refused)>? _handedOver;
+
+    private WarmStart(ContainerEngine engine, string image, List<string> arguments, string recordDirectory) =>
+        (_engine, _image, _arguments, _recordDirectory) = (engine, image, arguments, recordDirectory);
+
+    /// <summary>The start key of a test's container with the profile and no overrides (<see cref="ContainerLimits.StartKey"/>).</summary>
+    public string Key => ContainerLimits.StartKey(_engine.Command, _image, _arguments);
+
+    /// <summary>The most containers started ahead: twice the machine's CPUs at the profile's CPUs (they start while the test host does), 2 to 8.</summary>
+    public static int Bound(double cpus) => Math.Clamp((int)(2 * Environment.ProcessorCount / cpus), 2, 8);
+
+    /// <summary>
+    /// For the image <paramref name="image"/> (the id the tests get) on <paramref name="engine"/>; null where the tests
+    /// would not reach the app on this machine's loopback (a remote engine, <c>DRYDOCK_TEST_HOST</c>,
+    /// <c>TESTCONTAINERS_HOST_OVERRIDE</c>: the publish cannot know their address form), for a profile with no port,
+    /// or when the profile is malformed (the tests say so).
+    /// </summary>
+    /// <param name="profile">The <c>DRYDOCK_TEST_*</c> variables the tests get.</param>
+    /// <param name="recordDirectory">Where each project's count of such starts is kept between publishes (<c>obj/</c>).</param>
+    public static WarmStart? For(ContainerEngine engine, string image, string? platform, IReadOnlyDictionary<string, string> profile,
+        Func<string, string?> environment, string recordDirectory)
+    {
+        if (!engine.Endpoint.IsLocalSocket || engine.Endpoint.Host is not null
+            || profile.ContainsKey(DrydockVariables.Host) || !string.IsNullOrEmpty(environment(DrydockVariables.Host))
+            || !string.IsNullOrEmpty(environment(DrydockVariables.TestcontainersHostOverride))
+            || ContainerLimits.FromVariables(name => profile.GetValueOrDefault(name)) is not { Port: not null } limits)
+        {
+            return null;
+        }
+
+        return new WarmStart(engine, image, limits.Arguments(engine.Command, platform, publish: true, publishOnLoopback: true), recordDirectory);
+    }
+
+    /// <summary>
+    /// Starts the containers for <paramref name="project"/>'s run in the background and returns the variables that
+    /// hand them to its test host, which is started meanwhile: <c>DRYDOCK_WARM_CONTAINERS</c>, a file that appears
+    /// once every <c>run</c> returned (the start key, then an id a line; a container the engine refused is logged
+    /// and left out: its test starts its own), and <c>DRYDOCK_WARM_STARTS</c>, where the test host counts its starts.
+    /// </summary>
+    public Dictionary<string, string> Begin(string project, string runId, double cpus, IBuildLog log, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_recordDirectory);
+        var record = Path.Combine(_recordDirectory, project + ".warm");
+        var offer = Path.Combine(_recordDirectory, project + ".containers");
+        var last = LastStarts(record);
+        var count = Math.Min(last ?? 1, Bound(cpus));
+        // Before the test host starts: it must never read the last run's containers, nor count on top of its starts.
+        File.Delete(offer);
+        File.WriteAllText(record, "0");
+        var runs = Enumerable.Range(0, count)
+            .Select(_ => _engine.RunAsync([.. RunLabels.Arguments(runId), .. _arguments], _image, cancellationToken))
+            .ToArray();
+        _handedOver = Task.WhenAll(runs.Select(run => run.ContinueWith(_ => { }, TaskScheduler.Default))).ContinueWith(_ =>
+        {
+            var ids = runs.Where(run => run.IsCompletedSuccessfully).Select(run => run.Result).ToList();
+            var written = offer + ".tmp";
+            File.WriteAllLines(written, [Key, .. ids]);
+            File.Move(written, offer, overwrite: true);
+            return (ids, runs.Where(run => run.IsFaulted).Select(run => run.Exception!.InnerException!.Message).ToList());
+        }, TaskScheduler.Default);
+        log.Detail($"Drydock: starting {count} container(s) of {_image} for {project}'s tests while its test host starts (start key {Key}; {(last is null ? "no run before" : $"its last run started {last}")})");
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DrydockVariables.WarmContainers] = offer,
+            [DrydockVariables.WarmStarts] = record,
+        };
+    }
+
+    /// <summary>After the test host ended: logs the containers the engine refused to start ahead.</summary>
+    public void End(IBuildLog log)
+    {
+        try
+        {
+            if (_handedOver?.GetAwaiter().GetResult() is not var (ids, refused))
+            {
+                return;
+            }
+
+            log.Detail($"Drydock: handed over {ids.Count} container(s) started ahead: {string.Join(' ', ids.Select(id => id[..Math.Min(12, id.Length)]))}");
+            foreach (var reason in refused)
+            {
+                log.Detail($"Drydock: a container of {_image} did not start ahead ({reason}); its test started its own");
+            }
+        }
+        catch (IOException e)
+        {
+            log.Detail($"Drydock: the containers started ahead could not be handed over ({e.Message}); the tests started their own");
+        }
+    }
+
+    /// <summary>What the last run's test host wrote: its number of starts with the key; null before any run.</summary>
+    private static int? LastStarts(string record) =>
+        File.Exists(record) && int.TryParse(File.ReadAllText(record).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var starts) ? starts : null;
+}
