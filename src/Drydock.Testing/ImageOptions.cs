@@ -57,7 +57,7 @@ public sealed record ImageOptions
     public string? Origin { get; init; }
 
     /// <summary>The containers the publish started ahead for this test host (<see cref="WarmContainers"/>); tests give their own.</summary>
-    internal Func<Task<WarmContainers.Offer?>> WarmContainers { get; init; } = Testing.WarmContainers.OfProcess;
+    internal Func<WarmContainers.Offer?> WarmContainers { get; init; } = Testing.WarmContainers.OfProcess;
 
     /// <summary>
     /// Reads <c>DRYDOCK_IMAGE</c> (required), <c>DRYDOCK_IMAGE_DIGEST</c>, <c>DRYDOCK_IMAGE_PLATFORM</c>, <c>DRYDOCK_RUNTIME</c>,

@@ -117,8 +117,9 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         var engine = _engine.Value;
         var arguments = StartArguments(engine, profile, options, publish: true);
         // A container the publish started with these very arguments while the test host started (else null).
-        var offer = await Options.WarmContainers().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var warm = offer?.Take(ContainerLimits.StartKey(engine.Command, Options.Image, arguments));
+        var warm = Options.WarmContainers() is { } offer
+            ? await offer.TakeAsync(ContainerLimits.StartKey(engine.Command, Options.Image, arguments), cancellationToken).ConfigureAwait(false)
+            : null;
         // Starts of parallel test classes run together, as many as the machine's CPUs hold at the profile's.
         using var slot = warm is null ? await StartGate.Machine.EnterAsync(profile.Cpus, cancellationToken).ConfigureAwait(false) : null;
         var id = warm ?? await engine.RunAsync([.. LabelArguments(), .. arguments], Options.Image, cancellationToken).ConfigureAwait(false);

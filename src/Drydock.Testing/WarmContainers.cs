@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -7,80 +6,145 @@ using Drydock.Runtime;
 namespace Drydock.Testing;
 
 /// <summary>
-/// The containers a publish started for this test host while it started (<c>DRYDOCK_WARM_CONTAINERS</c>: a file
-/// that appears once their <c>run</c>s returned, the start key on its first line, then an id a line): each a
-/// fresh container of the image under test, started with exactly the arguments a test's
-/// <see cref="ImageUnderTest.StartAsync"/> uses with the profile and no overrides, so the app's start overlaps
-/// the test host's. A start with the same key (<see cref="ContainerLimits.StartKey"/>) takes one instead of
-/// starting its own, and still waits for its readiness. Each start with that key is counted into
-/// <c>DRYDOCK_WARM_STARTS</c>, which tells the next publish how many to start. Those left over the publish
-/// removes with its run.
+/// The containers a publish starts for this test host while it starts (<c>DRYDOCK_WARM_CONTAINERS</c>: a file with
+/// the start key on its first line, then each container's id as the engine created it, then
+/// <see cref="DrydockVariables.WarmContainersEnd"/>): each a fresh container of the image under test, started with
+/// exactly the arguments a test's <see cref="ImageUnderTest.StartAsync"/> uses with the profile and no overrides, so
+/// the app's start overlaps the test host's. A start with the same key (<see cref="ContainerLimits.StartKey"/>) takes
+/// one instead of starting its own (waiting for one still being created: it is ready sooner than a new one), and still
+/// waits for its readiness. Each start with that key is counted into <c>DRYDOCK_WARM_STARTS</c>, which tells the next
+/// publish how many to start. Those left over the publish removes with its run.
 /// </summary>
 internal static class WarmContainers
 {
-    /// <summary>How long a start waits for the publish's file: its <c>run</c>s return long before a test host starts.</summary>
-    private static readonly TimeSpan HandoverBound = TimeSpan.FromSeconds(10);
+    /// <summary>How long a start waits for the publish's next container: each is one <c>run</c> of the engine.</summary>
+    private static readonly TimeSpan HandoverBound = TimeSpan.FromSeconds(30);
 
-    private static readonly Lazy<Task<Offer?>> Offered = new(() => ReadAsync(Environment.GetEnvironmentVariable, HandoverBound));
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>This process's offer, from its environment: read once.</summary>
-    public static Task<Offer?> OfProcess() => Offered.Value;
+    private static readonly Lazy<Offer?> Offered = new(() => Read(Environment.GetEnvironmentVariable, HandoverBound));
 
-    /// <summary>The offer the variables name; null when there is none, or its file did not appear within <paramref name="bound"/>.</summary>
-    internal static async Task<Offer?> ReadAsync(Func<string, string?> environment, TimeSpan bound)
+    /// <summary>This process's offer, from its environment; null when the publish made none.</summary>
+    public static Offer? OfProcess() => Offered.Value;
+
+    /// <summary>The offer the variables name; null when they name none.</summary>
+    internal static Offer? Read(Func<string, string?> environment, TimeSpan bound) =>
+        environment(DrydockVariables.WarmContainers) is { Length: > 0 } file ? new Offer(file, environment(DrydockVariables.WarmStarts), bound) : null;
+
+    /// <param name="file">The publish's file, read as it grows: complete lines only.</param>
+    /// <param name="record">Where the number of starts with the key is written; null: nowhere.</param>
+    /// <param name="bound">How long a take waits for the publish's next container.</param>
+    internal sealed class Offer(string file, string? record, TimeSpan bound) : IDisposable
     {
-        if (environment(DrydockVariables.WarmContainers) is not { Length: > 0 } file)
-        {
-            return null;
-        }
-
-        var waited = Stopwatch.StartNew();
-        while (!File.Exists(file))
-        {
-            if (waited.Elapsed >= bound)
-            {
-                return null;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(10)).ConfigureAwait(false);
-        }
-
-        return await File.ReadAllLinesAsync(file).ConfigureAwait(false) is [{ Length: > 0 } key, .. var ids]
-            ? new Offer(key, ids.Where(id => id.Length > 0), environment(DrydockVariables.WarmStarts))
-            : null;
-    }
-
-    internal sealed class Offer(string key, IEnumerable<string> ids, string? record)
-    {
-        private readonly ConcurrentQueue<string> _ids = new(ids);
-        private readonly Lock _lock = new();
+        private readonly SemaphoreSlim _lock = new(1, 1);
+        private readonly Queue<string> _ids = new();
+        private string? _key;
+        private int _linesRead;
+        private bool _ended;
         private int _starts;
 
-        /// <summary>One of the containers started with <paramref name="startKey"/>, or null: none left, or another key.</summary>
-        public string? Take(string startKey)
+        /// <summary>
+        /// One of the containers started with <paramref name="startKey"/>, waiting while the publish still creates one;
+        /// null when none is left, the key is another, or none came within the bound.
+        /// </summary>
+        public async Task<string?> TakeAsync(string startKey, CancellationToken cancellationToken)
         {
-            if (startKey != key)
+            // Another key never waits behind a take of this one.
+            if (Volatile.Read(ref _key) is { } key && key != startKey)
             {
                 return null;
             }
 
-            lock (_lock)
+            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                _starts++;
-                try
+                var waited = Stopwatch.StartNew();
+                while (true)
                 {
-                    if (record is not null)
+                    Refresh();
+                    if (_key is not null && _key != startKey)
                     {
-                        File.WriteAllText(record, _starts.ToString(CultureInfo.InvariantCulture));
+                        return null;
                     }
+
+                    if (_key is not null && (_ids.Count > 0 || _ended || waited.Elapsed >= bound))
+                    {
+                        Count();
+                        return _ids.TryDequeue(out var id) ? id : null;
+                    }
+
+                    if (waited.Elapsed >= bound)
+                    {
+                        return null;
+                    }
+
+                    await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+
+        /// <summary>The process's own offer lives as long as the process; a test's is disposed.</summary>
+        public void Dispose() => _lock.Dispose();
+
+        /// <summary>Reads the complete lines the publish added since the last read.</summary>
+        private void Refresh()
+        {
+            if (_ended || !File.Exists(file))
+            {
+                return;
+            }
+
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            var lines = text.Split('\n');
+            // The last element is what follows the last newline: a line still being written, or nothing.
+            for (var i = _linesRead; i < lines.Length - 1; i++)
+            {
+                var line = lines[i].Trim();
+                if (i == 0)
                 {
-                    // Only the next publish's head start depends on it.
+                    Volatile.Write(ref _key, line);
+                }
+                else if (line == DrydockVariables.WarmContainersEnd)
+                {
+                    _ended = true;
+                }
+                else if (line.Length > 0)
+                {
+                    _ids.Enqueue(line);
                 }
             }
 
-            return _ids.TryDequeue(out var id) ? id : null;
+            _linesRead = Math.Max(_linesRead, lines.Length - 1);
+        }
+
+        /// <summary>One more start with the key, written for the next publish.</summary>
+        private void Count()
+        {
+            _starts++;
+            try
+            {
+                if (record is not null)
+                {
+                    File.WriteAllText(record, _starts.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only the next publish's head start depends on it.
+            }
         }
     }
 }

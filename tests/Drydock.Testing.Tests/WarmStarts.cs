@@ -39,8 +39,9 @@ public sealed class WarmStarts(TestImages images)
         using var temp = new TempFolder();
         var options = images.Options(engine, new TestProfile { ReadyPath = "/" });
         var warm = StartAhead(engine, options);
-        var offer = new WarmContainers.Offer(Key(engine, options), [warm], temp.File("starts"));
-        await using var image = ImageUnderTest.For(options with { WarmContainers = () => Task.FromResult<WarmContainers.Offer?>(offer) });
+        File.WriteAllLines(temp.File("offer"), [Key(engine, options), warm, DrydockVariables.WarmContainersEnd]);
+        using var offer = new WarmContainers.Offer(temp.File("offer"), temp.File("starts"), TimeSpan.FromSeconds(30));
+        await using var image = ImageUnderTest.For(options with { WarmContainers = () => offer });
 
         await using var withOverrides = await image.StartAsync(o => o.Environment["GREETING"] = "own");
         await using var taken = await image.StartAsync();
@@ -55,26 +56,31 @@ public sealed class WarmStarts(TestImages images)
     }
 
     [Fact]
-    public async Task ReadAsync_WaitsForThePublishsFile_AndNoFileWithinTheBoundIsNoOffer()
+    public async Task TakeAsync_WaitsForTheContainerThePublishStillCreates_OtherKeysDoNot()
     {
         using var temp = new TempFolder();
         var file = temp.File("offer");
-        string? Environment(string name) => name == DrydockVariables.WarmContainers ? file : null;
+        File.WriteAllText(file, "0123456789abcdef\n");
+        using var offer = new WarmContainers.Offer(file, temp.File("starts"), TimeSpan.FromSeconds(30));
 
-        var reading = WarmContainers.ReadAsync(Environment, TimeSpan.FromSeconds(30));
+        var taking = offer.TakeAsync("0123456789abcdef", CancellationToken.None);
         await Task.Delay(50);
-        File.WriteAllLines(file, ["0123456789abcdef", "id-1", "id-2"]);
-        var offer = await reading;
+        var other = await offer.TakeAsync("fedcba9876543210", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(taking.IsCompleted);
+        File.AppendAllText(file, "id-1\nid-");
+        Assert.Equal("id-1", await taking);
+        var second = offer.TakeAsync("0123456789abcdef", CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted); // "id-" is no line yet
+        File.AppendAllText(file, "2\n.\n");
 
-        Assert.NotNull(offer);
-        Assert.Null(offer.Take("fedcba9876543210"));
-        Assert.Equal("id-1", offer.Take("0123456789abcdef"));
-        Assert.Equal("id-2", offer.Take("0123456789abcdef"));
-        Assert.Null(offer.Take("0123456789abcdef"));
-        Assert.Null(await WarmContainers.ReadAsync(Environment2(temp.File("never")), TimeSpan.FromMilliseconds(50)));
-        Assert.Null(await WarmContainers.ReadAsync(_ => null, TimeSpan.FromSeconds(30)));
-
-        static Func<string, string?> Environment2(string path) => name => name == DrydockVariables.WarmContainers ? path : null;
+        Assert.Null(other);
+        Assert.Equal("id-2", await second);
+        Assert.Null(await offer.TakeAsync("0123456789abcdef", CancellationToken.None)); // the publish made no more
+        Assert.Equal("3", File.ReadAllText(temp.File("starts")));
+        using var never = new WarmContainers.Offer(temp.File("never"), null, TimeSpan.FromMilliseconds(50));
+        Assert.Null(await never.TakeAsync("0123456789abcdef", CancellationToken.None));
+        Assert.Null(WarmContainers.Read(_ => null, TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>The key of a start with <paramref name="options"/>' profile and no overrides, on this machine's loopback.</summary>

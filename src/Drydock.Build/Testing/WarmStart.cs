@@ -20,6 +20,7 @@ internal sealed class WarmStart
     private readonly List<string> _arguments;
     private readonly string _recordDirectory;
     private Task<(List<string> Ids, List<string> Refused)>? _handedOver;
+    private volatile bool _hostEnded;
 
     private WarmStart(ContainerEngine engine, string image, List<string> arguments, string recordDirectory) =>
         (_engine, _image, _arguments, _recordDirectory) = (engine, image, arguments, recordDirectory);
@@ -53,10 +54,12 @@ internal sealed class WarmStart
     }
 
     /// <summary>
-    /// Starts the containers for <paramref name="project"/>'s run in the background and returns the variables that
-    /// hand them to its test host, which is started meanwhile: <c>DRYDOCK_WARM_CONTAINERS</c>, a file that appears
-    /// once every <c>run</c> returned (the start key, then an id a line; a container the engine refused is logged
-    /// and left out: its test starts its own), and <c>DRYDOCK_WARM_STARTS</c>, where the test host counts its starts.
+    /// Starts the containers for <paramref name="project"/>'s run in the background, one after another (the first is
+    /// the soonest ready; engines serialize much of a start anyway), and returns the variables that hand them to its
+    /// test host, which starts meanwhile: <c>DRYDOCK_WARM_CONTAINERS</c>, a file with the start key on its first line,
+    /// then each container's id as its <c>run</c> returns, and <see cref="DrydockVariables.WarmContainersEnd"/> after the last (a container
+    /// the engine refused is left out: its test starts its own); and <c>DRYDOCK_WARM_STARTS</c>, where the test host
+    /// counts its starts with the key.
     /// </summary>
     public Dictionary<string, string> Begin(string project, string runId, double cpus, IBuildLog log, CancellationToken cancellationToken)
     {
@@ -65,20 +68,36 @@ internal sealed class WarmStart
         var offer = Path.Combine(_recordDirectory, project + ".containers");
         var last = LastStarts(record);
         var count = Math.Min(last ?? 1, Bound(cpus));
-        // Before the test host starts: it must never read the last run's containers, nor count on top of its starts.
-        File.Delete(offer);
+        // Before the test host starts: it must never take the last run's containers, nor count on top of its starts.
+        File.WriteAllText(offer, Key + "\n");
         File.WriteAllText(record, "0");
-        var runs = Enumerable.Range(0, count)
-            .Select(_ => _engine.RunAsync([.. RunLabels.Arguments(runId), .. _arguments], _image, cancellationToken))
-            .ToArray();
-        _handedOver = Task.WhenAll(runs.Select(run => run.ContinueWith(_ => { }, TaskScheduler.Default))).ContinueWith(_ =>
+        _hostEnded = false;
+        _handedOver = Task.Run(async () =>
         {
-            var ids = runs.Where(run => run.IsCompletedSuccessfully).Select(run => run.Result).ToList();
-            var written = offer + ".tmp";
-            File.WriteAllLines(written, [Key, .. ids]);
-            File.Move(written, offer, overwrite: true);
-            return (ids, runs.Where(run => run.IsFaulted).Select(run => run.Exception!.InnerException!.Message).ToList());
-        }, TaskScheduler.Default);
+            var (ids, refused) = (new List<string>(), new List<string>());
+            // Once the test host ended, no more: a run killed mid-way could create its container after the run's sweep.
+            for (var i = 0; i < count && !cancellationToken.IsCancellationRequested && !_hostEnded; i++)
+            {
+                try
+                {
+                    var id = await _engine.RunAsync([.. RunLabels.Arguments(runId), .. _arguments], _image, cancellationToken).ConfigureAwait(false);
+                    ids.Add(id);
+                    // One write of a whole line: the test host reads complete lines only.
+                    await File.AppendAllTextAsync(offer, id + "\n", CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ContainerEngineException e)
+                {
+                    refused.Add(e.Message);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            await File.AppendAllTextAsync(offer, DrydockVariables.WarmContainersEnd + "\n", CancellationToken.None).ConfigureAwait(false);
+            return (ids, refused);
+        }, CancellationToken.None);
         log.Detail($"Drydock: starting {count} container(s) of {_image} for {project}'s tests while its test host starts (start key {Key}; {(last is null ? "no run before" : $"its last run started {last}")})");
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -87,9 +106,10 @@ internal sealed class WarmStart
         };
     }
 
-    /// <summary>After the test host ended: logs the containers the engine refused to start ahead.</summary>
+    /// <summary>After the test host ended: starts no more, waits for a <c>run</c> under way, and logs what was handed over and what the engine refused.</summary>
     public void End(IBuildLog log)
     {
+        _hostEnded = true;
         try
         {
             if (_handedOver?.GetAwaiter().GetResult() is not var (ids, refused))

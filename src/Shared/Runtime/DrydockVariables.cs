@@ -31,11 +31,14 @@ internal static class DrydockVariables
     public const string ResultsDirectory = "DRYDOCK_RESULTS_DIRECTORY";
 
     /// <summary>
-    /// Containers the publish started while the test host started, for the tests to take instead of starting their own:
-    /// a file that appears once they were created, the start key (<see cref="ContainerLimits.StartKey"/>) on its first
-    /// line, then an id a line.
+    /// Containers the publish starts while the test host starts, for the tests to take instead of starting their own:
+    /// a file with the start key (<see cref="ContainerLimits.StartKey"/>) on its first line, then each container's id as
+    /// the engine created it, then <see cref="WarmContainersEnd"/>.
     /// </summary>
     public const string WarmContainers = "DRYDOCK_WARM_CONTAINERS";
+
+    /// <summary>The last line of <see cref="WarmContainers"/>: no more containers will come.</summary>
+    public const string WarmContainersEnd = ".";
 
     /// <summary>A file the test host writes the number of its starts with that key into: how many to start warm next time.</summary>
     public const string WarmStarts = "DRYDOCK_WARM_STARTS";
