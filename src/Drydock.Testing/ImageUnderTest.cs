@@ -217,7 +217,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
         _started.Clear();
         GC.SuppressFinalize(this);
-        await Task.WhenAll(started.Select(container => container.Removal!)).ConfigureAwait(false);
+        await Task.WhenAll(started.Select(container => container.Removal ?? Task.CompletedTask)).ConfigureAwait(false);
     }
 
     public void Dispose()

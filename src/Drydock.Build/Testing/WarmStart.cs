@@ -11,7 +11,7 @@ namespace Drydock.Build.Testing;
 /// (<see cref="ContainerLimits.Arguments"/>); a test whose start has that key takes one and still waits for
 /// its readiness; a test with overrides (environment, network, limits) starts its own. How many: as many as
 /// the last run of the project started with that key (1 before any run), at most <see cref="Bound"/>. Those
-/// left over are removed with the run. docs/image-tests.md, "What image tests cost".
+/// left over are removed with the run. docs/image-tests.md, "Started ahead".
 /// </summary>
 internal sealed class WarmStart
 {
