@@ -62,20 +62,25 @@ internal static class WarmContainers
                 while (true)
                 {
                     Refresh();
+                    if (waited.Elapsed >= bound)
+                    {
+                        // The publish's starts are stuck: no later start waits for them again.
+                        _ended = true;
+                    }
+
                     if (_key is not null && _key != startKey)
                     {
                         return null;
                     }
 
-                    if (_key is not null && (_ids.Count > 0 || _ended || waited.Elapsed >= bound))
+                    if (_ids.Count > 0 || _ended)
                     {
-                        Count();
-                        return _ids.TryDequeue(out var id) ? id : null;
-                    }
+                        if (_key is not null)
+                        {
+                            Count();
+                        }
 
-                    if (waited.Elapsed >= bound)
-                    {
-                        return null;
+                        return _ids.TryDequeue(out var id) ? id : null;
                     }
 
                     await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);

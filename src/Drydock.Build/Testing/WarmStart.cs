@@ -75,27 +75,27 @@ internal sealed class WarmStart
         _handedOver = Task.Run(async () =>
         {
             var (ids, refused) = (new List<string>(), new List<string>());
-            // Once the test host ended, no more: a run killed mid-way could create its container after the run's sweep.
-            for (var i = 0; i < count && !cancellationToken.IsCancellationRequested && !_hostEnded; i++)
+            try
             {
-                try
+                // Once the test host ended, no more: a run killed mid-way could create its container after the run's sweep.
+                for (var i = 0; i < count && !cancellationToken.IsCancellationRequested && !_hostEnded; i++)
                 {
                     var id = await _engine.RunAsync([.. RunLabels.Arguments(runId), .. _arguments], _image, cancellationToken).ConfigureAwait(false);
                     ids.Add(id);
                     // One write of a whole line: the test host reads complete lines only.
                     await File.AppendAllTextAsync(offer, id + "\n", CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (ContainerEngineException e)
-                {
-                    refused.Add(e.Message);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+            }
+            catch (Exception e) when (e is ContainerEngineException or OperationCanceledException or TimeoutException or IOException)
+            {
+                refused.Add(e.Message);
+            }
+            finally
+            {
+                // Whatever happened: the tests stop waiting and start their own.
+                await File.AppendAllTextAsync(offer, DrydockVariables.WarmContainersEnd + "\n", CancellationToken.None).ConfigureAwait(false);
             }
 
-            await File.AppendAllTextAsync(offer, DrydockVariables.WarmContainersEnd + "\n", CancellationToken.None).ConfigureAwait(false);
             return (ids, refused);
         }, CancellationToken.None);
         log.Detail($"Drydock: starting {count} container(s) of {_image} for {project}'s tests while its test host starts (start key {Key}; {(last is null ? "no run before" : $"its last run started {last}")})");
