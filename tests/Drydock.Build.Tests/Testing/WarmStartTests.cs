@@ -47,6 +47,13 @@ public sealed class WarmStartTests
         try
         {
             var variables = warm.Begin("Shop.ImageTests", runId, cpus: 1, log, CancellationToken.None);
+            // As a test host that ran its tests: End stops further starts, so wait until the offer has ended.
+            var offer = variables[DrydockVariables.WarmContainers];
+            for (var waited = 0; waited < 600 && !File.ReadAllText(offer).EndsWith(DrydockVariables.WarmContainersEnd + "\n", StringComparison.Ordinal); waited++)
+            {
+                Thread.Sleep(100);
+            }
+
             warm.End(log);
 
             var handedOver = File.ReadAllLines(variables[DrydockVariables.WarmContainers]);
