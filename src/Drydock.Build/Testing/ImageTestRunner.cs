@@ -131,7 +131,7 @@ public static class ImageTestRunner
 
         Directory.CreateDirectory(files);
         // After the cache key: which containers were started ahead changes nothing the tests check.
-        foreach (var (variable, value) in settings.WarmStart?.Begin(name, settings.RunId, Cpus(settings.Profile), log, cancellationToken) ?? [])
+        foreach (var (variable, value) in settings.WarmStart?.Begin(name, settings.RunId, log, cancellationToken) ?? [])
         {
             environment[variable] = value;
         }
@@ -266,9 +266,6 @@ public static class ImageTestRunner
 
         return environment;
     }
-
-    private static double Cpus(IReadOnlyDictionary<string, string> profile) =>
-        profile.TryGetValue(DrydockVariables.Cpus, out var cpus) && ProfileValues.Cpus(cpus) is { } value ? value : ContainerLimits.DefaultCpus;
 
     private static string Tail(string text, int lines) =>
         string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines));

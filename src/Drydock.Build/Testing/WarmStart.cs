@@ -18,15 +18,20 @@ internal sealed class WarmStart
     private readonly ContainerEngine _engine;
     private readonly string _image;
     private readonly List<string> _arguments;
+    private readonly double _cpus;
     private readonly string _recordDirectory;
     private Task<(List<string> Ids, List<string> Refused)>? _handedOver;
     private volatile bool _hostEnded;
 
-    private WarmStart(ContainerEngine engine, string image, List<string> arguments, string recordDirectory) =>
-        (_engine, _image, _arguments, _recordDirectory) = (engine, image, arguments, recordDirectory);
+    private WarmStart(ContainerEngine engine, string image, ContainerLimits limits, string? platform, string recordDirectory)
+    {
+        (_engine, _image, _cpus, _recordDirectory) = (engine, image, limits.Cpus, recordDirectory);
+        _arguments = limits.Arguments(engine.Command, platform, publish: true, publishOnLoopback: true);
+        Key = ContainerLimits.StartKey(engine.Command, image, _arguments);
+    }
 
     /// <summary>The start key of a test's container with the profile and no overrides (<see cref="ContainerLimits.StartKey"/>).</summary>
-    public string Key => ContainerLimits.StartKey(_engine.Command, _image, _arguments);
+    public string Key { get; }
 
     /// <summary>The most containers started ahead: twice the machine's CPUs at the profile's CPUs (they start while the test host does), 2 to 8.</summary>
     public static int Bound(double cpus) => Math.Clamp((int)(2 * Environment.ProcessorCount / cpus), 2, 8);
@@ -50,7 +55,7 @@ internal sealed class WarmStart
             return null;
         }
 
-        return new WarmStart(engine, image, limits.Arguments(engine.Command, platform, publish: true, publishOnLoopback: true), recordDirectory);
+        return new WarmStart(engine, image, limits, platform, recordDirectory);
     }
 
     /// <summary>
@@ -61,13 +66,13 @@ internal sealed class WarmStart
     /// the engine refused is left out: its test starts its own); and <c>DRYDOCK_WARM_STARTS</c>, where the test host
     /// counts its starts with the key.
     /// </summary>
-    public Dictionary<string, string> Begin(string project, string runId, double cpus, IBuildLog log, CancellationToken cancellationToken)
+    public Dictionary<string, string> Begin(string project, string runId, IBuildLog log, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_recordDirectory);
         var record = Path.Combine(_recordDirectory, project + ".warm");
         var offer = Path.Combine(_recordDirectory, project + ".containers");
         var last = LastStarts(record);
-        var count = Math.Min(last ?? 1, Bound(cpus));
+        var count = Math.Min(last ?? 1, Bound(_cpus));
         // Before the test host starts: it must never take the last run's containers, nor count on top of its starts.
         File.WriteAllText(offer, Key + "\n");
         File.WriteAllText(record, "0");

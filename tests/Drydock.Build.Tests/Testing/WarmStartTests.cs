@@ -46,7 +46,7 @@ public sealed class WarmStartTests
         var log = new ListBuildLog();
         try
         {
-            var variables = warm.Begin("Shop.ImageTests", runId, cpus: 1, log, CancellationToken.None);
+            var variables = warm.Begin("Shop.ImageTests", runId, log, CancellationToken.None);
             // As a test host that ran its tests: End stops further starts, so wait until the offer has ended.
             var offer = variables[DrydockVariables.WarmContainers];
             for (var waited = 0; waited < 600 && !File.ReadAllText(offer).EndsWith(DrydockVariables.WarmContainersEnd + "\n", StringComparison.Ordinal); waited++)
