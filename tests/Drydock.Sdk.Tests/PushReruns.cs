@@ -70,9 +70,33 @@ public sealed class PushReruns : IAsyncLifetime, IDisposable
     [Fact]
     public void The_same_commit_built_to_other_bytes_moves_its_commit_and_branch_tags_with_a_warning()
     {
+        // A CI run, then a re-run of it: the run's id is in neither the image nor its manifest, so the bytes are the same.
+        _project.Environment["GITHUB_ACTIONS"] = "true";
+        _project.Environment["GITHUB_REF"] = "refs/heads/main";
+        _project.Environment["GITHUB_SERVER_URL"] = "https://github.com";
+        _project.Environment["GITHUB_REPOSITORY"] = "shop/api";
+        _project.Environment["GITHUB_RUN_ID"] = "100";
         var first = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
         Assert.True(first.Succeeded, first.StandardOutput);
         var sha = $"sha-{_project.Git("rev-parse", "--short=7", "HEAD")}";
+        var digest = (string?)_project.Report()["push"]!["digest"];
+
+        _project.Environment["GITHUB_RUN_ID"] = "101";
+        var rerun = _project.Publish($"-p:ContainerRegistry={_proxy.Host}");
+
+        Assert.True(rerun.Succeeded, rerun.StandardOutput);
+        Assert.DoesNotContain(KnownCodes.TagMovedToRebuild, rerun.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(digest, (string?)_project.Report()["push"]!["digest"]);
+        Assert.Equal(["main", sha], _project.Report()["push"]!["tagsUnchanged"]!.AsArray().Select(tag => (string)tag!).Order(StringComparer.Ordinal).ToList());
+
+        // Other bytes of the same commit in a build that treats warnings as errors: stopped before any tag moved.
+        var strict = _project.Publish($"-p:ContainerRegistry={_proxy.Host}", "-p:ContainerDescription=built again with another description", "-p:TreatWarningsAsErrors=true", "-p:WarningsNotAsErrors=DRY5050");
+
+        Assert.False(strict.Succeeded, strict.StandardOutput);
+        Assert.Contains($"error {KnownCodes.TagMovedToRebuild}:", strict.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("no tag was set", strict.StandardOutput);
+        Assert.Empty(_project.Report()["push"]!["tags"]!.AsArray());
+        Assert.Equal(digest, Oci.DigestOf($"{RegistryServer.SharedHost}/{_repository}:{sha}"));
 
         var rebuilt = _project.Publish($"-p:ContainerRegistry={_proxy.Host}", "-p:ContainerDescription=built again with another description");
 
@@ -80,7 +104,8 @@ public sealed class PushReruns : IAsyncLifetime, IDisposable
         Assert.Contains($"warning {KnownCodes.TagMovedToRebuild}:", rebuilt.StandardOutput);
         Assert.Contains($"{sha} (was sha256:", rebuilt.StandardOutput);
         Assert.Contains("main (was sha256:", rebuilt.StandardOutput);
-        Assert.Contains("nothing Drydock records changed", rebuilt.StandardOutput);
+        // What changed is named from the two images' records, by label.
+        Assert.Contains("label org.opencontainers.image.description", rebuilt.StandardOutput);
         var push = _project.Report()["push"]!;
         Assert.Equal(["main", sha], push["tagsMoved"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList());
     }

@@ -52,6 +52,21 @@ public sealed class PushUntested : IDisposable
         Assert.Equal(digest["sha256:".Length..], (string?)statement["subject"]![0]!["digest"]!["sha256"]);
     }
 
+    /// <summary>Under TreatWarningsAsErrors DRY5050 is an error: it says nothing is pushed, and nothing is.</summary>
+    [Fact]
+    public async Task Under_TreatWarningsAsErrors_an_untested_push_stops_and_says_so()
+    {
+        var publish = _project.Publish($"-p:ContainerRegistry={Registry}", "-p:TreatWarningsAsErrors=true");
+
+        Assert.False(publish.Succeeded);
+        Assert.Contains($"error {KnownCodes.UntestedPush}:", publish.StandardOutput);
+        Assert.Contains($"nothing is pushed to {Registry}/{_repository}", publish.StandardOutput);
+        Assert.DoesNotContain("untested: the project", publish.StandardOutput);
+        using var http = new HttpClient();
+        using var tags = await http.GetAsync(new Uri($"http://{Registry}/v2/{_repository}/tags/list"));
+        Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+    }
+
     [Fact]
     public async Task DrydockRequireImageTests_refuses_an_untested_push_with_DRY5008()
     {

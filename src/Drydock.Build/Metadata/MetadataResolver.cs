@@ -10,7 +10,8 @@ namespace Drydock.Build.Metadata;
 /// <summary>
 /// Decides every piece of image metadata, explicit property &gt; CI &gt; git repository, and logs
 /// each decision with its source. Nothing here reads the clock, the machine or the clone path, so
-/// one commit gives one set of labels; only <c>io.drydock.ci.run-url</c> differs per CI run, by design.
+/// one commit gives one set of labels. Nothing of the run itself (its URL or id) is a label either: a CI re-run of one
+/// commit builds the same bytes; the run is named in the provenance (<see cref="Attestation.ProvenancePredicate"/>).
 /// </summary>
 public static class MetadataResolver
 {
@@ -101,7 +102,6 @@ public static class MetadataResolver
         Add(labels, LabelKeys.GitBranch, branch);
         Add(labels, LabelKeys.GitDirty, repository is null ? null : repository.IsDirty ? "true" : "false");
         Add(labels, LabelKeys.CiProvider, ci?.Provider);
-        Add(labels, LabelKeys.CiRunUrl, ci?.RunUrl);
         Add(labels, LabelKeys.CiPullRequest, pullRequest);
         Add(labels, LabelKeys.CiPullRequestHeadSha, ci?.PullRequestHeadSha);
         Add(labels, LabelKeys.CiPullRequestMergeSha, ci?.PullRequestMergeSha);

@@ -54,6 +54,7 @@ public sealed class CheckImageTests : DrydockTask
             TestsEnabled = TestsEnabled,
             PushTarget = Push && !string.IsNullOrEmpty(Registry) ? $"{Registry}/{Repository}" : null,
             RequireTests = RequireTests,
+            UntestedPushIsError = WarningIsError(KnownCodes.UntestedPush),
             UntestedWhy = string.IsNullOrEmpty(Untested) ? null : Untested,
             UntestedPlatforms = Platforms
                 .Where(p => !(TestedPlatforms ?? "").Split(';').Contains(p.ItemSpec))

@@ -27,6 +27,12 @@ public abstract class DrydockTask : Microsoft.Build.Utilities.Task, ICancelableT
 
     public void Cancel() => _cancellation.Cancel();
 
+    /// <summary>
+    /// Whether MSBuild will log the warning <paramref name="code"/> as an error in this project (<c>WarningsAsErrors</c>,
+    /// or <c>TreatWarningsAsErrors</c> through Drydock.Sdk.targets), so a step can stop before it acts rather than fail after.
+    /// </summary>
+    protected bool WarningIsError(string code) => BuildEngine is IBuildEngine8 engine && engine.ShouldTreatWarningAsError(code);
+
     public sealed override bool Execute()
     {
         try

@@ -79,6 +79,7 @@ public sealed class PushImage : DrydockTask
             Version = NuGetVersion.TryParse(StableVersion, out var version) ? version : null,
             AllowDirty = PushDirty,
             AllowImmutableTagMove = MoveImmutableTags,
+            MovedTagIsError = WarningIsError(KnownCodes.TagMovedToRebuild),
             BaseRegistry = BaseRegistry,
             Referrers = [.. attestations.Select(ToReferrer)],
             ReferrerAnnotations = string.IsNullOrEmpty(Created) ? new Dictionary<string, string>()

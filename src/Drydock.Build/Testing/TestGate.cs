@@ -27,6 +27,9 @@ public sealed record TestGateInputs
     /// <summary><c>DrydockRequireImageTests</c>.</summary>
     public bool RequireTests { get; init; }
 
+    /// <summary>The build treats DRY5050 as an error (<c>TreatWarningsAsErrors</c>, <c>WarningsAsErrors</c>): an untested push stops here.</summary>
+    public bool UntestedPushIsError { get; init; }
+
     /// <summary>
     /// A multi-platform image's platforms that were not tested, with why (no binfmt_misc handler,
     /// <c>DrydockTestPlatforms=host</c>); <see cref="Tested"/> then speaks of the others.
@@ -93,8 +96,10 @@ public static class TestGate
 
         if (inputs.PushTarget is { } target)
         {
-            log.Warning(KnownCodes.UntestedPush,
-                $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. {fix}, so that what is pushed is what passed its tests; the report says tested: false and no test-result attestation is attached. DrydockRequireImageTests=true makes this an error.");
+            // MSBuild logs it as an error under TreatWarningsAsErrors, and the push never starts: say that, not "is pushed".
+            log.Warning(KnownCodes.UntestedPush, inputs.UntestedPushIsError
+                ? $"The image {inputs.ImageDigest} was not tested ({why}), and this build treats DRY5050 as an error, so nothing is pushed to {MessageText.Escape(target)}. {fix}; or, for an app with no image tests on purpose, add DRY5050 to WarningsNotAsErrors (pushed untested, with a warning) or NoWarn."
+                : $"The image {inputs.ImageDigest} is pushed to {MessageText.Escape(target)} untested: {why}. {fix}, so that what is pushed is what passed its tests; the report says tested: false and no test-result attestation is attached. DrydockRequireImageTests=true makes this an error.");
         }
     }
 

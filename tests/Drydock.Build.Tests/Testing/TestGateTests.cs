@@ -87,6 +87,23 @@ public sealed class TestGateTests
         Assert.Contains("localhost:5000/shop", message);
     }
 
+    /// <summary>Under TreatWarningsAsErrors the push never starts: the text says so, and does not offer a switch already in effect.</summary>
+    [Fact]
+    public void Check_UntestedPushAsAnError_SaysNothingIsPushed()
+    {
+        var log = new ListBuildLog();
+
+        TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", TestProjects = 1, TestsEnabled = false, PushTarget = "localhost:5000/shop", UntestedPushIsError = true }, log);
+
+        var (code, message) = Assert.Single(log.Warnings);
+        Assert.Equal(KnownCodes.UntestedPush, code);
+        Assert.Contains("nothing is pushed to localhost:5000/shop", message);
+        Assert.Contains("Publish without DrydockTest=false", message);
+        Assert.Contains("WarningsNotAsErrors", message);
+        Assert.DoesNotContain("untested:", message);
+        Assert.DoesNotContain("DrydockRequireImageTests", message);
+    }
+
     [Fact]
     public void Check_UntestedLocalImage_NoWarning()
     {

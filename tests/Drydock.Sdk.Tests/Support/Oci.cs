@@ -15,6 +15,10 @@ internal static class Oci
         return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw)));
     }
 
+    /// <summary>The digest a registry's tag names (<c>host/repository:tag</c>, plain HTTP), as skopeo reads it.</summary>
+    public static string DigestOf(string reference) =>
+        Checked("skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", $"docker://{reference}"]).StandardOutput.Trim();
+
     public static JsonNode Manifest(string archive) =>
         JsonNode.Parse(Checked("skopeo", ["inspect", "--raw", $"oci-archive:{archive}"]).StandardOutput)!;
 

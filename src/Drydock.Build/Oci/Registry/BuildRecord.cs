@@ -63,7 +63,8 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
 
     /// <summary>
     /// Why <paramref name="now"/> differs from <paramref name="before"/>: each recorded fact that changed, as
-    /// <c>SDK 10.0.100 → 10.0.401</c>; a sentence saying nothing recorded changed when none did.
+    /// <c>SDK 10.0.100 → 10.0.401</c>, then every other label or annotation that changed, by key (a description, a
+    /// branch, the CI); a sentence saying nothing recorded changed when none did.
     /// </summary>
     public static string Explain(BuildRecord before, BuildRecord now)
     {
@@ -79,10 +80,24 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
             changes.Insert(0, $"commit {before.Revision ?? "(not recorded)"} → {now.Revision ?? "(not recorded)"}");
         }
 
+        var named = Compared.Select(fact => fact.Key).Append(RevisionKey).Append("platform").ToHashSet(StringComparer.Ordinal);
+        changes.AddRange(before.Facts.Keys.Union(now.Facts.Keys)
+            .Where(key => !named.Contains(key) && before.Facts.GetValueOrDefault(key) != now.Facts.GetValueOrDefault(key))
+            .Order(StringComparer.Ordinal)
+            .Select(key => $"label {key} {Quoted(before.Facts.GetValueOrDefault(key))} → {Quoted(now.Facts.GetValueOrDefault(key))}"));
+
         return changes.Count > 0
             ? string.Join("; ", changes)
-            : "nothing Drydock records changed (commit, base image digest, SDK, platform, configuration): a build property it does not record, or a non-deterministic step of the app's own build";
+            : "nothing Drydock records changed (commit, base image, SDK, platform, configuration, labels): a build property it does not record, or a non-deterministic step of the app's own build";
     }
+
+    /// <summary>A label's value as a message shows it: quoted, at most 60 characters.</summary>
+    private static string Quoted(string? value) => value switch
+    {
+        null => "(none)",
+        { Length: > 60 } => $"\"{value[..57]}…\"",
+        _ => $"\"{value}\"",
+    };
 
     private static string Platform(JsonObject node)
     {

@@ -37,6 +37,13 @@ public sealed record PushRequest
     /// </summary>
     public bool AllowImmutableTagMove { get; init; }
 
+    /// <summary>
+    /// The build treats DRY6014 as an error (<c>TreatWarningsAsErrors</c>, <c>WarningsAsErrors</c>): a commit, branch or
+    /// <c>pr-</c> tag that would move to other bytes of the same commit then stops the push with DRY6014 before any tag
+    /// is set, rather than warning after the tags moved.
+    /// </summary>
+    public bool MovedTagIsError { get; init; }
+
     /// <summary>Annotations of every referrer artifact besides its own (e.g. <c>org.opencontainers.image.created</c>).</summary>
     public IReadOnlyDictionary<string, string> ReferrerAnnotations { get; init; } = new Dictionary<string, string>();
 
@@ -571,6 +578,14 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             {
                 log.Detail($"Drydock: {request.Registry}/{request.Repository}:{tag} moves from {current.Digest} ({cause})");
             }
+        }
+
+        if (warned.Count > 0 && request.MovedTagIsError)
+        {
+            throw new DrydockException(
+                KnownCodes.TagMovedToRebuild,
+                $"{request.Registry}/{request.Repository}: the same commit built to other bytes ({tested}), and this build treats DRY6014 as an error, so no tag was set: {string.Join("; ", warned)}. " +
+                "Pin what changed (ContainerBaseImage by digest, the SDK in global.json), or add DRY6014 to WarningsNotAsErrors to let a commit's tags move to its newest build.");
         }
 
         // Said once the tags have moved (step 3), not while a later check may still stop the push.

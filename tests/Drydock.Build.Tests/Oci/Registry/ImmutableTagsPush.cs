@@ -58,6 +58,40 @@ public sealed class ImmutableTagsPush : IDisposable
         Assert.Equal(other.ManifestDescriptor.Digest.ToString(), (await Head("sha-abc1234"))?.Digest.ToString());
     }
 
+    /// <summary>Under TreatWarningsAsErrors the commit's tags do not move before the build fails: DRY6014 stops the push before any tag.</summary>
+    [Fact]
+    public async Task TheSameCommitRebuilt_WhenDRY6014IsAnError_StopsBeforeAnyTag()
+    {
+        var first = await Push(Recorded("first", "sha256:" + new string('a', 64), "10.0.100"), ["sha-abc1234", "main"]);
+        var log = new ListBuildLog();
+
+        var error = await Assert.ThrowsAsync<DrydockException>(
+            () => Push(Recorded("other", "sha256:" + new string('b', 64), "10.0.100"), ["sha-abc1234", "main", "pr-9"], log: log, movedTagIsError: true));
+
+        Assert.Equal(KnownCodes.TagMovedToRebuild, error.Code);
+        Assert.Contains("no tag was set", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"base image digest sha256:{new string('a', 64)} → sha256:{new string('b', 64)}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WarningsNotAsErrors", error.Message, StringComparison.Ordinal);
+        Assert.Empty(log.Warnings);
+        Assert.Equal(first.Digest, (await Head("sha-abc1234"))?.Digest.ToString());
+        Assert.Equal(first.Digest, (await Head("main"))?.Digest.ToString());
+        Assert.Null(await Head("pr-9"));
+    }
+
+    /// <summary>A change Drydock has no name for is still named, by its label: here a description given on the command line.</summary>
+    [Fact]
+    public async Task TheSameCommitWithAnotherLabel_TheWarningNamesTheLabel()
+    {
+        await Push(Recorded("first", "sha256:" + new string('a', 64), "10.0.100"), ["sha-abc1234"]);
+        var log = new ListBuildLog();
+
+        await Push(Recorded("first", "sha256:" + new string('a', 64), "10.0.100", description: "built again"), ["sha-abc1234"], log: log);
+
+        var warning = Assert.Single(log.Warnings);
+        Assert.Contains("label org.opencontainers.image.description (none) → \"built again\"", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing Drydock records changed", warning.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>An exact version on a moved base: DRY6012 says what changed, and no tag moves.</summary>
     [Fact]
     public async Task AnExactVersionOnAMovedBase_DRY6012NamesTheCause()
@@ -138,22 +172,28 @@ public sealed class ImmutableTagsPush : IDisposable
         (OciArchive.Open(new SdkArchiveFixture().Write(_temp.File("first.tar"))),
          OciArchive.Open(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = "built for linux-x64" } }.Write(_temp.File("other.tar"))));
 
-    private OciArchive Recorded(string name, string baseDigest, string sdk, string revision = "abc1234abc1234abc1234abc1234abc1234abc12") =>
-        OciArchive.Open(new SdkArchiveFixture
+    private OciArchive Recorded(string name, string baseDigest, string sdk, string revision = "abc1234abc1234abc1234abc1234abc1234abc12", string? description = null)
+    {
+        var labels = new Dictionary<string, string>
         {
-            AppFiles = new() { ["app/app.dll"] = name },
-            Labels = new Dictionary<string, string>
-            {
-                ["org.opencontainers.image.revision"] = revision,
-                ["org.opencontainers.image.base.digest"] = baseDigest,
-                ["io.drydock.build.sdk"] = sdk,
-            },
-        }.Write(_temp.File(name + ".tar")));
+            ["org.opencontainers.image.revision"] = revision,
+            ["org.opencontainers.image.base.digest"] = baseDigest,
+            ["io.drydock.build.sdk"] = sdk,
+        };
+        if (description is not null)
+        {
+            labels["org.opencontainers.image.description"] = description;
+        }
 
-    private async Task<PushResult> Push(OciArchive archive, IReadOnlyList<string> tags, bool allowMove = false, ListBuildLog? log = null)
+        return OciArchive.Open(new SdkArchiveFixture { AppFiles = new() { ["app/app.dll"] = name }, Labels = labels }
+            .Write(_temp.File($"{name}-{Guid.NewGuid():n}.tar")));
+    }
+
+    private async Task<PushResult> Push(OciArchive archive, IReadOnlyList<string> tags, bool allowMove = false, ListBuildLog? log = null, bool movedTagIsError = false)
     {
         var pusher = new ImagePusher(new RegistryOptions(), credential: null, log ?? new ListBuildLog());
-        return await pusher.PushAsync(archive, new PushRequest { Registry = _registry, Repository = _repository, Tags = tags, AllowImmutableTagMove = allowMove }, CancellationToken.None);
+        var request = new PushRequest { Registry = _registry, Repository = _repository, Tags = tags, AllowImmutableTagMove = allowMove, MovedTagIsError = movedTagIsError };
+        return await pusher.PushAsync(archive, request, CancellationToken.None);
     }
 
     private async Task<Descriptor?> Head(string tag)
