@@ -82,7 +82,10 @@ public static class ReportWriter
     {
         var tags = target.Tags.Count == 0 ? "no tag" : "tags " + string.Join(", ", target.Tags.Select(Cell));
         var code = target.Error is { } error && error.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? error[..colon] : target.Error;
-        return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}"
+        // A tag moved away from other bytes is said here too, not only in the build log (DRY6014 names the same-commit ones).
+        var moved = target.TagsMoved.Count == 0 ? ""
+            : "; moved here from other bytes: " + string.Join(", ", target.TagsMoved.Select(move => $"{Cell(move.Key)} (was {Cell(move.Value)})"));
+        return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}{moved}"
             : target.Verified ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")} by digest, {tags}: stopped ({code})"
             : $"no: the push to {Cell($"{target.Registry}/{target.Repository}")} failed ({code})";
     }

@@ -101,6 +101,24 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ToMarkdown_MovedTags_SaysWhatEachNamedBefore()
+    {
+        var (digest, before) = ("sha256:" + new string('a', 64), "sha256:" + new string('b', 64));
+        var report = Report with
+        {
+            Push = new Drydock.Build.Oci.Registry.PushResult
+            {
+                Registry = "ghcr.io", Repository = "shop/api", Digest = digest, Tags = ["sha-abc1234", "main"], Verified = true,
+                TagsMoved = new Dictionary<string, string> { ["sha-abc1234"] = before },
+            },
+        };
+
+        var markdown = ReportWriter.ToMarkdown(report);
+
+        Assert.Contains($"verified, tags `sha-abc1234`, `main`; moved here from other bytes: `sha-abc1234` (was `{before}`) |", markdown);
+    }
+
+    [Fact]
     public void ToMarkdown_Report_TableWithDigestTagsAndSize()
     {
         var markdown = ReportWriter.ToMarkdown(Report);
