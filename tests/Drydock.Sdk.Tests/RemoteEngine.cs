@@ -74,6 +74,35 @@ public sealed class RemoteEngine : IDisposable
         Assert.Empty(Remote("ps", "-a", "-q", "--filter", "label=io.drydock.run", "--filter", $"ancestor={(string)recorded["image"]!}").StandardOutput.Trim());
     }
 
+    /// <summary>The test cache keys on the engine: tests that passed on the remote engine run again on this machine's.</summary>
+    [Fact]
+    public void Tests_that_passed_on_the_remote_engine_run_again_on_another()
+    {
+        var project = Project("remotecache", """
+                [Fact]
+                public async Task Answers()
+                {
+                    await using var app = await image.StartAsync();
+                    Assert.Equal("Hello from a Drydock test!", await app.Http.GetStringAsync("/"));
+                }
+            """);
+        var remote = project.Publish("-p:LocalRegistry=Docker", "-p:DrydockPush=false");
+        Assert.True(remote.Succeeded, remote.StandardOutput);
+        var image = (string)project.Report()["image"]!["configDigest"]!;
+
+        project.Environment["DOCKER_HOST"] = null;
+        var local = project.Publish("-p:LocalRegistry=Docker", "-p:DrydockPush=false");
+
+        Assert.True(local.Succeeded, local.StandardOutput);
+        Assert.Equal(image, (string)project.Report()["image"]!["configDigest"]!);
+        Assert.False((bool)project.Report()["tests"]![0]!["cached"]!);
+        // And the cache still serves the engine it was filled on.
+        var again = project.Publish("-p:LocalRegistry=Docker", "-p:DrydockPush=false");
+        Assert.True(again.Succeeded, again.StandardOutput);
+        Assert.True((bool)project.Report()["tests"]![0]!["cached"]!);
+        Oci.Engine("docker", "rmi", "--force", image);
+    }
+
     [Fact]
     public async Task Two_publishes_at_once_on_one_engine_one_in_another_pid_namespace_both_pass()
     {

@@ -169,6 +169,7 @@ public sealed class TestImage : DrydockTask
                     ImageId = target.ImageId,
                     ImageDigest = target.ImageDigest,
                     Runtime = engine.Command,
+                    Engine = engine.Endpoint.Uri,
                     Platform = string.IsNullOrEmpty(target.Platform) ? null : target.Platform,
                     RunId = runId,
                     Configuration = Configuration,

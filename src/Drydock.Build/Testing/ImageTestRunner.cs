@@ -16,6 +16,12 @@ public sealed record ImageTestSettings
 
     public required string Runtime { get; init; }
 
+    /// <summary>
+    /// Where <see cref="Runtime"/>'s engine is, as its CLI resolves it (<c>tcp://docker:2375</c>; empty: its default on this
+    /// machine). Part of the test cache key: the same image on another engine is another test.
+    /// </summary>
+    public string Engine { get; init; } = "";
+
     /// <summary>The image's platform (<c>linux/arm64</c>), handed to the tests as <c>DRYDOCK_IMAGE_PLATFORM</c>; null when unknown.</summary>
     public string? Platform { get; init; }
 
@@ -113,10 +119,11 @@ public static class ImageTestRunner
             OutputDirectory = Path.GetDirectoryName(built.Assembly)!,
             RunSettings = built.RunSettings,
             Tooling = built.Tooling,
+            Engine = settings.Engine,
         });
         if (settings.UseCache && cache.Find(key) is { } cached)
         {
-            log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} with this test output, run settings, command line, environment and tooling (test cache {key[..12]})");
+            log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} on this engine with this test output, run settings, command line, environment and tooling (test cache {key[..12]})");
             return cached;
         }
 

@@ -7,7 +7,7 @@ namespace Drydock.Build.Testing;
 /// <summary>
 /// Everything one test run reads, so everything its outcome may depend on: what the run is handed
 /// (the <c>DRYDOCK_*</c> environment: image id and digest, runtime, profile; the <c>dotnet test</c>
-/// command line), the test project's whole output folder (assemblies, data files copied to output,
+/// command line), the engine they reach, the test project's whole output folder (assemblies, data files copied to output,
 /// xunit.runner.json, the runtimeconfig), its run settings, and the tooling that runs it.
 /// </summary>
 public sealed record TestRunInputs
@@ -26,6 +26,9 @@ public sealed record TestRunInputs
 
     /// <summary>The SDK version, the installed shared frameworks the test host may roll forward to, and this runner's build.</summary>
     public required string Tooling { get; init; }
+
+    /// <summary>The engine's endpoint (<see cref="ImageTestSettings.Engine"/>): the tests inherit it, so it is no variable of <see cref="Environment"/>.</summary>
+    public string Engine { get; init; } = "";
 }
 
 /// <summary>
@@ -45,7 +48,7 @@ public sealed class TestCache(string directory)
     public static string Key(TestRunInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var text = new StringBuilder().Append("tooling ").Append(inputs.Tooling).Append('\n');
+        var text = new StringBuilder().Append("tooling ").Append(inputs.Tooling).Append('\n').Append("engine ").Append(inputs.Engine).Append('\n');
         foreach (var argument in inputs.CommandLine)
         {
             text.Append("arg ").Append(argument).Append('\n');

@@ -31,6 +31,8 @@ public sealed class TestCacheTests
         Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_IMAGE", "sha256:c2")));
         Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_RUNTIME", "docker")));
         Assert.NotEqual(key, TestCache.Key(With(inputs, "DRYDOCK_TEST_MEMORY", "128m")));
+        // The same image and tests on another engine (a remote one, reached through DOCKER_HOST) are another test.
+        Assert.NotEqual(key, TestCache.Key(inputs with { Engine = "tcp://10.0.0.2:2375" }));
         File.WriteAllText(temp.File("Tests.dll"), "assembly two");
         Assert.NotEqual(key, TestCache.Key(inputs));
     }
