@@ -7,7 +7,8 @@ namespace Drydock.Sdk.Tests;
 /// A Native AOT app, as found on real apps: the publish folder holds the binary and its split debug
 /// symbols (app.dbg, larger than the binary), copied there by ILCompiler's targets after Publish. On
 /// the first publish already, the image holds them; the lint flags the symbols (DRY4015) and finds the
-/// runtime-deps base's user able to run the binary (no DRY4014).
+/// runtime-deps base's user able to run the binary (no DRY4014). Its fix, CopyOutputSymbolsToPublishDirectory=false,
+/// clears it on the next publish: the symbols the first one left are not carried into the image.
 /// </summary>
 public sealed class NativeAotSymbols : IDisposable
 {
@@ -29,6 +30,13 @@ public sealed class NativeAotSymbols : IDisposable
         Assert.DoesNotContain(KnownCodes.EntrypointNotAccessible, publish.StandardOutput, StringComparison.Ordinal);
         var archive = Path.Combine(_project.ProjectDirectory, "obj", "Release", "net10.0", "linux-x64", "drydock", "image.tar");
         Assert.Equal("""["/app/aotsymbols"]""", Oci.Config(archive)["config"]!["Entrypoint"]!.ToJsonString());
+
+        // DRY4015's fix works as written: the symbols the first publish left in the publish folder do not stay in the image.
+        var fixedPublish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false", "-p:CopyOutputSymbolsToPublishDirectory=false");
+
+        Assert.True(fixedPublish.Succeeded, fixedPublish.StandardOutput);
+        Assert.DoesNotContain(KnownCodes.LargeDebugSymbols, fixedPublish.StandardOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_project.ProjectDirectory, "bin", "Release", "net10.0", "linux-x64", "publish", "aotsymbols.dbg")));
     }
 
     public void Dispose() => _project.Dispose();

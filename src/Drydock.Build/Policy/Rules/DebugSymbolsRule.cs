@@ -19,6 +19,6 @@ internal sealed class DebugSymbolsRule : ILintRule
                 && Extensions.Any(extension => file.Name.EndsWith(extension, StringComparison.OrdinalIgnoreCase)))
             .Select(file => LintRules.Finding(
                 KnownCodes.LargeDebugSymbols,
-                $"The app layer holds debug symbols '{file.Path}' ({ByteSize.Format(file.Size)}, over {ByteSize.Format(image.Context.MaxDebugSymbolsSize)}); keep them out of the image (<CopyOutputSymbolsToPublishDirectory>false</CopyOutputSymbolsToPublishDirectory>) and archive them beside the build for debugging.",
+                $"The app layer holds debug symbols '{file.Path}' ({ByteSize.Format(file.Size)}, over {ByteSize.Format(image.Context.MaxDebugSymbolsSize)}); keep them out of the image (<CopyOutputSymbolsToPublishDirectory>false</CopyOutputSymbolsToPublishDirectory>) and archive them beside the build for debugging. A file an earlier publish left in the publish folder stays there and in the image until it is deleted (dotnet publish removes only files it listed itself).",
                 file.Where));
 }
