@@ -1,5 +1,7 @@
 using Drydock.Build.Diagnostics;
+using System.Text.Json.Nodes;
 using Drydock.Sdk.Tests.Support;
+using Drydock.Tests.Verifiers;
 
 namespace Drydock.Sdk.Tests;
 
@@ -30,6 +32,14 @@ public sealed class NativeAotSymbols : IDisposable
         Assert.DoesNotContain(KnownCodes.EntrypointNotAccessible, publish.StandardOutput, StringComparison.Ordinal);
         var archive = Path.Combine(_project.ProjectDirectory, "obj", "Release", "net10.0", "linux-x64", "drydock", "image.tar");
         Assert.Equal("""["/app/aotsymbols"]""", Oci.Config(archive)["config"]!["Entrypoint"]!.ToJsonString());
+
+        // The image holds no deps.json (the packages and the runtime are in the binary): the SBOM lists them from the build's.
+        var sbom = Path.Combine(_project.ProjectDirectory, "bin", "Release", "net10.0", "linux-x64", "drydock.sbom.cdx.json");
+        ThirdPartyVerifiers.CycloneDx("1.6", sbom);
+        var components = JsonNode.Parse(File.ReadAllText(sbom))!["components"]!.AsArray().Select(c => c!).ToArray();
+        Assert.Contains(components, c => (string)c["name"]! == "aotsymbols" && (string)c["type"]! == "application");
+        var runtime = Assert.Single(components, c => (string)c["type"]! == "framework");
+        Assert.StartsWith("pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@", (string)runtime["purl"]!, StringComparison.Ordinal);
 
         // DRY4015's fix works as written: the symbols the first publish left in the publish folder do not stay in the image.
         var fixedPublish = _project.Publish("-p:DrydockLoadImage=false", "-p:DrydockTest=false", "-p:CopyOutputSymbolsToPublishDirectory=false");

@@ -48,7 +48,11 @@ public static class CycloneDxBom
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The BOM's UTF-8 bytes (indented, a final newline). DRY3010 when the app's deps.json cannot be read.</summary>
-    public static byte[] Write(OciArchive image, ImageInventory inventory, SbomImage subject)
+    /// <param name="buildDeps">
+    /// The app's deps.json from its build (path, text), read only when the image holds none: a Native AOT or single-file
+    /// app compiles or bundles its packages and runtime into the binary, so the build's list is what the binary holds.
+    /// </param>
+    public static byte[] Write(OciArchive image, ImageInventory inventory, SbomImage subject, KeyValuePair<string, string>? buildDeps = null)
     {
         var digest = image.ManifestDescriptor.Digest.ToString();
         var platform = Platform.FromJson(image.Config);
@@ -56,7 +60,13 @@ public static class CycloneDxBom
         void Add(JsonObject component) => components.TryAdd((string)component["bom-ref"]!, component);
 
         var selfContained = false;
-        foreach (var (path, text) in inventory.DepsFiles)
+        var depsFiles = inventory.DepsFiles.ToList();
+        if (depsFiles.Count == 0 && buildDeps is { } fromBuild)
+        {
+            depsFiles.Add(fromBuild);
+        }
+
+        foreach (var (path, text) in depsFiles)
         {
             var appName = Path.GetFileName(path)[..^".deps.json".Length];
             foreach (var library in DepsJson.RuntimeLibraries(text, path))

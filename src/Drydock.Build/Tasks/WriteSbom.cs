@@ -30,6 +30,12 @@ public sealed class WriteSbom : DrydockTask
 
     public string? Registry { get; set; }
 
+    /// <summary>
+    /// The app's deps.json from its build (<c>$(ProjectDepsFilePath)</c>), for a single-platform image that holds none
+    /// (Native AOT, single-file): its packages and runtime are in the binary. Optional.
+    /// </summary>
+    public string? AppDepsFile { get; set; }
+
     /// <summary>The folder of the lint's per-layer scans (<c>obj/…/drydock/lint-cache</c>), shared so a base layer is read once; optional.</summary>
     public string? LayerCacheDirectory { get; set; }
 
@@ -57,8 +63,11 @@ public sealed class WriteSbom : DrydockTask
             }
 
             var inventory = ImageInventory.Read(image, LayerCacheDirectory, cancellationToken);
-            var written = WriteIfChanged(file, CycloneDxBom.Write(image, inventory, subject));
-            log.Detail($"Drydock: SBOM {file} for {image.ManifestDescriptor.Digest}{(platform.Length == 0 ? "" : $" ({platform})")}: deps.json {string.Join(", ", inventory.DepsFiles.Select(d => d.Key))}; package metadata {string.Join(", ", inventory.Texts.Keys.Where(k => k.StartsWith("var/lib/", StringComparison.Ordinal)))}; frameworks {string.Join(", ", inventory.Frameworks.Select(f => $"{f.Name} {f.Version}"))}{(written ? "" : "; unchanged")}");
+            // A multi-platform image's platforms were built for other RIDs than this project's build output.
+            KeyValuePair<string, string>? buildDeps = index is null && !inventory.DepsFiles.Any() && File.Exists(AppDepsFile)
+                ? new(AppDepsFile, File.ReadAllText(AppDepsFile)) : null;
+            var written = WriteIfChanged(file, CycloneDxBom.Write(image, inventory, subject, buildDeps));
+            log.Detail($"Drydock: SBOM {file} for {image.ManifestDescriptor.Digest}{(platform.Length == 0 ? "" : $" ({platform})")}: deps.json {string.Join(", ", buildDeps is { } build ? [$"{build.Key} (the build's: the image holds none)"] : inventory.DepsFiles.Select(d => d.Key))}; package metadata {string.Join(", ", inventory.Texts.Keys.Where(k => k.StartsWith("var/lib/", StringComparison.Ordinal)))}; frameworks {string.Join(", ", inventory.Frameworks.Select(f => $"{f.Name} {f.Version}"))}{(written ? "" : "; unchanged")}");
         }
     }
 
