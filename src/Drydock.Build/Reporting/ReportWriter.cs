@@ -85,7 +85,12 @@ public static class ReportWriter
         // A tag moved away from other bytes is said here too, not only in the build log (DRY6014 names the same-commit ones).
         var moved = target.TagsMoved.Count == 0 ? ""
             : "; moved here from other bytes: " + string.Join(", ", target.TagsMoved.Select(move => $"{Cell(move.Key)} (was {Cell(move.Value)})"));
-        return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}{moved}"
+        // An attestation the registry refused fails the publish (DRY6020): the summary must not look green then.
+        var refused = target.Referrers.Where(referrer => referrer.Error is not null).Select(referrer => Cell(referrer.Name)).ToList();
+        var attestations = target.Referrers.Count == 0 ? ""
+            : refused.Count == 0 ? $"; {target.Referrers.Count} attestation(s) attached"
+            : $"; attestations not attached (DRY6020): {string.Join(", ", refused)}";
+        return target.Error is null ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")}, verified, {tags}{moved}{attestations}"
             : target.Verified ? $"{Cell($"{target.Registry}/{target.Repository}@{target.Digest}")} by digest, {tags}: stopped ({code})"
             : $"no: the push to {Cell($"{target.Registry}/{target.Repository}")} failed ({code})";
     }

@@ -119,6 +119,25 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ToMarkdown_RefusedAttestation_IsNamedWithItsCode()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        var report = Report with
+        {
+            Push = new Drydock.Build.Oci.Registry.PushResult
+            {
+                Registry = "ghcr.io", Repository = "shop/api", Digest = digest, Tags = ["main"], Verified = true,
+                Referrers = [new("provenance", digest, "sha256:" + new string('c', 64), null), new("test-result", digest, null, "DRY6020: 403 denied")],
+            },
+        };
+
+        var markdown = ReportWriter.ToMarkdown(report);
+
+        Assert.Contains("verified, tags `main`; attestations not attached (DRY6020): `test-result` |", markdown);
+        Assert.Contains("2 attestation(s) attached", ReportWriter.ToMarkdown(report with { Push = report.Push with { Referrers = [report.Push.Referrers[0], report.Push.Referrers[0]] } }));
+    }
+
+    [Fact]
     public void ToMarkdown_Report_TableWithDigestTagsAndSize()
     {
         var markdown = ReportWriter.ToMarkdown(Report);
