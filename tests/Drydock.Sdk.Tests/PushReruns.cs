@@ -89,7 +89,10 @@ public sealed class PushReruns : IAsyncLifetime, IDisposable
         Assert.Equal(digest, (string?)_project.Report()["push"]!["digest"]);
         Assert.Equal(["main", sha], _project.Report()["push"]!["tagsUnchanged"]!.AsArray().Select(tag => (string)tag!).Order(StringComparer.Ordinal).ToList());
 
-        // Other bytes of the same commit in a build that treats warnings as errors: stopped before any tag moved.
+        // Other bytes of the same commit in a build that treats warnings as errors: stopped before any tag moved,
+        // in the registry and in the local engine.
+        var localMain = LocalId($"{_proxy.Host}/{_repository}:main");
+        Assert.NotEmpty(localMain);
         var strict = _project.Publish($"-p:ContainerRegistry={_proxy.Host}", "-p:ContainerDescription=built again with another description", "-p:TreatWarningsAsErrors=true", "-p:WarningsNotAsErrors=DRY5050");
 
         Assert.False(strict.Succeeded, strict.StandardOutput);
@@ -97,6 +100,7 @@ public sealed class PushReruns : IAsyncLifetime, IDisposable
         Assert.Contains("no tag was set", strict.StandardOutput);
         Assert.Empty(_project.Report()["push"]!["tags"]!.AsArray());
         Assert.Equal(digest, Oci.DigestOf($"{RegistryServer.SharedHost}/{_repository}:{sha}"));
+        Assert.Equal(localMain, LocalId($"{_proxy.Host}/{_repository}:main"));
 
         var rebuilt = _project.Publish($"-p:ContainerRegistry={_proxy.Host}", "-p:ContainerDescription=built again with another description");
 
@@ -109,6 +113,9 @@ public sealed class PushReruns : IAsyncLifetime, IDisposable
         var push = _project.Report()["push"]!;
         Assert.Equal(["main", sha], push["tagsMoved"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>The image id podman's <paramref name="name"/> names; empty when it names none.</summary>
+    private static string LocalId(string name) => Oci.Podman("image", "inspect", "--format", "{{.Id}}", name).StandardOutput.Trim();
 
     private List<string> Tags() => _project.Report()["push"]!["tags"]!.AsArray().Select(tag => (string)tag!).ToList();
 }

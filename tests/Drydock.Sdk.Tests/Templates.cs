@@ -18,6 +18,11 @@ public sealed class Templates : IDisposable
     [InlineData("webapi", "")]
     [InlineData("worker", "")]
     [InlineData("grpc", "")]
+    [InlineData("mvc", "")]
+    [InlineData("webapp", "")]
+    [InlineData("blazor", "")]
+    // Native AOT: the binary's split symbols (app.dbg) in the publish folder.
+    [InlineData("webapiaot", "")]
     // The console template has no container support of its own: the SDK's switch turns it on.
     [InlineData("console", "<EnableSdkContainerSupport>true</EnableSdkContainerSupport>")]
     public void A_fresh_template_publishes_with_no_warning_under_TreatWarningsAsErrors(string template, string properties)
@@ -35,6 +40,11 @@ public sealed class Templates : IDisposable
         var sarifNotes = Notes(sarif["runs"]![0]!["results"]!.AsArray(), "ruleId", "level");
         Assert.Equal(notes, sarifNotes);
         Assert.Contains("DRY4012", notes); // the SDK's default base, a tag
+        if (template == "webapiaot")
+        {
+            Assert.Contains("DRY4015", notes); // Native AOT's split symbols, which the template publishes
+        }
+
         if (template != "console")
         {
             // appsettings.Development.json, and the NuGet.config the web and worker SDKs publish as content.

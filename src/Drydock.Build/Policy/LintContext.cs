@@ -54,6 +54,13 @@ public sealed record LintContext
     public bool WarnOnDevelopmentSettings { get; init; }
 
     /// <summary>
+    /// <c>DrydockWarnOnDebugSymbols</c>: large debug symbols in the app layers are a DRY4015 warning. Otherwise a note:
+    /// Native AOT publishes its split symbols by default (the SDK's <c>webapiaot</c> template too), and they cost
+    /// size, not safety.
+    /// </summary>
+    public bool WarnOnDebugSymbols { get; init; }
+
+    /// <summary>
     /// <c>DrydockWarnOnNuGetConfig</c>: a <c>NuGet.config</c> without credentials in the app layers is a DRY4005
     /// warning. Otherwise a note (one with credentials is DRY4004, an error, either way).
     /// </summary>

@@ -36,6 +36,9 @@ public sealed class LintImage : DrydockTask
     /// <summary><c>DrydockWarnOnDevelopmentSettings</c>: published <c>appsettings.Development.json</c> is a DRY4005 warning rather than a note.</summary>
     public bool WarnOnDevelopmentSettings { get; set; }
 
+    /// <summary><c>DrydockWarnOnDebugSymbols</c>: large debug symbols in the app layers are a DRY4015 warning rather than a note.</summary>
+    public bool WarnOnDebugSymbols { get; set; }
+
     /// <summary><c>DrydockWarnOnNuGetConfig</c>: a published <c>NuGet.config</c> without credentials is a DRY4005 warning rather than a note.</summary>
     public bool WarnOnNuGetConfig { get; set; }
 
@@ -75,6 +78,7 @@ public sealed class LintImage : DrydockTask
             RequirePinnedBase = RequirePinnedBase,
             WarnOnDevelopmentSettings = WarnOnDevelopmentSettings,
             WarnOnNuGetConfig = WarnOnNuGetConfig,
+            WarnOnDebugSymbols = WarnOnDebugSymbols,
             SizeBudget = ByteSize.ParseBudget(SizeBudget),
         };
         var policy = new SeverityPolicy(

@@ -8,15 +8,19 @@ namespace Drydock.Build.Tests.Policy;
 public sealed class DebugSymbols
 {
     [Fact]
-    public void Lint_AotDbgOverTheThreshold_IsDry4015Warning_AndASmallPdbIsNot()
+    public void Lint_AotDbgOverTheThreshold_IsDry4015_AndASmallPdbIsNot()
     {
-        var findings = LintImages.Lint(
-            new SdkArchiveFixture
-            {
-                BaseEntries = LintImages.CleanBase,
-                AppEntries = [FixtureEntry.File("app/web.dbg", new string('d', 2048)), FixtureEntry.File("app/web.pdb", new string('p', 512))],
-            },
-            LintImages.Release with { MaxDebugSymbolsSize = 1024 });
+        var image = new SdkArchiveFixture
+        {
+            BaseEntries = LintImages.CleanBase,
+            AppEntries = [FixtureEntry.File("app/web.dbg", new string('d', 2048)), FixtureEntry.File("app/web.pdb", new string('p', 512))],
+        };
+
+        // Advice by default (Native AOT and its template copy the symbols), a warning when the project asks.
+        var note = Assert.Single(LintImages.Lint(image, LintImages.Release with { MaxDebugSymbolsSize = 1024 }).Codes(KnownCodes.LargeDebugSymbols));
+        Assert.Equal(Severity.Note, note.DefaultSeverity);
+        Assert.Contains("DrydockWarnOnDebugSymbols=true makes this a warning", note.Message, StringComparison.Ordinal);
+        var findings = LintImages.Lint(image, LintImages.Release with { MaxDebugSymbolsSize = 1024, WarnOnDebugSymbols = true });
 
         var finding = Assert.Single(findings.Codes(KnownCodes.LargeDebugSymbols));
         Assert.Equal(Severity.Warning, finding.DefaultSeverity);

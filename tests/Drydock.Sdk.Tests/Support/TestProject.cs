@@ -33,7 +33,18 @@ internal sealed class TestProject : IDisposable
 
     public string ArchivePath => Path.Combine(ProjectDirectory, "obj", "Release", "net10.0", "drydock", "image.tar");
 
-    public string ReportPath => Path.Combine(ProjectDirectory, "bin", "Release", "net10.0", "drydock.json");
+    /// <summary>The report of a Release publish: beside <c>bin/Release/net10.0/publish</c>, or, for an app that sets a runtime identifier (Native AOT), one folder below.</summary>
+    public string ReportPath
+    {
+        get
+        {
+            var output = Path.Combine(ProjectDirectory, "bin", "Release", "net10.0");
+            var report = Path.Combine(output, "drydock.json");
+            return File.Exists(report) || !Directory.Exists(output)
+                ? report
+                : Directory.GetFiles(output, "drydock.json", SearchOption.AllDirectories) is [var only] ? only : report;
+        }
+    }
 
     /// <summary>Extra environment variables for every command (e.g. CI variables a test simulates).</summary>
     public Dictionary<string, string?> Environment { get; } = [];
