@@ -49,7 +49,8 @@ internal static class LastPublish
     {
         var project = Ancestors(baseDirectory).Select(directory => directory.GetFiles("*.csproj").FirstOrDefault()).FirstOrDefault(file => file is not null);
         var app = project is null ? null : FindApp(project);
-        var configuration = Ancestors(baseDirectory).FirstOrDefault(directory => directory.Parent?.Name == "bin")?.Name ?? "Release";
+        // Release whatever the test run's own configuration (an IDE builds tests in Debug): a Debug image is DRY4002.
+        const string configuration = "Release";
         var publish = app is null
             ? $"publish the app whose project lists {(project?.Name ?? "this test project")} as a ContainerTestProject: 'dotnet publish <app>.csproj -c {configuration}'"
             : $"run '{PublishedImage.PublishCommandFor(app, configuration)}'";

@@ -95,6 +95,20 @@ public sealed class FromTheIde(TestImages images) : IDisposable
         Assert.Contains($"run 'dotnet publish {App} -c Release'", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>An IDE builds the tests in Debug; the publish it is told to run is still a Release one (a Debug image is DRY4002).</summary>
+    [Fact]
+    public void NoPublish_TestsBuiltInDebug_TheCommandPublishesRelease()
+    {
+        CreateRepository();
+        var debugOutput = TestOutput.Replace(Path.Combine("bin", "Release"), Path.Combine("bin", "Debug"), StringComparison.Ordinal);
+        Directory.CreateDirectory(debugOutput);
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings.Read(_ => null, debugOutput));
+
+        Assert.Contains($"run 'dotnet publish {App} -c Release'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-c Debug", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NoPublish_AppListsItInDirectoryBuildTargets_CommandNamesTheApp()
     {
