@@ -23,7 +23,6 @@ public static class LabelKeys
 
     public const string GitBranch = "io.drydock.git.branch";
     public const string GitDirty = "io.drydock.git.dirty";
-    public const string CiProvider = "io.drydock.ci.provider";
     public const string CiPullRequest = "io.drydock.ci.pr";
 
     /// <summary>The pull request's head commit (its source branch's last commit), when the CI names it.</summary>

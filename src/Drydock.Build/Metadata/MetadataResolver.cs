@@ -10,8 +10,9 @@ namespace Drydock.Build.Metadata;
 /// <summary>
 /// Decides every piece of image metadata, explicit property &gt; CI &gt; git repository, and logs
 /// each decision with its source. Nothing here reads the clock, the machine or the clone path, so
-/// one commit gives one set of labels. Nothing of the run itself (its URL or id) is a label either: a CI re-run of one
-/// commit builds the same bytes; the run is named in the provenance (<see cref="Attestation.ProvenancePredicate"/>).
+/// one commit gives one set of labels. Nothing of the run itself (which CI, its URL or id) is a label either: a CI re-run
+/// of one commit, or a CI build of a commit first built on a laptop, builds the same bytes; the CI and the run are named
+/// in the provenance (<see cref="Attestation.ProvenancePredicate"/>: builder id and invocation id).
 /// </summary>
 public static class MetadataResolver
 {
@@ -101,7 +102,6 @@ public static class MetadataResolver
         Add(labels, LabelKeys.BaseDigest, inputs.BaseImageDigest);
         Add(labels, LabelKeys.GitBranch, branch);
         Add(labels, LabelKeys.GitDirty, repository is null ? null : repository.IsDirty ? "true" : "false");
-        Add(labels, LabelKeys.CiProvider, ci?.Provider);
         Add(labels, LabelKeys.CiPullRequest, pullRequest);
         Add(labels, LabelKeys.CiPullRequestHeadSha, ci?.PullRequestHeadSha);
         Add(labels, LabelKeys.CiPullRequestMergeSha, ci?.PullRequestMergeSha);

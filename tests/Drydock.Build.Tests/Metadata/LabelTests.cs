@@ -47,7 +47,6 @@ public class LabelTests
                 new(LabelKeys.BaseDigest, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
                 new(LabelKeys.GitBranch, "feature/ci"),
                 new(LabelKeys.GitDirty, "true"),
-                new(LabelKeys.CiProvider, "github-actions"),
                 new(LabelKeys.BuildConfiguration, "Release"),
                 new(LabelKeys.BuildSdk, "10.0.401"),
             ],
@@ -167,13 +166,16 @@ public class LabelTests
     }
 
     [Fact]
-    public void Resolve_CiWithoutProviderFacts_OnlyProviderLabel()
+    public void Resolve_OneCommitInCiAndOnALaptop_TheSameLabels()
     {
-        var ci = new CiFacts(CiProvider.Jenkins, null, null, null, null, null, null, null);
+        var ci = new CiFacts(CiProvider.Jenkins, "17", "https://ci.example.com/job/shop/17/", null, null, "main", null, null);
 
-        var metadata = MetadataResolver.Resolve(new MetadataInputs(), Repository(), ci, log);
+        var inCi = MetadataResolver.Resolve(new MetadataInputs(), Repository(), ci, log);
+        var local = MetadataResolver.Resolve(new MetadataInputs(), Repository(), null, log);
 
-        Assert.Equal("jenkins", metadata.Labels[LabelKeys.CiProvider]);
-        Assert.Equal(RepoSha, metadata.Revision);
+        // Which CI built it is the provenance's (its builder id), not the image's: the same commit gives the same bytes.
+        Assert.Equal(local.Labels.ToArray(), inCi.Labels.ToArray());
+        Assert.DoesNotContain(inCi.Labels.Keys, key => key.StartsWith("io.drydock.ci.", StringComparison.Ordinal) && !key.StartsWith("io.drydock.ci.pr", StringComparison.Ordinal));
+        Assert.Equal(RepoSha, inCi.Revision);
     }
 }

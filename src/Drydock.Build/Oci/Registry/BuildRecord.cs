@@ -91,6 +91,41 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
             : "nothing Drydock records changed (commit, base image, SDK, platform, configuration, labels): a build property it does not record, or a non-deterministic step of the app's own build";
     }
 
+    /// <summary>
+    /// What keeps one commit's image stable, for what changed between <paramref name="before"/> and <paramref name="now"/>:
+    /// e.g. <c>pin ContainerBaseImage by digest</c> for a moved base; one clause per kind of change, none repeated.
+    /// </summary>
+    public static IEnumerable<string> Remedies(BuildRecord before, BuildRecord now)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(now);
+        bool Changed(string key) => before.Facts.GetValueOrDefault(key) != now.Facts.GetValueOrDefault(key);
+        var remedies = new List<string>();
+        if (Changed("org.opencontainers.image.base.digest") || Changed("org.opencontainers.image.base.name"))
+        {
+            remedies.Add("pin ContainerBaseImage by digest");
+        }
+
+        if (Changed("io.drydock.build.sdk"))
+        {
+            remedies.Add("pin the SDK in global.json");
+        }
+
+        if (Changed("platform") || Changed("io.drydock.build.configuration"))
+        {
+            remedies.Add("publish with the same runtime identifier and configuration");
+        }
+
+        var named = Compared.Select(fact => fact.Key).Append(RevisionKey).Append("platform").ToHashSet(StringComparer.Ordinal);
+        if (before.Facts.Keys.Union(now.Facts.Keys).Any(key => !named.Contains(key) && Changed(key)))
+        {
+            remedies.Add("publish the commit with the same properties and CI context as before (the labels named come from them)");
+        }
+
+        return remedies.Count > 0 ? remedies
+            : ["find the step of the app's build that is not deterministic (a time, a random value, an absolute path in its output)"];
+    }
+
     /// <summary>A label's value as a message shows it: quoted, at most 60 characters.</summary>
     private static string Quoted(string? value) => value switch
     {

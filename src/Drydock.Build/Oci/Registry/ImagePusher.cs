@@ -538,6 +538,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         var tested = target.Subject.Digest;
         var causes = new Dictionary<Digest, string>();
         var warned = new List<string>();
+        var remedies = new List<string>();
         foreach (var tag in target.Planned)
         {
             var current = await client.HeadManifestAsync(request.Repository, tag, cancellationToken).ConfigureAwait(false);
@@ -558,6 +559,7 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
                 var before = await ReadRecordAsync(client, request.Repository, current.Digest, cancellationToken).ConfigureAwait(false);
                 cause = before is null ? "the image it names carries no Drydock record" : BuildRecord.Explain(before, target.Record);
                 causes[current.Digest] = cause;
+                remedies.AddRange(before is null ? [] : BuildRecord.Remedies(before, target.Record));
                 target.SameCommit[current.Digest] = before is not null && before.Revision is not null && before.Revision == target.Record.Revision;
             }
 
@@ -580,17 +582,19 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
             }
         }
 
+        var remedy = remedies.Count == 0 ? "Pin what changed" : string.Join("; ", remedies.Distinct(StringComparer.Ordinal));
+        remedy = char.ToUpperInvariant(remedy[0]) + remedy[1..];
         if (warned.Count > 0 && request.MovedTagIsError)
         {
             throw new DrydockException(
                 KnownCodes.TagMovedToRebuild,
                 $"{request.Registry}/{request.Repository}: the same commit built to other bytes ({tested}), and this build treats DRY6014 as an error, so no tag was set: {string.Join("; ", warned)}. " +
-                "Pin what changed (ContainerBaseImage by digest, the SDK in global.json), or add DRY6014 to WarningsNotAsErrors to let a commit's tags move to its newest build.");
+                $"{remedy}, or add DRY6014 to WarningsNotAsErrors to let a commit's tags move to its newest build.");
         }
 
         // Said once the tags have moved (step 3), not while a later check may still stop the push.
         target.MoveWarning = warned.Count == 0 ? null
-            : $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags moved to {tested}: {string.Join("; ", warned)}. Pin what changed (ContainerBaseImage by digest, the SDK in global.json) to keep a commit's image stable.";
+            : $"{request.Registry}/{request.Repository}: the same commit built to other bytes, so these tags moved to {tested}: {string.Join("; ", warned)}. To keep a commit's image stable: {remedy}.";
     }
 
     /// <summary>The record of what <paramref name="digest"/> holds: its manifest's annotations and (for an image) its config; null when it has neither.</summary>

@@ -72,6 +72,8 @@ public sealed class ImmutableTagsPush : IDisposable
         Assert.Contains("no tag was set", error.Message, StringComparison.Ordinal);
         Assert.Contains($"base image digest sha256:{new string('a', 64)} → sha256:{new string('b', 64)}", error.Message, StringComparison.Ordinal);
         Assert.Contains("WarningsNotAsErrors", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Pin ContainerBaseImage by digest", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("global.json", error.Message, StringComparison.Ordinal);
         Assert.Empty(log.Warnings);
         Assert.Equal(first.Digest, (await Head("sha-abc1234"))?.Digest.ToString());
         Assert.Equal(first.Digest, (await Head("main"))?.Digest.ToString());
@@ -90,6 +92,9 @@ public sealed class ImmutableTagsPush : IDisposable
         var warning = Assert.Single(log.Warnings);
         Assert.Contains("label org.opencontainers.image.description (none) → \"built again\"", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("nothing Drydock records changed", warning.Message, StringComparison.Ordinal);
+        // The advice fits the cause: a label, not the base or the SDK.
+        Assert.Contains("same properties", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ContainerBaseImage", warning.Message, StringComparison.Ordinal);
     }
 
     /// <summary>An exact version on a moved base: DRY6012 says what changed, and no tag moves.</summary>
