@@ -62,9 +62,7 @@ public sealed class PushUntested : IDisposable
         Assert.Contains($"error {KnownCodes.UntestedPush}:", publish.StandardOutput);
         Assert.Contains($"nothing is pushed to {Registry}/{_repository}", publish.StandardOutput);
         Assert.DoesNotContain("untested: the project", publish.StandardOutput);
-        using var http = new HttpClient();
-        using var tags = await http.GetAsync(new Uri($"http://{Registry}/v2/{_repository}/tags/list"));
-        Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+        await AssertNothingPushed();
     }
 
     [Fact]
@@ -78,9 +76,7 @@ public sealed class PushUntested : IDisposable
         var report = _project.Report();
         Assert.False((bool)report["tested"]!);
         Assert.Null(report["push"]);
-        using var http = new HttpClient();
-        using var tags = await http.GetAsync(new Uri($"http://{Registry}/v2/{_repository}/tags/list"));
-        Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+        await AssertNothingPushed();
     }
 
     private async Task<JsonNode> Get(HttpClient http, string path, string accept)
@@ -90,5 +86,13 @@ public sealed class PushUntested : IDisposable
         using var response = await http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode}");
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>The registry has no tag of the repository: nothing was pushed.</summary>
+    private async Task AssertNothingPushed()
+    {
+        using var http = new HttpClient();
+        using var tags = await http.GetAsync(new Uri($"http://{Registry}/v2/{_repository}/tags/list"));
+        Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
     }
 }
