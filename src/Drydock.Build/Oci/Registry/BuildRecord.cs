@@ -22,6 +22,9 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
         ("io.drydock.git.dirty", "uncommitted changes"),
     ];
 
+    /// <summary>The facts named by their own words (<see cref="Compared"/>, the commit, the platform); any other that changed is named by its key.</summary>
+    private static readonly HashSet<string> Named = [.. Compared.Select(fact => fact.Key), RevisionKey, "platform"];
+
     public string? Revision => Facts.GetValueOrDefault(RevisionKey);
 
     /// <summary>
@@ -80,9 +83,8 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
             changes.Insert(0, $"commit {before.Revision ?? "(not recorded)"} → {now.Revision ?? "(not recorded)"}");
         }
 
-        var named = Compared.Select(fact => fact.Key).Append(RevisionKey).Append("platform").ToHashSet(StringComparer.Ordinal);
         changes.AddRange(before.Facts.Keys.Union(now.Facts.Keys)
-            .Where(key => !named.Contains(key) && before.Facts.GetValueOrDefault(key) != now.Facts.GetValueOrDefault(key))
+            .Where(key => !Named.Contains(key) && before.Facts.GetValueOrDefault(key) != now.Facts.GetValueOrDefault(key))
             .Order(StringComparer.Ordinal)
             .Select(key => $"label {key} {Quoted(before.Facts.GetValueOrDefault(key))} → {Quoted(now.Facts.GetValueOrDefault(key))}"));
 
@@ -116,8 +118,7 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
             remedies.Add("publish with the same runtime identifier and configuration");
         }
 
-        var named = Compared.Select(fact => fact.Key).Append(RevisionKey).Append("platform").ToHashSet(StringComparer.Ordinal);
-        if (before.Facts.Keys.Union(now.Facts.Keys).Any(key => !named.Contains(key) && Changed(key)))
+        if (before.Facts.Keys.Union(now.Facts.Keys).Any(key => !Named.Contains(key) && Changed(key)))
         {
             remedies.Add("publish the commit with the same properties and CI context as before (the labels named come from them)");
         }

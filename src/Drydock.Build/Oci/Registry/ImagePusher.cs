@@ -559,8 +559,9 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
                 var before = await ReadRecordAsync(client, request.Repository, current.Digest, cancellationToken).ConfigureAwait(false);
                 cause = before is null ? "the image it names carries no Drydock record" : BuildRecord.Explain(before, target.Record);
                 causes[current.Digest] = cause;
-                remedies.AddRange(before is null ? [] : BuildRecord.Remedies(before, target.Record));
                 target.SameCommit[current.Digest] = before is not null && before.Revision is not null && before.Revision == target.Record.Revision;
+                // Advice for the same commit's other bytes only: another commit's differences are no fault.
+                remedies.AddRange(before is not null && target.SameCommit[current.Digest] ? BuildRecord.Remedies(before, target.Record) : []);
             }
 
             target.Moves[tag] = current.Digest;
