@@ -118,7 +118,12 @@ public sealed record BuildRecord(IReadOnlyDictionary<string, string> Facts)
             remedies.Add("publish with the same runtime identifier and configuration");
         }
 
-        if (before.Facts.Keys.Union(now.Facts.Keys).Any(key => !Named.Contains(key) && Changed(key)))
+        if (Changed("org.opencontainers.image.source"))
+        {
+            remedies.Add("set RepositoryUrl, which wins over the CI's repository and the git remote 'origin' the source label comes from");
+        }
+
+        if (before.Facts.Keys.Union(now.Facts.Keys).Any(key => !Named.Contains(key) && key != "org.opencontainers.image.source" && Changed(key)))
         {
             remedies.Add("publish the commit with the same properties and CI context as before (the labels named come from them)");
         }

@@ -584,13 +584,12 @@ public sealed partial class ImagePusher(RegistryOptions options, IBuildLog log)
         }
 
         var remedy = remedies.Count == 0 ? "Pin what changed" : string.Join("; ", remedies.Distinct(StringComparer.Ordinal));
-        remedy = char.ToUpperInvariant(remedy[0]) + remedy[1..];
         if (warned.Count > 0 && request.MovedTagIsError)
         {
             throw new DrydockException(
                 KnownCodes.TagMovedToRebuild,
                 $"{request.Registry}/{request.Repository}: the same commit built to other bytes ({tested}), and this build treats DRY6014 as an error, so no tag was set: {string.Join("; ", warned)}. " +
-                $"{remedy}, or add DRY6014 to WarningsNotAsErrors to let a commit's tags move to its newest build.");
+                $"{char.ToUpperInvariant(remedy[0])}{remedy[1..]}, or add DRY6014 to WarningsNotAsErrors to let a commit's tags move to its newest build.");
         }
 
         // Said once the tags have moved (step 3), not while a later check may still stop the push.

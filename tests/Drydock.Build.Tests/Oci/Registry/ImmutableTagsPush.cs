@@ -93,7 +93,7 @@ public sealed class ImmutableTagsPush : IDisposable
         Assert.Contains("label org.opencontainers.image.description (none) → \"built again\"", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("nothing Drydock records changed", warning.Message, StringComparison.Ordinal);
         // The advice fits the cause: a label, not the base or the SDK.
-        Assert.Contains("same properties", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("To keep a commit's image stable: publish the commit with the same properties", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ContainerBaseImage", warning.Message, StringComparison.Ordinal);
     }
 
@@ -157,6 +157,19 @@ public sealed class ImmutableTagsPush : IDisposable
         await Push(other, ["sha-abc1234"], allowMove: true);
 
         Assert.Equal(other.ManifestDescriptor.Digest.ToString(), (await Head("sha-abc1234"))?.Digest.ToString());
+    }
+
+    /// <summary>A source label that changed because a git remote was added is pinned by RepositoryUrl, not by "the same properties".</summary>
+    [Fact]
+    public void Remedies_ASourceThatChanged_NamesRepositoryUrlAndTheRemote()
+    {
+        var before = new BuildRecord(new Dictionary<string, string> { [BuildRecord.RevisionKey] = "abc" });
+        var now = new BuildRecord(new Dictionary<string, string> { [BuildRecord.RevisionKey] = "abc", ["org.opencontainers.image.source"] = "https://github.com/me/api" });
+
+        var remedy = Assert.Single(BuildRecord.Remedies(before, now));
+
+        Assert.Contains("RepositoryUrl", remedy, StringComparison.Ordinal);
+        Assert.Contains("git remote 'origin'", remedy, StringComparison.Ordinal);
     }
 
     [Theory]
