@@ -56,7 +56,7 @@ internal static class LastPublish
             : $"run '{PublishedImage.PublishCommandFor(app, configuration)}'";
         return new InvalidOperationException(
             $"{ImageTestCodes.NoImage}: no image to test: {DrydockVariables.Image} is not set and no publish left obj/{PublishedImage.FileName} above {baseDirectory}. " +
-            $"To test the app's image from an IDE, {publish} once (it tests the image and records it here); or set {DrydockVariables.Image} to an image reference or id, " +
+            $"To test the app's image from an IDE, {publish} once, with the -p: properties your publishes take (DrydockBaseRegistry, LocalRegistry, …; it tests the image and records it here); or set {DrydockVariables.Image} to an image reference or id, " +
             "or construct ImageUnderTest with explicit ImageOptions.");
     }
 
