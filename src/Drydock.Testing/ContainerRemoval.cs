@@ -9,26 +9,31 @@ namespace Drydock.Testing;
 /// network teardown, docker's layer cleanup: a third of a second each here), so the next test need not wait
 /// for it. Containers waiting together go in one <c>rm --force</c>. <see cref="ImageUnderTest"/>'s disposal
 /// waits for its containers' removals; until a removal is done, <see cref="ExitCleanup"/> still holds the id.
+/// In a publish's run (<see cref="TestRun.RemovedAfter"/>) a container of that run is only killed: the publish
+/// removes it after the test host, so the test host's end does not wait for the engine's cleanup either.
 /// </summary>
 internal static class ContainerRemoval
 {
     private static readonly ConditionalWeakTable<ContainerEngine, Queue> Queues = [];
 
-    /// <summary>Queues <paramref name="id"/> for removal; the task ends when it is gone, or faults with the engine's error.</summary>
-    public static Task RemoveAsync(ContainerEngine engine, string id) => Queues.GetValue(engine, key => new Queue(key)).Add(id);
+    /// <summary>
+    /// Queues <paramref name="id"/> for removal (<paramref name="killOnly"/>: for a kill, the publish removes it); the task
+    /// ends when it is gone (killed), or faults with the engine's error.
+    /// </summary>
+    public static Task RemoveAsync(ContainerEngine engine, string id, bool killOnly = false) => Queues.GetValue(engine, key => new Queue(key)).Add(id, killOnly);
 
     private sealed class Queue(ContainerEngine engine)
     {
         private readonly Lock _lock = new();
-        private List<(string Id, TaskCompletionSource Removed)> _waiting = [];
+        private List<(string Id, bool KillOnly, TaskCompletionSource Removed)> _waiting = [];
         private bool _removing;
 
-        public Task Add(string id)
+        public Task Add(string id, bool killOnly)
         {
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_lock)
             {
-                _waiting.Add((id, removed));
+                _waiting.Add((id, killOnly, removed));
                 if (!_removing)
                 {
                     _removing = true;
@@ -43,7 +48,7 @@ internal static class ContainerRemoval
         {
             while (true)
             {
-                List<(string Id, TaskCompletionSource Removed)> batch;
+                List<(string Id, bool KillOnly, TaskCompletionSource Removed)> batch;
                 lock (_lock)
                 {
                     if (_waiting.Count == 0)
@@ -55,18 +60,22 @@ internal static class ContainerRemoval
                     (batch, _waiting) = (_waiting, []);
                 }
 
-                try
+                foreach (var group in batch.GroupBy(entry => entry.KillOnly))
                 {
-                    await engine.RemoveAsync([.. batch.Select(entry => entry.Id)], CancellationToken.None).ConfigureAwait(false);
-                    batch.ForEach(entry => entry.Removed.TrySetResult());
-                }
-                catch (Exception e)
-                {
-                    batch.ForEach(entry => entry.Removed.TrySetException(e));
-                }
-                finally
-                {
-                    batch.ForEach(entry => ExitCleanup.Untrack(entry.Id));
+                    try
+                    {
+                        string[] ids = [.. group.Select(entry => entry.Id)];
+                        await (group.Key ? engine.KillAsync(ids, CancellationToken.None) : engine.RemoveAsync(ids, CancellationToken.None)).ConfigureAwait(false);
+                        group.ToList().ForEach(entry => entry.Removed.TrySetResult());
+                    }
+                    catch (Exception e)
+                    {
+                        group.ToList().ForEach(entry => entry.Removed.TrySetException(e));
+                    }
+                    finally
+                    {
+                        group.ToList().ForEach(entry => ExitCleanup.Untrack(entry.Id));
+                    }
                 }
             }
         }

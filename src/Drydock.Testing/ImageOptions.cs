@@ -68,10 +68,13 @@ public sealed record ImageOptions
     /// tested this test project against, with its runtime and profile, from the <c>obj/drydock-image.json</c>
     /// that publish wrote into the test project (found above the test assembly); <see cref="Origin"/> says
     /// which image and commit, and whether the repository has moved on.
+    /// A test host the publish started before its image was built waits here for the image's variables (<c>DRYDOCK_IMAGE_FACTS</c>).
     /// </remarks>
-    /// <exception cref="InvalidOperationException">DRY5104: no image and no publish found, with the publish command; DRY5103: a variable has a bad value, named.</exception>
+    /// <exception cref="InvalidOperationException">DRY5104: no image and no publish found, with the publish command, or the publish ended
+    /// before its image was built; DRY5103: a variable has a bad value, named.</exception>
     public static ImageOptions FromEnvironment()
     {
+        ImageFacts.Await();
         var options = Settings.Read(Environment.GetEnvironmentVariable, AppContext.BaseDirectory);
         if (options.Origin is { } origin)
         {

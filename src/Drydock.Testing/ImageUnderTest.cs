@@ -129,7 +129,8 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         {
             var (published, started) = await WaitUntilReadyAsync(engine, id, profile, cancellationToken).ConfigureAwait(false);
             monitor = started;
-            var container = new RunningContainer(engine, id, Options.Image, profile, published, monitor, removeBehind: options.Network is not { Length: > 0 });
+            var container = new RunningContainer(engine, id, Options.Image, profile, published, monitor, removeBehind: options.Network is not { Length: > 0 },
+                killOnly: TestRun.RemovedAfter && Options.RunId == TestRun.Id);
             _started[container] = 0;
             return container;
         }

@@ -20,14 +20,17 @@ public sealed partial class RunningContainer : IAsyncDisposable
     private readonly CgroupMonitor? _monitor;
     private readonly LatencyProxy? _proxy;
     private readonly bool _removeBehind;
+    private readonly bool _killOnly;
     private int _disposed;
 
     private readonly IPEndPoint? _endpoint;
     private readonly IPEndPoint? _published;
 
-    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint? published, CgroupMonitor? monitor, bool removeBehind)
+    internal RunningContainer(ContainerEngine runtime, string id, string image, TestProfile profile, IPEndPoint? published, CgroupMonitor? monitor, bool removeBehind, bool killOnly = false)
     {
         (_runtime, Id, Image, Profile, _monitor, _published, _removeBehind) = (runtime, id, image, profile, monitor, published, removeBehind);
+        // Only behind the tests: a container on a test's own network must be gone before the test removes the network.
+        _killOnly = removeBehind && killOnly;
         if (profile.Latency > TimeSpan.Zero && published is not null)
         {
             _proxy = LatencyProxy.Start(published, profile.Latency, profile.Jitter);
@@ -123,8 +126,8 @@ public sealed partial class RunningContainer : IAsyncDisposable
     /// <summary>
     /// Closes the latency proxy and the client, and has the container stopped (SIGTERM) and removed. On the engine's
     /// default network the removal runs behind the tests (the next test does not wait for the engine's cleanup, a
-    /// third of a second here), and disposing the <see cref="ImageUnderTest"/> waits until its containers are gone.
-    /// On a network of the test's (<see cref="ContainerOptions.Network"/>) it is gone when this returns: the test
+    /// third of a second here), and disposing the <see cref="ImageUnderTest"/> waits until its containers are gone; in a
+    /// publish's run it is only killed (SIGKILL), and the publish removes it after the test host. On a network of the test's (<see cref="ContainerOptions.Network"/>) it is gone when this returns: the test
     /// may remove the network next.
     /// </summary>
     /// <exception cref="InvalidOperationException">DRY5105: the engine could not remove it (on a test's network; else from the fixture's disposal).</exception>
@@ -136,7 +139,7 @@ public sealed partial class RunningContainer : IAsyncDisposable
         }
 
         Http.Dispose();
-        Removal = ContainerRemoval.RemoveAsync(_runtime, Id);
+        Removal = ContainerRemoval.RemoveAsync(_runtime, Id, _killOnly);
         try
         {
             if (_proxy is not null)

@@ -18,6 +18,13 @@ public static class TestRun
     /// </summary>
     public static string Id { get; } = Environment.GetEnvironmentVariable(DrydockVariables.RunId) is { Length: > 0 } id ? id : ImageOptions.ProcessRunId;
 
+    /// <summary>
+    /// True in a publish's test run (<c>DRYDOCK_RUN_REMOVED_AFTER</c> with <c>DRYDOCK_RUN_ID</c>): the publish removes every
+    /// container labelled with <see cref="Id"/> once this test host has ended.
+    /// </summary>
+    internal static bool RemovedAfter { get; } = Environment.GetEnvironmentVariable(DrydockVariables.RunId) is { Length: > 0 }
+        && Environment.GetEnvironmentVariable(DrydockVariables.RunRemovedAfter) == "true";
+
     /// <summary>The run label alone: <c>io.drydock.run</c> = <see cref="Id"/>.</summary>
     public static KeyValuePair<string, string> Label { get; } = new(RunLabels.Run, Id);
 

@@ -31,8 +31,14 @@ public sealed class TestImage : DrydockTask
     /// </summary>
     public ITaskItem[] BuiltProjects { get; set; } = [];
 
-    /// <summary>When the test step started (<see cref="DateTime.Ticks"/>, UTC), before it built the test projects: its build time is reported.</summary>
+    /// <summary>When the build of the test projects started (<see cref="DateTime.Ticks"/>, UTC): its time is reported.</summary>
     public long Started { get; set; }
+
+    /// <summary>When it ended (<see cref="DateTime.Ticks"/>, UTC); 0: now.</summary>
+    public long BuildEnded { get; set; }
+
+    /// <summary>The run id <see cref="StartImageTests"/> gave the test host it started while the app compiled; empty: a new one.</summary>
+    public string? RunId { get; set; }
 
     [Required]
     public string ImageId { get; set; } = "";
@@ -116,7 +122,8 @@ public sealed class TestImage : DrydockTask
         }
 
         var built = Projects.Select(Built).ToArray();
-        var buildSeconds = Started > 0 ? Math.Max(0, (DateTime.UtcNow - new DateTime(Started, DateTimeKind.Utc)).TotalSeconds) : 0;
+        var buildEnded = BuildEnded > 0 ? new DateTime(BuildEnded, DateTimeKind.Utc) : DateTime.UtcNow;
+        var buildSeconds = Started > 0 ? Math.Max(0, (buildEnded - new DateTime(Started, DateTimeKind.Utc)).TotalSeconds) : 0;
         log.Detail($"Drydock: built {built.Length} test project(s) in {buildSeconds:0.00} s");
 
         var (targets, untested) = Platforms.Length == 0
@@ -145,7 +152,7 @@ public sealed class TestImage : DrydockTask
         ResolvedProfile = profile.Select(pair => (ITaskItem)new TaskItem(pair.Key, new Dictionary<string, string> { ["Value"] = pair.Value })).ToArray();
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = string.IsNullOrEmpty(RunId) ? Guid.NewGuid().ToString("N") : RunId;
         // Only tests that start backing services (Testcontainers) need the engine's API endpoint and version.
         var users = ServiceEngine.Users(built.Select(project => project.Assembly));
         var services = users.Count > 0
@@ -192,7 +199,9 @@ public sealed class TestImage : DrydockTask
                         PublishedImageFile.Write(project.Project, published, log);
                     }
 
-                    var result = ImageTestRunner.Run(project, settings, new TestCache(CacheDirectory), log, run.Token);
+                    // Only the host's own platform of a single-platform image had its test host started early.
+                    var early = Platforms.Length == 0 && !target.Emulated ? TakeEarlyHost(project.Project) : null;
+                    var result = ImageTestRunner.Run(project, settings, new TestCache(CacheDirectory), log, run.Token, early);
                     result = result.Phases is { } phases ? result with { Phases = phases with { Build = Math.Round(buildSeconds, 3) } } : result;
                     results.Add(Platforms.Length == 0 && !target.Emulated ? result : result with { Platform = target.Platform });
                 }
@@ -212,6 +221,12 @@ public sealed class TestImage : DrydockTask
         }
         finally
         {
+            // Those not reached (an earlier project failed to run) are killed before the sweep.
+            foreach (var project in built)
+            {
+                TakeEarlyHost(project.Project)?.Dispose();
+            }
+
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
             var cleanUp = System.Diagnostics.Stopwatch.StartNew();
             sweepingDeadRuns.GetAwaiter().GetResult();
@@ -241,11 +256,22 @@ public sealed class TestImage : DrydockTask
         }
     }
 
-    /// <summary>The build's item for <paramref name="project"/>; DRY5002 when it did not build (its errors are logged above).</summary>
-    private BuiltTestProject Built(ITaskItem project)
+    /// <summary>The test host <see cref="StartImageTests"/> started for <paramref name="testProject"/> in this build, now this task's; null: none.</summary>
+    private EarlyTestHost? TakeEarlyHost(string testProject)
+    {
+        var key = EarlyTestHost.Key(AppProject ?? "", testProject);
+        var host = BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) as EarlyTestHost;
+        BuildEngine4.UnregisterTaskObject(key, RegisteredTaskObjectLifetime.Build);
+        return host;
+    }
+
+    private BuiltTestProject Built(ITaskItem project) => Built(project, BuiltProjects);
+
+    /// <summary>The build's item (of <paramref name="builtProjects"/>) for <paramref name="project"/>; DRY5002 when it did not build (its errors are logged above).</summary>
+    internal static BuiltTestProject Built(ITaskItem project, ITaskItem[] builtProjects)
     {
         var path = project.GetMetadata("FullPath");
-        var item = BuiltProjects.FirstOrDefault(item => string.Equals(Path.GetFullPath(item.GetMetadata("Project")), path, StringComparison.Ordinal));
+        var item = builtProjects.FirstOrDefault(item => string.Equals(Path.GetFullPath(item.GetMetadata("Project")), path, StringComparison.Ordinal));
         if (item is null || !File.Exists(item.GetMetadata("FullPath")))
         {
             throw new DrydockException(KnownCodes.TestBuildFailed,

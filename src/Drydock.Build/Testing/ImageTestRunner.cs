@@ -100,12 +100,17 @@ public static class ImageTestRunner
     private static readonly TimeSpan TimeoutGrace = TimeSpan.FromMinutes(1);
 
     // The outer build's MSBuild must not leak into the inner dotnet processes.
+    private const string TieredPgo = "DOTNET_TieredPGO";
+
     private static readonly string[] MSBuildVariables =
         ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE"];
 
     /// <summary>Runs <paramref name="built"/>'s tests, or finds their passing results in <paramref name="cache"/>.</summary>
+    /// <param name="early">Its run, started while the app compiled (<see cref="EarlyTestHost"/>): finished when it runs what this
+    /// run would, else killed (also on a cache hit) and the run started here.</param>
     /// <exception cref="DrydockException">DRY5003: no TRX was written; DRY5004: past <see cref="ImageTestSettings.Timeout"/>.</exception>
-    public static TestRunResult Run(BuiltTestProject built, ImageTestSettings settings, TestCache cache, IBuildLog log, CancellationToken cancellationToken)
+    public static TestRunResult Run(BuiltTestProject built, ImageTestSettings settings, TestCache cache, IBuildLog log, CancellationToken cancellationToken,
+        EarlyTestHost? early = null)
     {
         ArgumentNullException.ThrowIfNull(built);
         var name = built.Name;
@@ -123,20 +128,22 @@ public static class ImageTestRunner
         });
         if (settings.UseCache && cache.Find(key) is { } cached)
         {
+            early?.Dispose();
             log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} on this engine with this test output, run settings, command line, environment and tooling (test cache {key[..12]})");
             return cached;
         }
 
-        Directory.CreateDirectory(settings.ResultsDirectory);
-        var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
-        File.Delete(trx);
-        // The project's own folder beside its TRX, emptied so the report links only this run's files.
-        if (Directory.Exists(files))
+        if (early is not null && !early.Runs(arguments, environment))
         {
-            Directory.Delete(files, recursive: true);
+            log.Detail($"Drydock: the test host of {name} started while the app compiled runs something else now; it is stopped and started again");
+            early.Dispose();
+            early = null;
         }
 
-        Directory.CreateDirectory(files);
+        var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
+        // Also for a test host started early: it writes nothing there before it has the image.
+        PrepareResults(name, settings);
+
         // After the cache key: which containers were started ahead changes nothing the tests check.
         foreach (var (variable, value) in settings.WarmStart?.Begin(name, settings.RunId, log, cancellationToken) ?? [])
         {
@@ -145,13 +152,14 @@ public static class ImageTestRunner
 
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = DateTimeOffset.UtcNow - (early?.Elapsed ?? TimeSpan.Zero);
         var started = Stopwatch.StartNew();
         try
         {
             // dotnet test enforces the bound itself (TestSessionTimeout), so it holds even when this
             // build is killed; this one is the backstop for a dotnet test that does not stop.
-            test = ProcessRunner.Run("dotnet", arguments, settings.Timeout + TimeoutGrace, cancellationToken, environment: environment);
+            test = early?.Finish(environment, cancellationToken)
+                ?? ProcessRunner.Run("dotnet", arguments, settings.Timeout + TimeoutGrace, cancellationToken, environment: environment);
         }
         catch (TimeoutException)
         {
@@ -162,7 +170,7 @@ public static class ImageTestRunner
             settings.WarmStart?.End(log);
         }
 
-        if (!test.Succeeded && started.Elapsed >= settings.Timeout)
+        if (!test.Succeeded && (early?.Elapsed ?? started.Elapsed) >= settings.Timeout)
         {
             throw TimedOut(name, settings);
         }
@@ -173,8 +181,9 @@ public static class ImageTestRunner
                 $"The image tests of {name} wrote no results (exit code {test.ExitCode}): the test host probably crashed. Its last output: {Tail(test.StandardOutput + test.StandardError, 10)}");
         }
 
-        var endedAt = startedAt + started.Elapsed;
-        var result = TrxFile.Read(trx, name) with { Files = FilesOf(files), Phases = Phases(trx, startedAt, endedAt) };
+        var endedAt = DateTimeOffset.UtcNow;
+        // A test host started early waited for the image: its start counts from then.
+        var result = TrxFile.Read(trx, name) with { Files = FilesOf(files), Phases = Phases(trx, early?.FactsWritten ?? startedAt, endedAt) };
         if (!test.Succeeded && result.Succeeded)
         {
             // A run that failed without a failed test (an aborted or crashed test host, a failed
@@ -250,9 +259,33 @@ public static class ImageTestRunner
         return $"sdk {sdkVersion}; {string.Join(", ", frameworks)}; drydock {runner}";
     }
 
-    private static Dictionary<string, string?> Environment(ImageTestSettings settings, string filesDirectory)
+    /// <summary>
+    /// Readies <paramref name="name"/>'s results before its run: no TRX of an earlier run, and its own folder beside the TRX
+    /// emptied, so the report links only this run's files.
+    /// </summary>
+    private static void PrepareResults(string name, ImageTestSettings settings)
+    {
+        Directory.CreateDirectory(settings.ResultsDirectory);
+        File.Delete(Path.Combine(settings.ResultsDirectory, name + ".trx"));
+        var files = FilesDirectory(settings, name);
+        if (Directory.Exists(files))
+        {
+            Directory.Delete(files, recursive: true);
+        }
+
+        Directory.CreateDirectory(files);
+    }
+
+    internal static Dictionary<string, string?> Environment(ImageTestSettings settings, string filesDirectory)
     {
         var environment = MSBuildVariables.ToDictionary(variable => variable, _ => (string?)null);
+        // dotnet test and its test host run for seconds: the runtime's profile-guided tiering only costs them CPU (a
+        // fifth of their start here), which the app's containers starting beside them need. The user's own value wins.
+        if (System.Environment.GetEnvironmentVariable(TieredPgo) is null)
+        {
+            environment[TieredPgo] = "0";
+        }
+
         environment[ResultsDirectoryVariable] = filesDirectory;
         environment[DrydockVariables.Image] = settings.ImageId;
         environment[DrydockVariables.ImageDigest] = settings.ImageDigest;
@@ -261,6 +294,8 @@ public static class ImageTestRunner
         environment[DrydockVariables.ImageLoaded] = "true";
         environment[DrydockVariables.ImagePlatform] = settings.Platform;
         environment[DrydockVariables.RunId] = settings.RunId;
+        // TestImage removes the run's containers after each test host (its clean-up phase).
+        environment[DrydockVariables.RunRemovedAfter] = "true";
         foreach (var (variable, value) in settings.ServiceVariables)
         {
             environment[variable] = value;

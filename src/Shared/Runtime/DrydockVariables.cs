@@ -27,6 +27,23 @@ internal static class DrydockVariables
     /// <summary>The <see cref="RunLabels.Run"/> value for every container of the run.</summary>
     public const string RunId = "DRYDOCK_RUN_ID";
 
+    /// <summary>
+    /// <c>true</c> when the publish removes every container of <see cref="RunId"/> once the test host has ended: a container
+    /// of that run a test disposes is then only killed (SIGKILL) and left for that removal, so neither the next test nor the
+    /// test host's end waits for the engine's cleanup.
+    /// </summary>
+    public const string RunRemovedAfter = "DRYDOCK_RUN_REMOVED_AFTER";
+
+    /// <summary>
+    /// A file the publish writes once its image is built and loaded, for a test host it started while the app compiled:
+    /// <c>NAME=VALUE</c> lines of the variables that name the image (<see cref="Image"/>, <see cref="Runtime"/>,
+    /// <see cref="Port"/>…), laid over the test host's environment before the first image test reads it.
+    /// </summary>
+    public const string ImageFacts = "DRYDOCK_IMAGE_FACTS";
+
+    /// <summary>The process id of the build that writes <see cref="ImageFacts"/>: a test host waiting for them stops when it is gone.</summary>
+    public const string ImageFactsWriter = "DRYDOCK_IMAGE_FACTS_WRITER";
+
     /// <summary>A folder for the files a test run leaves beside its TRX (full container logs, dumps); the report links them.</summary>
     public const string ResultsDirectory = "DRYDOCK_RESULTS_DIRECTORY";
 

@@ -1,0 +1,87 @@
+using Drydock.Build.Diagnostics;
+using Drydock.Build.Testing;
+using Drydock.Runtime;
+using Microsoft.Build.Framework;
+
+namespace Drydock.Build.Tasks;
+
+/// <summary>
+/// Starts the first <c>ContainerTestProject</c>'s <c>dotnet test</c> while the app compiles (<see cref="EarlyTestHost"/>), so its
+/// start overlaps the compile; <see cref="TestImage"/> hands it the image, or kills it (a cached result, another run). Starts
+/// nothing for a project that did not build, starts backing services, or reads the image's variables itself, or when the
+/// profile or timeout is malformed (<see cref="TestImage"/> says so). Never fails the build.
+/// </summary>
+public sealed class StartImageTests : DrydockTask
+{
+    /// <summary>The <c>ContainerTestProject</c> items.</summary>
+    [Required]
+    public ITaskItem[] Projects { get; set; } = [];
+
+    /// <summary>The build's outputs for them, as <see cref="TestImage.BuiltProjects"/>.</summary>
+    public ITaskItem[] BuiltProjects { get; set; } = [];
+
+    [Required]
+    public string Configuration { get; set; } = "";
+
+    /// <summary>The profile, as <see cref="TestImage.Profile"/>; its port waits for the image.</summary>
+    public ITaskItem[] Profile { get; set; } = [];
+
+    [Required]
+    public string ResultsDirectory { get; set; } = "";
+
+    /// <summary>Where the file that hands the image over goes (<c>obj/</c>).</summary>
+    [Required]
+    public string FactsDirectory { get; set; } = "";
+
+    /// <summary><c>DrydockTestRunTimeout</c>.</summary>
+    public string? Timeout { get; set; }
+
+    /// <summary>The app project (full path): with the test project, the key <see cref="TestImage"/> finds the run by.</summary>
+    [Required]
+    public string AppProject { get; set; } = "";
+
+    /// <summary>The run id the test host was started with, for <see cref="TestImage.RunId"/>; empty when none was started.</summary>
+    [Output]
+    public string? RunId { get; private set; }
+
+    protected override void Execute(IBuildLog log, CancellationToken cancellationToken)
+    {
+        if (Projects.FirstOrDefault() is not { } first)
+        {
+            return;
+        }
+
+        try
+        {
+            var built = TestImage.Built(first, BuiltProjects);
+            if (!EarlyTestHost.CanStartEarly(built.Assembly))
+            {
+                log.Detail($"Drydock: {built.Name} starts backing services or reads the image's variables itself: its test host starts once the image is loaded");
+                return;
+            }
+
+            ImageTestSettings.CheckProfile(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Property"), item.GetMetadata("Value"))));
+            var profile = ImageTestSettings.ProfileVariables(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Value"))));
+            profile.Remove(DrydockVariables.Port);
+            var runId = Guid.NewGuid().ToString("N");
+            var settings = new ImageTestSettings
+            {
+                ImageId = "",
+                ImageDigest = "",
+                Runtime = "",
+                RunId = runId,
+                Configuration = Configuration,
+                Profile = profile,
+                ResultsDirectory = ResultsDirectory,
+                Timeout = RunTimeout.Parse(Timeout),
+            };
+            var host = EarlyTestHost.Start(built, settings, FactsDirectory, log);
+            BuildEngine4.RegisterTaskObject(EarlyTestHost.Key(AppProject, built.Project), host, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+            RunId = runId;
+        }
+        catch (DrydockException e)
+        {
+            log.Detail($"Drydock: no test host started while the app compiles ({e.Message}); the test step says more");
+        }
+    }
+}
