@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
@@ -18,8 +17,12 @@ namespace Drydock.Build.Testing;
 /// </summary>
 public sealed class EarlyTestHost : IDisposable
 {
-    /// <summary>How long after its own session timeout <c>dotnet test</c> may take to abort and exit.</summary>
-    private static readonly TimeSpan TimeoutGrace = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Added to the run's timeout (<c>DrydockTestRunTimeout</c>) for VSTest's session timeout, which counts from the test host's
+    /// start: the compile and the image come first (a Native AOT compile takes minutes). <see cref="Finish"/> holds the run's
+    /// own bound from the image's handover.
+    /// </summary>
+    private static readonly TimeSpan CompileAllowance = TimeSpan.FromHours(1);
 
     /// <summary>The variables only the built image decides: handed over by <see cref="Finish"/>, not at the start.</summary>
     public static readonly IReadOnlySet<string> ImageVariables = new HashSet<string>(StringComparer.Ordinal)
@@ -30,12 +33,11 @@ public sealed class EarlyTestHost : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly string _facts;
-    private readonly Stopwatch _started = Stopwatch.StartNew();
 
     private EarlyTestHost(string project, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string facts, TimeSpan timeout)
     {
         (Project, Arguments, Environment, _facts) = (project, arguments, environment, facts);
-        Completion = ProcessRunner.RunAsync("dotnet", arguments, timeout + TimeoutGrace, _stop.Token, environment: environment);
+        Completion = ProcessRunner.RunAsync("dotnet", arguments, timeout, _stop.Token, environment: environment);
     }
 
     /// <summary>The test project (full path).</summary>
@@ -46,9 +48,6 @@ public sealed class EarlyTestHost : IDisposable
 
     /// <summary>Its environment: the run's without <see cref="ImageVariables"/>, with <c>DRYDOCK_IMAGE_FACTS</c>.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; }
-
-    /// <summary>How long it has run.</summary>
-    public TimeSpan Elapsed => _started.Elapsed;
 
     /// <summary>When <see cref="Finish"/> handed over the image: the tests could start from then on.</summary>
     public DateTimeOffset? FactsWritten { get; private set; }
@@ -101,30 +100,46 @@ public sealed class EarlyTestHost : IDisposable
         environment[DrydockVariables.ImageFacts] = facts;
         environment[DrydockVariables.ImageFactsWriter] = System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         log.Detail($"Drydock: starting {built.Name}'s test host while the app compiles; its tests wait for the image ({facts})");
-        return new EarlyTestHost(built.Project, ImageTestRunner.TestArguments(built, settings), environment, facts, settings.Timeout);
+        var session = settings with { Timeout = settings.Timeout + CompileAllowance };
+        return new EarlyTestHost(built.Project, ImageTestRunner.TestArguments(built, session), environment, facts, session.Timeout);
     }
 
     /// <summary>
-    /// Whether the run that <paramref name="arguments"/> and <paramref name="environment"/> describe is the one started:
-    /// the same command line, and the same variables but <see cref="ImageVariables"/>.
+    /// Whether it still runs what <paramref name="built"/>'s run with <paramref name="settings"/> and <paramref name="environment"/>
+    /// would: not ended, the same command line (but its session timeout), the same variables but <see cref="ImageVariables"/>.
     /// </summary>
-    public bool Runs(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment) =>
-        Arguments.SequenceEqual(arguments, StringComparer.Ordinal)
+    internal bool Runs(BuiltTestProject built, ImageTestSettings settings, IReadOnlyDictionary<string, string?> environment) =>
+        !Completion.IsCompleted
+        && Arguments.SequenceEqual(ImageTestRunner.TestArguments(built, settings with { Timeout = settings.Timeout + CompileAllowance }), StringComparer.Ordinal)
         && environment.Where(pair => !ImageVariables.Contains(pair.Key)).All(pair => Environment.TryGetValue(pair.Key, out var value) && value == pair.Value)
         && Environment.Keys.All(key => key is DrydockVariables.ImageFacts or DrydockVariables.ImageFactsWriter || environment.ContainsKey(key));
 
-    /// <summary>Hands the image's variables over (one rename: the test host reads a whole file) and waits for the run's end.</summary>
-    /// <exception cref="TimeoutException">The run outlived its session timeout and grace; it has been killed.</exception>
+    /// <summary>
+    /// Hands the image's variables over (one rename: the test host reads a whole file) and waits for the run's end, at most
+    /// <paramref name="timeout"/> from now.
+    /// </summary>
+    /// <exception cref="TimeoutException">The run outlived <paramref name="timeout"/>; it has been killed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> stopped it; it has been killed.</exception>
-    internal ProcessResult Finish(IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    internal ProcessResult Finish(IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var temporary = _facts + ".tmp";
-        File.WriteAllLines(temporary, environment.Where(pair => ImageVariables.Contains(pair.Key) && pair.Value is not null).Select(pair => $"{pair.Key}={pair.Value}"));
+        // The deadline holds the run's bound also when this build is killed (VSTest's own counts from the test host's start).
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        File.WriteAllLines(temporary, [
+            .. environment.Where(pair => ImageVariables.Contains(pair.Key) && pair.Value is not null).Select(pair => $"{pair.Key}={pair.Value}"),
+            $"{DrydockVariables.RunDeadline}={deadline:O}",
+        ]);
         File.Move(temporary, _facts, overwrite: true);
         FactsWritten = DateTimeOffset.UtcNow;
         using var stop = cancellationToken.Register(_stop.Cancel);
         try
         {
+            if (!Completion.Wait(timeout, CancellationToken.None))
+            {
+                _stop.Cancel();
+                throw new TimeoutException($"'dotnet {string.Join(' ', Arguments)}' did not finish within {timeout.TotalSeconds:0} s of the image's handover.");
+            }
+
             return Completion.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -133,7 +133,7 @@ public static class ImageTestRunner
             return cached;
         }
 
-        if (early is not null && !early.Runs(arguments, environment))
+        if (early is not null && !early.Runs(built, settings, environment))
         {
             log.Detail($"Drydock: the test host of {name} started while the app compiled runs something else now; it is stopped and started again");
             early.Dispose();
@@ -152,13 +152,13 @@ public static class ImageTestRunner
 
         log.Detail($"Drydock: testing {settings.ImageId} with {name} (test cache {key[..12]}): {string.Join(' ', settings.Profile.Select(pair => $"{pair.Key}={pair.Value}"))}");
         ProcessResult test;
-        var startedAt = DateTimeOffset.UtcNow - (early?.Elapsed ?? TimeSpan.Zero);
+        var startedAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.StartNew();
         try
         {
             // dotnet test enforces the bound itself (TestSessionTimeout), so it holds even when this
             // build is killed; this one is the backstop for a dotnet test that does not stop.
-            test = early?.Finish(environment, cancellationToken)
+            test = early?.Finish(environment, settings.Timeout, cancellationToken)
                 ?? ProcessRunner.Run("dotnet", arguments, settings.Timeout + TimeoutGrace, cancellationToken, environment: environment);
         }
         catch (TimeoutException)
@@ -170,7 +170,7 @@ public static class ImageTestRunner
             settings.WarmStart?.End(log);
         }
 
-        if (!test.Succeeded && (early?.Elapsed ?? started.Elapsed) >= settings.Timeout)
+        if (!test.Succeeded && started.Elapsed >= settings.Timeout)
         {
             throw TimedOut(name, settings);
         }

@@ -41,8 +41,14 @@ internal static class DrydockVariables
     /// </summary>
     public const string ImageFacts = "DRYDOCK_IMAGE_FACTS";
 
-    /// <summary>The process id of the build that writes <see cref="ImageFacts"/>: a test host waiting for them stops when it is gone.</summary>
+    /// <summary>
+    /// The process id of the build that writes <see cref="ImageFacts"/>: a test host waiting for them, or running its tests after
+    /// them, stops when it is gone (nobody is left to read its results, nor to remove its containers).
+    /// </summary>
     public const string ImageFactsWriter = "DRYDOCK_IMAGE_FACTS_WRITER";
+
+    /// <summary>In <see cref="ImageFacts"/>: when the run must have ended (ISO 8601, UTC), <c>DrydockTestRunTimeout</c> after the handover.</summary>
+    public const string RunDeadline = "DRYDOCK_RUN_DEADLINE";
 
     /// <summary>A folder for the files a test run leaves beside its TRX (full container logs, dumps); the report links them.</summary>
     public const string ResultsDirectory = "DRYDOCK_RESULTS_DIRECTORY";
