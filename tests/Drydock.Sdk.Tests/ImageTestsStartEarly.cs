@@ -5,6 +5,7 @@ namespace Drydock.Sdk.Tests;
 /// <summary>
 /// The test host starts while the app compiles and waits for the image (DRYDOCK_IMAGE_FACTS): the tests get the image
 /// the publish built, and no test host outlives a publish that stopped before its image, or found its results cached.
+/// A container a test disposes is only killed; the publish removes it with the run.
 /// </summary>
 public sealed class ImageTestsStartEarly : IDisposable
 {
@@ -106,6 +107,35 @@ public sealed class ImageTestsStartEarly : IDisposable
         Assert.Contains("reads the image's variables itself", publish.StandardOutput);
         Assert.DoesNotContain("test host while the app compiles", publish.StandardOutput);
         Assert.Equal(1, (int)_project.Report()["tests"]![0]!["passed"]!);
+    }
+
+    [Fact]
+    public void A_container_a_test_disposed_is_killed_and_the_publish_removes_it()
+    {
+        _project.AddImageTests("""
+                [Fact]
+                public async Task Disposes_its_app()
+                {
+                    var app = await image.StartAsync();
+                    await app.DisposeAsync();
+                    // Stopped behind the test (SIGKILL) and left for the publish, which removes the run's containers after the test host.
+                    var status = "running";
+                    for (var waited = System.Diagnostics.Stopwatch.StartNew(); status == "running" && waited.Elapsed < TimeSpan.FromSeconds(20); await Task.Delay(100))
+                    {
+                        var inspect = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("podman", ["inspect", "--type", "container", "--format", "{{.State.Status}}", app.Id]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+                        status = inspect.StandardOutput.ReadToEnd().Trim();
+                        inspect.WaitForExit();
+                    }
+
+                    Assert.Equal("exited", status);
+                }
+            """);
+
+        var publish = _project.Publish();
+
+        Assert.True(publish.Succeeded, publish.StandardOutput);
+        Assert.Equal(1, (int)_project.Report()["tests"]![0]!["passed"]!);
+        Assert.Empty(Oci.TestContainersOf(_project));
     }
 
     /// <summary>The processes on this machine whose command line names <paramref name="output"/>.</summary>

@@ -21,6 +21,22 @@ public sealed class QuietOutsidePublish : IDisposable
     }
 
     [Fact]
+    public void Build_of_an_app_with_image_tests_starts_no_test_host()
+    {
+        _project.AddImageTests("""
+                [Fact]
+                public void Runs() => Assert.True(true);
+            """);
+
+        var build = _project.DotNet("build", "-c", "Release", "-v:d");
+
+        Assert.True(build.Succeeded, build.StandardOutput);
+        // A target that runs is logged so at -v:d (ImageTestsStartEarly sees its message in a publish).
+        Assert.DoesNotContain("Target \"_DrydockStartImageTests\"", build.StandardOutput);
+        Assert.DoesNotContain("test host while the app compiles", build.StandardOutput);
+    }
+
+    [Fact]
     public void Design_time_build_runs_no_Drydock_target()
     {
         var restore = _project.DotNet("restore");
