@@ -33,6 +33,7 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
 
     private static readonly int MinWorkerThreads = 8 + Environment.ProcessorCount;
 
+    private readonly Lazy<ImageOptions> _options;
     private readonly Lazy<ContainerEngine> _engine;
     private readonly Lazy<AppAddress> _address;
     private readonly ConcurrentDictionary<RunningContainer, byte> _started = new();
@@ -48,9 +49,13 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
         ThreadPool.SetMinThreads(wanted, completionPorts);
     }
 
-    /// <summary>Reads the image and the profile from the environment (<see cref="ImageOptions.FromEnvironment"/>).</summary>
+    /// <summary>
+    /// Reads the image and the profile from the environment (<see cref="ImageOptions.FromEnvironment"/>) when first needed: a
+    /// test host the publish started before its image was built waits for the image there, while the fixtures beside this
+    /// one (a database) start.
+    /// </summary>
     public ImageUnderTest()
-        : this(ImageOptions.FromEnvironment())
+        : this(new Lazy<ImageOptions>(() => Validated(ImageOptions.FromEnvironment())))
     {
     }
 
@@ -59,15 +64,27 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// constructor): <c>class ShopImage() : ImageUnderTest(new ImageOptions { Image = "shop/api:dev" });</c>
     /// </summary>
     protected ImageUnderTest(ImageOptions options)
+        : this(new Lazy<ImageOptions>(Validated(options)))
+    {
+    }
+
+    private ImageUnderTest(Lazy<ImageOptions> options)
+    {
+        _options = options;
+        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(Options.Runtime, Options.Connection));
+        _address = new Lazy<AppAddress>(() => AppAddress.Resolve(_engine.Value.Endpoint, Options.Host, Environment.GetEnvironmentVariable));
+    }
+
+    /// <summary>The image and profile; read from the environment on first use (<see cref="ImageOptions.FromEnvironment"/>).</summary>
+    /// <exception cref="InvalidOperationException">DRY5104 or DRY5103, as <see cref="ImageOptions.FromEnvironment"/> says.</exception>
+    public ImageOptions Options => _options.Value;
+
+    private static ImageOptions Validated(ImageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Profile.Validate();
-        Options = options;
-        _engine = new Lazy<ContainerEngine>(() => Engines.Resolve(options.Runtime, options.Connection));
-        _address = new Lazy<AppAddress>(() => AppAddress.Resolve(_engine.Value.Endpoint, options.Host, Environment.GetEnvironmentVariable));
+        return options;
     }
-
-    public ImageOptions Options { get; }
 
     /// <summary>An image under test with explicit options, outside a test framework's fixtures.</summary>
     public static ImageUnderTest For(ImageOptions options) => new(options);

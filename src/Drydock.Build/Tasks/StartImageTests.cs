@@ -1,4 +1,5 @@
 using Drydock.Build.Diagnostics;
+using Drydock.Build.Runtime;
 using Drydock.Build.Testing;
 using Drydock.Runtime;
 using Microsoft.Build.Framework;
@@ -7,9 +8,10 @@ namespace Drydock.Build.Tasks;
 
 /// <summary>
 /// Starts the first <c>ContainerTestProject</c>'s <c>dotnet test</c> while the app compiles (<see cref="EarlyTestHost"/>), so its
-/// start overlaps the compile; <see cref="TestImage"/> hands it the image, or kills it (a cached result, another run). Starts
-/// nothing for a project that did not build, starts backing services, or reads the image's variables itself, or when the
-/// profile or timeout is malformed (<see cref="TestImage"/> says so). Never fails the build.
+/// start overlaps the compile (and a backing service's, such as a database fixture's); <see cref="TestImage"/> hands it the
+/// image, or kills it (a cached result, another run). Starts nothing for a project that did not build or reads the image's
+/// variables itself, when no engine answers, or when the profile or timeout is malformed (<see cref="TestImage"/> says so).
+/// Never fails the build.
 /// </summary>
 public sealed class StartImageTests : DrydockTask
 {
@@ -40,6 +42,9 @@ public sealed class StartImageTests : DrydockTask
     [Required]
     public string AppProject { get; set; } = "";
 
+    /// <summary>The runtime the user chose (<c>LocalRegistry</c>), as <see cref="LoadImage"/> reads it: where backing services start.</summary>
+    public string? LocalRegistry { get; set; }
+
     /// <summary>The run id the test host was started with, for <see cref="TestImage.RunId"/>; empty when none was started.</summary>
     [Output]
     public string? RunId { get; private set; }
@@ -54,10 +59,27 @@ public sealed class StartImageTests : DrydockTask
         try
         {
             var built = TestImage.Built(first, BuiltProjects);
-            if (!EarlyTestHost.CanStartEarly(built.Assembly))
+            if (!EarlyTestHost.CanWaitForImage(built.Assembly))
             {
-                log.Detail($"Drydock: {built.Name} starts backing services or reads the image's variables itself: its test host starts once the image is loaded");
+                log.Detail($"Drydock: {built.Name} reads the image's variables itself: its test host starts once the image is loaded");
                 return;
+            }
+
+            // Backing services (Testcontainers) read the engine's variables when their fixture is made, before the image:
+            // they are the test step's own (TestImage: a run whose differ is started again).
+            IReadOnlyDictionary<string, string> services = new Dictionary<string, string>();
+            ContainerEngine? engine = null;
+            if (ServiceEngine.Users([built.Assembly]).Count > 0)
+            {
+                engine = LocalEngine.Resolve(LocalRegistry, log, cancellationToken);
+                if (engine is null)
+                {
+                    return;
+                }
+
+                services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
+                ServiceEngine.CheckPodmanApi(engine.Command, services.GetValueOrDefault(ServiceEngine.DockerHost) ?? Environment.GetEnvironmentVariable(ServiceEngine.DockerHost),
+                    [built.Assembly], log, cancellationToken);
             }
 
             ImageTestSettings.CheckProfile(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Property"), item.GetMetadata("Value"))));
@@ -74,8 +96,10 @@ public sealed class StartImageTests : DrydockTask
                 Profile = profile,
                 ResultsDirectory = ResultsDirectory,
                 Timeout = RunTimeout.Parse(Timeout),
+                ServiceVariables = services,
             };
-            var host = EarlyTestHost.Start(built, settings, FactsDirectory, log);
+            var localRegistry = LocalRegistry;
+            var host = EarlyTestHost.Start(built, settings, FactsDirectory, () => engine ?? LocalEngine.Resolve(localRegistry, new NullBuildLog(), CancellationToken.None), log);
             BuildEngine4.RegisterTaskObject(EarlyTestHost.Key(AppProject, built.Project), host, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
             RunId = runId;
         }

@@ -224,7 +224,7 @@ public sealed class TestImage : DrydockTask
             // Those not reached (an earlier project failed to run) are killed before the sweep.
             foreach (var project in built)
             {
-                TakeEarlyHost(project.Project)?.Dispose();
+                TakeEarlyHost(project.Project)?.Stop();
             }
 
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.

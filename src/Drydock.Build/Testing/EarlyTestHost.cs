@@ -33,6 +33,9 @@ public sealed class EarlyTestHost : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly string _facts;
+    private string _runId = "";
+    private string _files = "";
+    private Func<ContainerEngine?> _engine = () => null;
 
     private EarlyTestHost(string project, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string facts, TimeSpan timeout)
     {
@@ -58,17 +61,12 @@ public sealed class EarlyTestHost : IDisposable
     public static string Key(string appProject, string testProject) => $"Drydock.EarlyTestHost|{appProject}|{testProject}";
 
     /// <summary>
-    /// Whether <paramref name="assembly"/> can wait for the image's variables: false when it starts backing services
-    /// (Testcontainers reads the engine's variables before any Drydock code runs) or names one of
-    /// <see cref="ImageVariables"/> itself (its own read could come before <c>ImageUnderTest</c>'s).
+    /// Whether <paramref name="assembly"/> can wait for the image's variables: false when it names one of
+    /// <see cref="ImageVariables"/> itself (<c>Environment.GetEnvironmentVariable("DRYDOCK_IMAGE")</c>: its own read could
+    /// come before <c>ImageUnderTest</c>'s, which waits for them).
     /// </summary>
-    public static bool CanStartEarly(string assembly)
+    public static bool CanWaitForImage(string assembly)
     {
-        if (ServiceEngine.Users([assembly]).Count > 0)
-        {
-            return false;
-        }
-
         using var stream = File.OpenRead(assembly);
         using var pe = new PEReader(stream);
         var metadata = pe.GetMetadataReader();
@@ -84,13 +82,28 @@ public sealed class EarlyTestHost : IDisposable
     }
 
     /// <summary>Starts <paramref name="built"/>'s run as <see cref="ImageTestRunner"/> would, without the image's variables.</summary>
-    /// <param name="settings">The run's settings; their image fields are not read.</param>
+    /// <param name="settings">The run's settings (its service variables included); their image fields are not read.</param>
     /// <param name="factsDirectory">Where the facts file goes (<c>obj/</c>).</param>
-    internal static EarlyTestHost Start(BuiltTestProject built, ImageTestSettings settings, string factsDirectory, IBuildLog log)
+    /// <param name="engine">Resolves the engine the run's containers are on, for <see cref="Dispose"/>'s removal of them; null: none.</param>
+    internal static EarlyTestHost Start(BuiltTestProject built, ImageTestSettings settings, string factsDirectory, Func<ContainerEngine?> engine, IBuildLog log)
     {
         ArgumentNullException.ThrowIfNull(built);
         ArgumentNullException.ThrowIfNull(settings);
         var files = ImageTestRunner.FilesDirectory(settings, built.Name);
+        // Its tests that need no image run at once and may write there: an empty folder now, the last run's kept aside for a
+        // cached result, whose report links them (Stop puts them back).
+        var previous = files + ".previous";
+        if (Directory.Exists(previous))
+        {
+            Directory.Delete(previous, recursive: true);
+        }
+
+        if (Directory.Exists(files))
+        {
+            Directory.Move(files, previous);
+        }
+
+        Directory.CreateDirectory(files);
         Directory.CreateDirectory(factsDirectory);
         var facts = Path.Combine(factsDirectory, built.Name + ".image");
         File.Delete(facts);
@@ -101,7 +114,12 @@ public sealed class EarlyTestHost : IDisposable
         environment[DrydockVariables.ImageFactsWriter] = System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         log.Detail($"Drydock: starting {built.Name}'s test host while the app compiles; its tests wait for the image ({facts})");
         var session = settings with { Timeout = settings.Timeout + CompileAllowance };
-        return new EarlyTestHost(built.Project, ImageTestRunner.TestArguments(built, session), environment, facts, session.Timeout);
+        return new EarlyTestHost(built.Project, ImageTestRunner.TestArguments(built, session), environment, facts, session.Timeout)
+        {
+            _runId = settings.RunId,
+            _engine = engine,
+            _files = files,
+        };
     }
 
     /// <summary>
@@ -131,6 +149,11 @@ public sealed class EarlyTestHost : IDisposable
         ]);
         File.Move(temporary, _facts, overwrite: true);
         FactsWritten = DateTimeOffset.UtcNow;
+        if (Directory.Exists(_files + ".previous"))
+        {
+            Directory.Delete(_files + ".previous", recursive: true);
+        }
+
         using var stop = cancellationToken.Register(_stop.Cancel);
         try
         {
@@ -148,10 +171,14 @@ public sealed class EarlyTestHost : IDisposable
         }
     }
 
-    /// <summary>Kills the run when it has not ended (its process tree: <c>dotnet test</c>, VSTest, the test host).</summary>
-    public void Dispose()
+    /// <summary>
+    /// Kills the run when it has not ended (its process tree: <c>dotnet test</c>, VSTest, the test host), and puts the last
+    /// run's files back; true when it had not ended.
+    /// </summary>
+    public bool Stop()
     {
-        if (!Completion.IsCompleted)
+        var running = !Completion.IsCompleted;
+        if (running)
         {
             _stop.Cancel();
             try
@@ -161,6 +188,34 @@ public sealed class EarlyTestHost : IDisposable
             catch (AggregateException)
             {
                 // Killed, as asked.
+            }
+        }
+
+        // The last run's files back, for the cached result that links them.
+        if (Directory.Exists(_files + ".previous"))
+        {
+            Directory.Delete(_files, recursive: true);
+            Directory.Move(_files + ".previous", _files);
+        }
+
+        return running;
+    }
+
+    /// <summary>
+    /// What MSBuild calls when the build ends with the run unclaimed (the publish stopped before its image): kills it, then
+    /// removes what it started (a database fixture starts before the image), as the test step's sweep would have.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Stop())
+        {
+            try
+            {
+                _engine()?.RemoveRunAsync(_runId, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is ContainerEngineException or DrydockException)
+            {
+                // The next publish's sweep removes them: they carry the dead test host's process id.
             }
         }
 

@@ -107,7 +107,7 @@ public static class ImageTestRunner
 
     /// <summary>Runs <paramref name="built"/>'s tests, or finds their passing results in <paramref name="cache"/>.</summary>
     /// <param name="early">Its run, started while the app compiled (<see cref="EarlyTestHost"/>): finished when it runs what this
-    /// run would, else killed (also on a cache hit) and the run started here.</param>
+    /// run would, else killed (also on a cache hit: the caller's sweep removes what it started) and the run started here.</param>
     /// <exception cref="DrydockException">DRY5003: no TRX was written; DRY5004: past <see cref="ImageTestSettings.Timeout"/>.</exception>
     public static TestRunResult Run(BuiltTestProject built, ImageTestSettings settings, TestCache cache, IBuildLog log, CancellationToken cancellationToken,
         EarlyTestHost? early = null)
@@ -128,7 +128,7 @@ public static class ImageTestRunner
         });
         if (settings.UseCache && cache.Find(key) is { } cached)
         {
-            early?.Dispose();
+            early?.Stop();
             log.Detail($"Drydock: {name} already passed against {settings.ImageDigest} on this engine with this test output, run settings, command line, environment and tooling (test cache {key[..12]})");
             return cached;
         }
@@ -136,13 +136,13 @@ public static class ImageTestRunner
         if (early is not null && !early.Runs(built, settings, environment))
         {
             log.Detail($"Drydock: the test host of {name} started while the app compiled runs something else now; it is stopped and started again");
-            early.Dispose();
+            early.Stop();
             early = null;
         }
 
         var trx = Path.Combine(settings.ResultsDirectory, name + ".trx");
-        // Also for a test host started early: it writes nothing there before it has the image.
-        PrepareResults(name, settings);
+        // A test host started early has its own folder ready: tests that need no image may have written there already.
+        PrepareResults(name, settings, emptyFiles: early is null);
 
         // After the cache key: which containers were started ahead changes nothing the tests check.
         foreach (var (variable, value) in settings.WarmStart?.Begin(name, settings.RunId, log, cancellationToken) ?? [])
@@ -260,15 +260,15 @@ public static class ImageTestRunner
     }
 
     /// <summary>
-    /// Readies <paramref name="name"/>'s results before its run: no TRX of an earlier run, and its own folder beside the TRX
-    /// emptied, so the report links only this run's files.
+    /// Readies <paramref name="name"/>'s results before its run: no TRX of an earlier run, and (<paramref name="emptyFiles"/>) its
+    /// own folder beside the TRX emptied, so the report links only this run's files.
     /// </summary>
-    private static void PrepareResults(string name, ImageTestSettings settings)
+    private static void PrepareResults(string name, ImageTestSettings settings, bool emptyFiles)
     {
         Directory.CreateDirectory(settings.ResultsDirectory);
         File.Delete(Path.Combine(settings.ResultsDirectory, name + ".trx"));
         var files = FilesDirectory(settings, name);
-        if (Directory.Exists(files))
+        if (emptyFiles && Directory.Exists(files))
         {
             Directory.Delete(files, recursive: true);
         }
