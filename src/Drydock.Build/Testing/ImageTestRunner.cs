@@ -204,11 +204,16 @@ public static class ImageTestRunner
         return result;
     }
 
-    /// <summary>The run's host start, tests and host end (<see cref="TestPhases"/>), from the process's start and end and the TRX's test stamps.</summary>
+    /// <summary>
+    /// The run's host start, tests and host end (<see cref="TestPhases"/>), from the process's start (for a test host started
+    /// early: the image's handover, before which its tests waited) and end and the TRX's test stamps.
+    /// </summary>
     internal static TestPhases Phases(string trx, DateTimeOffset started, DateTimeOffset ended)
     {
         var span = TrxFile.TestSpan(trx);
         var (first, last) = span ?? (ended, ended);
+        // A test that began before the handover waited for it: the tests' time counts from then.
+        first = first < started ? started : first;
         return new TestPhases
         {
             HostStart = Seconds(first - started),

@@ -33,6 +33,20 @@ public sealed class TestPhasesTests
     }
 
     [Fact]
+    public void Phases_TestsWaitedForTheImageOfAnEarlyTestHost_TestsCountFromTheHandover()
+    {
+        // The test host started while the app compiled; its first test began, then waited for the image handed over 0.03 s later.
+        var handover = DateTimeOffset.Parse("2026-11-25T15:42:08.1+00:00", System.Globalization.CultureInfo.InvariantCulture);
+        var ended = DateTimeOffset.Parse("2026-11-25T15:42:08.4621636+00:00", System.Globalization.CultureInfo.InvariantCulture);
+
+        var phases = ImageTestRunner.Phases(Fixture, handover, ended);
+
+        Assert.Equal(0, phases.HostStart);
+        Assert.Equal(0.062, phases.Tests, 3);
+        Assert.Equal(0.3, phases.HostEnd, 3);
+    }
+
+    [Fact]
     public void Phases_NoTestRan_AllOfTheProcessIsHostStart()
     {
         using var temp = new Support.TempDirectory();
