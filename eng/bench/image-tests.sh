@@ -18,6 +18,7 @@
 #   eng/bench/image-tests.sh [RUNS] [ENGINES] [SAMPLES]
 #     defaults: 3, "podman docker", "HelloApi Web3 TodoApi"; ENGINES are LocalRegistry values.
 # Needs python3 to read the reports. The machine's load moves the absolute numbers: read the ratios.
+# `env -u UseSharedCompilation eng/bench/image-tests.sh …` measures with the compiler server, as on a developer's machine.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 runs="${1:-3}"
@@ -112,6 +113,9 @@ cycle() { # image
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 echo "engines=$engines runs=$runs (seconds, medians; 2 cores shared with other work: compare the ratios)"
+# The untested publish is mostly the app's compile: a fresh csc per publish (UseSharedCompilation=false, as CI machines
+# and this one set) or the compiler server a developer's machine keeps (unset). Both ratios are worth reading.
+echo "compiler: ${UseSharedCompilation:+UseSharedCompilation=$UseSharedCompilation (a fresh csc per compile)}${UseSharedCompilation:-the compiler server (UseSharedCompilation unset)}"
 printf '%-8s %-9s %8s %8s %7s %8s | %7s %9s %7s %7s %7s %7s | %6s\n' engine sample tested untested ratio overhead build hoststart tests hostend cleanup other cycle
 for engine in $engines; do
   for sample in $samples; do

@@ -62,19 +62,20 @@ internal static class ContainerRemoval
 
                 foreach (var group in batch.GroupBy(entry => entry.KillOnly))
                 {
+                    var entries = group.ToList();
                     try
                     {
-                        string[] ids = [.. group.Select(entry => entry.Id)];
+                        string[] ids = [.. entries.Select(entry => entry.Id)];
                         await (group.Key ? engine.KillAsync(ids, CancellationToken.None) : engine.RemoveAsync(ids, CancellationToken.None)).ConfigureAwait(false);
-                        group.ToList().ForEach(entry => entry.Removed.TrySetResult());
+                        entries.ForEach(entry => entry.Removed.TrySetResult());
                     }
                     catch (Exception e)
                     {
-                        group.ToList().ForEach(entry => entry.Removed.TrySetException(e));
+                        entries.ForEach(entry => entry.Removed.TrySetException(e));
                     }
                     finally
                     {
-                        group.ToList().ForEach(entry => ExitCleanup.Untrack(entry.Id));
+                        entries.ForEach(entry => ExitCleanup.Untrack(entry.Id));
                     }
                 }
             }

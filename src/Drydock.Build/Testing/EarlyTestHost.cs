@@ -33,18 +33,16 @@ public sealed class EarlyTestHost : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly string _facts;
-    private string _runId = "";
-    private string _files = "";
-    private Func<ContainerEngine?> _engine = () => null;
+    private readonly string _files;
+    private readonly string _runId;
+    private readonly Func<ContainerEngine?> _engine;
 
-    private EarlyTestHost(string project, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, string facts, TimeSpan timeout)
+    private EarlyTestHost(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout,
+        string facts, string files, string runId, Func<ContainerEngine?> engine)
     {
-        (Project, Arguments, Environment, _facts) = (project, arguments, environment, facts);
+        (Arguments, Environment, _facts, _files, _runId, _engine) = (arguments, environment, facts, files, runId, engine);
         Completion = ProcessRunner.RunAsync("dotnet", arguments, timeout, _stop.Token, environment: environment);
     }
-
-    /// <summary>The test project (full path).</summary>
-    public string Project { get; }
 
     /// <summary>The <c>dotnet test</c> arguments it was started with.</summary>
     public IReadOnlyList<string> Arguments { get; }
@@ -114,12 +112,7 @@ public sealed class EarlyTestHost : IDisposable
         environment[DrydockVariables.ImageFactsWriter] = System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         log.Detail($"Drydock: starting {built.Name}'s test host while the app compiles; its tests wait for the image ({facts})");
         var session = settings with { Timeout = settings.Timeout + CompileAllowance };
-        return new EarlyTestHost(built.Project, ImageTestRunner.TestArguments(built, session), environment, facts, session.Timeout)
-        {
-            _runId = settings.RunId,
-            _engine = engine,
-            _files = files,
-        };
+        return new EarlyTestHost(ImageTestRunner.TestArguments(built, session), environment, session.Timeout, facts, files, settings.RunId, engine);
     }
 
     /// <summary>
@@ -194,7 +187,11 @@ public sealed class EarlyTestHost : IDisposable
         // The last run's files back, for the cached result that links them.
         if (Directory.Exists(_files + ".previous"))
         {
-            Directory.Delete(_files, recursive: true);
+            if (Directory.Exists(_files))
+            {
+                Directory.Delete(_files, recursive: true);
+            }
+
             Directory.Move(_files + ".previous", _files);
         }
 
