@@ -66,7 +66,7 @@ public sealed class StartImageTests : DrydockTask
             }
 
             // Backing services (Testcontainers) read the engine's variables when their fixture is made, before the image:
-            // they are the test step's own (TestImage: a run whose differ is started again).
+            // resolved as the test step resolves them (TestImage starts a run whose variables differ again).
             IReadOnlyDictionary<string, string> services = new Dictionary<string, string>();
             ContainerEngine? engine = null;
             if (ServiceEngine.Users([built.Assembly]).Count > 0)
@@ -77,9 +77,7 @@ public sealed class StartImageTests : DrydockTask
                     return;
                 }
 
-                services = ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken);
-                ServiceEngine.CheckPodmanApi(engine.Command, services.GetValueOrDefault(ServiceEngine.DockerHost) ?? Environment.GetEnvironmentVariable(ServiceEngine.DockerHost),
-                    [built.Assembly], log, cancellationToken);
+                services = ServiceEngine.ForTests(engine.Command, [built.Assembly], log, cancellationToken);
             }
 
             ImageTestSettings.CheckProfile(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Property"), item.GetMetadata("Value"))));

@@ -153,13 +153,7 @@ public sealed class TestImage : DrydockTask
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         var runId = string.IsNullOrEmpty(RunId) ? Guid.NewGuid().ToString("N") : RunId;
-        // Only tests that start backing services (Testcontainers) need the engine's API endpoint and version.
-        var users = ServiceEngine.Users(built.Select(project => project.Assembly));
-        var services = users.Count > 0
-            ? ServiceEngine.Variables(engine.Command, Environment.GetEnvironmentVariable, log, cancellationToken)
-            : new Dictionary<string, string>();
-        ServiceEngine.CheckPodmanApi(engine.Command, services.GetValueOrDefault(ServiceEngine.DockerHost) ?? Environment.GetEnvironmentVariable(ServiceEngine.DockerHost),
-            users, log, cancellationToken);
+        var services = ServiceEngine.ForTests(engine.Command, [.. built.Select(project => project.Assembly)], log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         var cleanUpSeconds = 0.0;

@@ -119,6 +119,25 @@ public static class ServiceEngine
     }
 
     /// <summary>
+    /// What the runs of <paramref name="testAssemblies"/> get for their backing services: none when no assembly uses
+    /// Testcontainers or Docker.DotNet (<see cref="Users"/>: only those need the engine's API, so no other pays for the
+    /// question); else <see cref="Variables"/>, once podman's API is known to answer (<see cref="CheckPodmanApi"/>).
+    /// </summary>
+    /// <exception cref="DrydockException">DRY5108.</exception>
+    public static IReadOnlyDictionary<string, string> ForTests(string engine, IReadOnlyCollection<string> testAssemblies, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var users = Users(testAssemblies);
+        if (users.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var services = Variables(engine, Environment.GetEnvironmentVariable, log, cancellationToken);
+        CheckPodmanApi(engine, services.GetValueOrDefault(DockerHost) ?? Environment.GetEnvironmentVariable(DockerHost), users, log, cancellationToken);
+        return services;
+    }
+
+    /// <summary>
     /// Before the tests: with podman as the engine, a test project that uses Testcontainers (<c>Testcontainers.dll</c>
     /// beside one of <paramref name="testAssemblies"/>) needs podman's Docker-compatible API, which the podman CLI
     /// does not (<c>podman system service</c> serves it). When the socket Testcontainers is given (<paramref name="dockerHost"/>,
