@@ -53,6 +53,8 @@ public sealed class FromTheIde(TestImages images) : IDisposable
 
         Assert.Contains($"built from commit {published[..12]}", options.Origin, StringComparison.Ordinal);
         Assert.Contains($"now at commit {head[..12]}, so this image is of another commit", options.Origin, StringComparison.Ordinal);
+        // The publish it suggests loads into the same engine, whichever answers first on this machine.
+        Assert.Contains($"-c Release -p:LocalRegistry={char.ToUpperInvariant(engine[0])}{engine[1..]}'", options.Origin, StringComparison.Ordinal);
         Assert.Contains(options.Origin!, failure.Message, StringComparison.Ordinal);
     }
 

@@ -29,8 +29,13 @@ internal sealed record PublishedImage(
     /// <summary>The file's name, in the test project's <c>obj/</c>.</summary>
     public const string FileName = "drydock-image.json";
 
-    /// <summary>The command that publishes the app again, and so tests it and rewrites this file.</summary>
-    public string PublishCommand => PublishCommandFor(App, Configuration);
+    /// <summary>
+    /// The command that publishes the app again, and so tests it and rewrites this file: on the same engine
+    /// (<c>-p:LocalRegistry</c>, which the publish may have had from its command line; another engine would answer first
+    /// where both run). Other <c>-p:</c> properties of that publish are not recorded: the user adds them.
+    /// </summary>
+    public string PublishCommand => PublishCommandFor(App, Configuration)
+        + (Runtime is "docker" or "podman" ? $" -p:LocalRegistry={char.ToUpperInvariant(Runtime[0])}{Runtime[1..]}" : "");
 
     public static string PublishCommandFor(string app, string configuration) =>
         $"dotnet publish {(app.Contains(' ', StringComparison.Ordinal) ? $"\"{app}\"" : app)} -c {configuration}";
