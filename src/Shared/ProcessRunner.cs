@@ -139,7 +139,7 @@ internal static class ProcessRunner
         }
     }
 
-    private static string? FindOnPath(string program, string? path)
+    internal static string? FindOnPath(string program, string? path)
     {
         if (Path.IsPathRooted(program) || program.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
