@@ -101,7 +101,7 @@ public sealed class StartImageTests : DrydockTask
             BuildEngine4.RegisterTaskObject(EarlyTestHost.Key(AppProject, built.Project), host, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
             RunId = runId;
         }
-        catch (DrydockException e)
+        catch (Exception e) when (e is DrydockException or ContainerEngineException or IOException)
         {
             log.Detail($"Drydock: no test host started while the app compiles ({e.Message}); the test step says more");
         }
