@@ -9,18 +9,30 @@ namespace Drydock.Testing;
 /// network teardown, docker's layer cleanup: a third of a second each here), so the next test need not wait
 /// for it. Containers waiting together go in one <c>rm --force</c>. <see cref="ImageUnderTest"/>'s disposal
 /// waits for its containers' removals; until a removal is done, <see cref="ExitCleanup"/> still holds the id.
-/// In a publish's run (<see cref="TestRun.RemovedAfter"/>) a container of that run is only killed: the publish
-/// removes it after the test host, so the test host's end does not wait for the engine's cleanup either.
+/// In a publish's run (<see cref="TestRun.RemovedAfter"/>) a container of that run is only killed, and nothing waits
+/// for the kill: the publish removes it after the test host (the next publish's sweep, if the publish died), so the
+/// test host's end waits neither for the engine's cleanup nor for the last kill.
 /// </summary>
 internal static class ContainerRemoval
 {
     private static readonly ConditionalWeakTable<ContainerEngine, Queue> Queues = [];
 
     /// <summary>
-    /// Queues <paramref name="id"/> for removal (<paramref name="killOnly"/>: for a kill, the publish removes it); the task
-    /// ends when it is gone (killed), or faults with the engine's error.
+    /// Queues <paramref name="id"/> for removal; the task ends when it is gone, or faults with the engine's error. With
+    /// <paramref name="killOnly"/>, for a kill that nothing waits for: the task has ended, and the id is no longer
+    /// <see cref="ExitCleanup"/>'s (an exiting test host would remove it, slower than the publish's one sweep).
     /// </summary>
-    public static Task RemoveAsync(ContainerEngine engine, string id, bool killOnly = false) => Queues.GetValue(engine, key => new Queue(key)).Add(id, killOnly);
+    public static Task RemoveAsync(ContainerEngine engine, string id, bool killOnly = false)
+    {
+        var removal = Queues.GetValue(engine, key => new Queue(key)).Add(id, killOnly);
+        if (!killOnly)
+        {
+            return removal;
+        }
+
+        ExitCleanup.Untrack(id);
+        return Task.CompletedTask;
+    }
 
     private sealed class Queue(ContainerEngine engine)
     {
@@ -71,7 +83,8 @@ internal static class ContainerRemoval
                     }
                     catch (Exception e)
                     {
-                        entries.ForEach(entry => entry.Removed.TrySetException(e));
+                        // A failed kill is no test's failure: the publish's sweep removes the container.
+                        entries.ForEach(entry => _ = group.Key ? entry.Removed.TrySetResult() : entry.Removed.TrySetException(e));
                     }
                     finally
                     {

@@ -139,12 +139,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
             : null;
         // Starts of parallel test classes run together, as many as the machine's CPUs hold at the profile's.
         using var slot = warm is null ? await StartGate.Machine.EnterAsync(profile.Cpus, cancellationToken).ConfigureAwait(false) : null;
-        var id = warm ?? await engine.RunAsync([.. LabelArguments(), .. arguments], Options.Image, cancellationToken).ConfigureAwait(false);
+        var id = warm?.Id ?? await engine.RunAsync([.. LabelArguments(), .. arguments], Options.Image, cancellationToken).ConfigureAwait(false);
         ExitCleanup.Track(engine, id);
         CgroupMonitor? monitor = null;
         try
         {
-            var (published, started) = await WaitUntilReadyAsync(engine, id, profile, cancellationToken).ConfigureAwait(false);
+            var (published, started) = await WaitUntilReadyAsync(engine, id, profile, warm?.Facts, cancellationToken).ConfigureAwait(false);
             monitor = started;
             var container = new RunningContainer(engine, id, Options.Image, profile, published, monitor, removeBehind: options.Network is not { Length: > 0 },
                 killOnly: TestRun.RemovedAfter && Options.RunId == TestRun.Id);
@@ -280,10 +280,11 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
     /// <summary>
     /// Polls until the app is ready (see <see cref="StartAsync"/>), the container exits (DRY5101), or the
     /// profile's timeout passes (DRY5102). A connect to the published port alone proves nothing: docker-proxy
-    /// and rootlessport accept it while nothing listens inside.
+    /// and rootlessport accept it while nothing listens inside. <c>inspected</c>: what the engine said of it already (a
+    /// container the publish started ahead), instead of the first inspect.
     /// </summary>
     private async Task<(IPEndPoint? Published, CgroupMonitor? Monitor)> WaitUntilReadyAsync(
-        ContainerEngine engine, string id, TestProfile profile, CancellationToken cancellationToken)
+        ContainerEngine engine, string id, TestProfile profile, ContainerFacts? inspected, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var backoff = FirstBackoff;
@@ -304,11 +305,12 @@ public class ImageUnderTest : IAsyncDisposable, IDisposable
                 // process visible here and its sockets the test, /proc says whether it still runs: the engine is
                 // asked again only once it stopped (each ask is a CLI process beside the app's own start).
                 var watched = process is not null && pattern is null && !profile.ReadyWhenStarted;
-                if ((published is null && profile.Port is not null)
+                if (inspected is not null || (published is null && profile.Port is not null)
                     || (watched ? !process!.IsRunning : Stopwatch.GetElapsedTime(lastInspect) >= InspectInterval))
                 {
                     lastInspect = Stopwatch.GetTimestamp();
-                    var facts = await engine.InspectAsync(id, profile.Port ?? 0, cancellationToken).ConfigureAwait(false);
+                    var facts = inspected ?? await engine.InspectAsync(id, profile.Port ?? 0, cancellationToken).ConfigureAwait(false);
+                    inspected = null;
                     if (!facts.Running)
                     {
                         var oomKilled = facts.OomKilled || monitor?.SawOomKill == true

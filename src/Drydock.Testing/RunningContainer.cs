@@ -127,7 +127,7 @@ public sealed partial class RunningContainer : IAsyncDisposable
     /// Closes the latency proxy and the client, and has the container stopped (SIGTERM) and removed. On the engine's
     /// default network the removal runs behind the tests (the next test does not wait for the engine's cleanup, a
     /// third of a second here), and disposing the <see cref="ImageUnderTest"/> waits until its containers are gone; in a
-    /// publish's run it is only killed (SIGKILL), and the publish removes it after the test host. On a network of the test's (<see cref="ContainerOptions.Network"/>) it is gone when this returns: the test
+    /// publish's run it is only killed (SIGKILL), with nothing waiting for the kill, and the publish removes it after the test host. On a network of the test's (<see cref="ContainerOptions.Network"/>) it is gone when this returns: the test
     /// may remove the network next.
     /// </summary>
     /// <exception cref="InvalidOperationException">DRY5105: the engine could not remove it (on a test's network; else from the fixture's disposal).</exception>

@@ -44,10 +44,11 @@ internal static class WarmContainers
         private int _starts;
 
         /// <summary>
-        /// One of the containers started with <paramref name="startKey"/>, waiting while the publish still creates one;
-        /// null when none is left, the key is another, or none came within the bound.
+        /// One of the containers started with <paramref name="startKey"/>, waiting while the publish still creates one,
+        /// with what the engine said of it (<see cref="WarmContainerFacts"/>; null: ask it); null when none is left, the key
+        /// is another, or none came within the bound.
         /// </summary>
-        public async Task<string?> TakeAsync(string startKey, CancellationToken cancellationToken)
+        public async Task<(string Id, ContainerFacts? Facts)?> TakeAsync(string startKey, CancellationToken cancellationToken)
         {
             // Another key never waits behind a take of this one.
             if (Volatile.Read(ref _key) is { } key && key != startKey)
@@ -80,7 +81,7 @@ internal static class WarmContainers
                             Count();
                         }
 
-                        return _ids.TryDequeue(out var id) ? id : null;
+                        return _ids.TryDequeue(out var id) ? (id, Facts(id)) : null;
                     }
 
                     await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
@@ -133,6 +134,19 @@ internal static class WarmContainers
             }
 
             _linesRead = Math.Max(_linesRead, lines.Length - 1);
+        }
+
+        private ContainerFacts? Facts(string id)
+        {
+            try
+            {
+                var facts = WarmContainerFacts.FileOf(file);
+                return File.Exists(facts) ? WarmContainerFacts.Find(File.ReadLines(facts), id) : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
         }
 
         /// <summary>One more start with the key, written for the next publish.</summary>

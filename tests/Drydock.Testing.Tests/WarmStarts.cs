@@ -39,6 +39,10 @@ public sealed class WarmStarts(TestImages images)
         using var temp = new TempFolder();
         var options = images.Options(engine, new TestProfile { ReadyPath = "/" });
         var warm = StartAhead(engine, options);
+        // As the publish hands it over: what the engine says of it first, then its id.
+        var pid = Shell.Engine(engine, ["inspect", "--format", "{{.State.Pid}}", warm]).StandardOutput.Trim();
+        var port = Shell.Engine(engine, ["port", warm, $"{options.Profile.Port}/tcp"]).StandardOutput.Trim().Split('\n')[0].Split(':')[^1];
+        File.WriteAllText(WarmContainerFacts.FileOf(temp.File("offer")), $"{warm} {pid} {port}\n");
         File.WriteAllLines(temp.File("offer"), [Key(engine, options), warm, DrydockVariables.WarmContainersEnd]);
         using var offer = new WarmContainers.Offer(temp.File("offer"), temp.File("starts"), TimeSpan.FromSeconds(30));
         await using var image = ImageUnderTest.For(options with { WarmContainers = () => offer });
@@ -67,15 +71,21 @@ public sealed class WarmStarts(TestImages images)
         await Task.Delay(50);
         var other = await offer.TakeAsync("fedcba9876543210", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(taking.IsCompleted);
+        // What the publish's inspect said comes before the id: the test asks the engine nothing.
+        File.WriteAllText(WarmContainerFacts.FileOf(file), "id-1 4242 38123\n");
         File.AppendAllText(file, "id-1\nid-");
-        Assert.Equal("id-1", await taking);
+        var first = await taking;
+        Assert.Equal("id-1", first?.Id);
+        Assert.Equal((4242, 38123, true), (first?.Facts?.Pid, first?.Facts?.HostPort, first?.Facts?.Running));
         var second = offer.TakeAsync("0123456789abcdef", CancellationToken.None);
         await Task.Delay(50);
         Assert.False(second.IsCompleted); // "id-" is no line yet
         File.AppendAllText(file, "2\n.\n");
 
         Assert.Null(other);
-        Assert.Equal("id-2", await second);
+        var taken = await second;
+        Assert.Equal("id-2", taken?.Id);
+        Assert.Null(taken?.Facts); // none written: the test inspects it itself
         Assert.Null(await offer.TakeAsync("0123456789abcdef", CancellationToken.None)); // the publish made no more
         Assert.Equal("3", File.ReadAllText(temp.File("starts")));
         using var never = new WarmContainers.Offer(temp.File("never"), null, TimeSpan.FromMilliseconds(50));

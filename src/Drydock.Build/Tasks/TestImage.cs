@@ -159,6 +159,8 @@ public sealed class TestImage : DrydockTask
         var cleanUpSeconds = 0.0;
         using var signals = StopSignals.Listen(SayCancelled);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        // This build now waits: its JIT's catching up must not take the CPUs the tests' containers start on.
+        log.Detail($"Drydock: {BackgroundCompiler.YieldToTests()} background compiler thread(s) of this build run only on idle CPUs while the tests run");
         // Beside the tests, not before them: it removes only containers whose test host has died, never this run's.
         var sweepingDeadRuns = System.Threading.Tasks.Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);
         try

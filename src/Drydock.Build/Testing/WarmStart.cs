@@ -19,13 +19,14 @@ internal sealed class WarmStart
     private readonly string _image;
     private readonly List<string> _arguments;
     private readonly double _cpus;
+    private readonly int _port;
     private readonly string _recordDirectory;
     private Task<(List<string> Ids, List<string> Refused)>? _handedOver;
     private volatile bool _hostEnded;
 
     private WarmStart(ContainerEngine engine, string image, ContainerLimits limits, string? platform, string recordDirectory)
     {
-        (_engine, _image, _cpus, _recordDirectory) = (engine, image, limits.Cpus, recordDirectory);
+        (_engine, _image, _cpus, _port, _recordDirectory) = (engine, image, limits.Cpus, limits.Port ?? 0, recordDirectory);
         _arguments = limits.Arguments(engine.Command, platform, publish: true, publishOnLoopback: true);
         Key = ContainerLimits.StartKey(engine.Command, image, _arguments);
     }
@@ -73,7 +74,9 @@ internal sealed class WarmStart
         var offer = Path.Combine(_recordDirectory, project + ".containers");
         var last = LastStarts(record);
         var count = Math.Min(last ?? 1, Bound(_cpus));
+        var facts = WarmContainerFacts.FileOf(offer);
         // Before the test host starts: it must never take the last run's containers, nor count on top of its starts.
+        File.WriteAllText(facts, "");
         File.WriteAllText(offer, Key + "\n");
         File.WriteAllText(record, "0");
         _hostEnded = false;
@@ -87,7 +90,14 @@ internal sealed class WarmStart
                 {
                     var id = await _engine.RunAsync([.. RunLabels.Arguments(runId), .. _arguments], _image, cancellationToken).ConfigureAwait(false);
                     ids.Add(id);
-                    // One write of a whole line: the test host reads complete lines only.
+                    // The test's first question of the engine, asked here while the tests before it run (one that exited at once is
+                    // left to its test to ask). The answer comes before the id: the test host reads an id's facts once it is offered.
+                    // One write of a whole line each: it reads complete lines only.
+                    if (await _engine.InspectAsync(id, _port, cancellationToken).ConfigureAwait(false) is { Running: true } inspected)
+                    {
+                        await File.AppendAllTextAsync(facts, WarmContainerFacts.Line(id, inspected), CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     await File.AppendAllTextAsync(offer, id + "\n", CancellationToken.None).ConfigureAwait(false);
                 }
             }

@@ -61,6 +61,14 @@ public sealed class WarmStartTests
             Assert.Equal(DrydockVariables.WarmContainersEnd, handedOver[^1]);
             Assert.Equal(2, handedOver.Length - 2);
             Assert.Equal(handedOver[1..^1].Order(), Containers(runId).Order());
+            // Each with what the engine said of it: its process and published port, which the test host need not ask for.
+            var facts = File.ReadAllLines(WarmContainerFacts.FileOf(offer));
+            Assert.All(handedOver[1..^1], id =>
+            {
+                var inspected = WarmContainerFacts.Find(facts, id);
+                Assert.Equal(Podman("inspect", "--format", "{{.State.Pid}}", id).StandardOutput.Trim(), inspected?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.EndsWith($":{inspected?.HostPort}", Podman("port", id, "6379/tcp").StandardOutput.Trim().Split('\n')[0], StringComparison.Ordinal);
+            });
             // The test host counts afresh.
             Assert.Equal("0", File.ReadAllText(variables[DrydockVariables.WarmStarts]));
             Assert.Contains(log.Details, line => line.Contains("starting 2 container(s)", StringComparison.Ordinal) && line.Contains("its last run started 2", StringComparison.Ordinal));
