@@ -83,6 +83,7 @@ internal sealed class WarmStart
         _handedOver = Task.Run(async () =>
         {
             var (ids, refused) = (new List<string>(), new List<string>());
+            var offered = Task.CompletedTask;
             try
             {
                 // Once the test host ended, no more: a run killed mid-way could create its container after the run's sweep.
@@ -90,15 +91,14 @@ internal sealed class WarmStart
                 {
                     var id = await _engine.RunAsync([.. RunLabels.Arguments(runId), .. _arguments], _image, cancellationToken).ConfigureAwait(false);
                     ids.Add(id);
-                    // The test's first question of the engine, asked here while the tests before it run (one that exited at once is
-                    // left to its test to ask). The answer comes before the id: the test host reads an id's facts once it is offered.
-                    // One write of a whole line each: it reads complete lines only.
-                    if (await _engine.InspectAsync(id, _port, cancellationToken).ConfigureAwait(false) is { Running: true } inspected)
+                    // Offered in order, each beside the next one's run.
+                    var previous = offered;
+                    offered = Task.Run(async () =>
                     {
-                        await File.AppendAllTextAsync(facts, WarmContainerFacts.Line(id, inspected), CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    await File.AppendAllTextAsync(offer, id + "\n", CancellationToken.None).ConfigureAwait(false);
+                        var inspected = await InspectAsync(id, cancellationToken).ConfigureAwait(false);
+                        await previous.ConfigureAwait(false);
+                        await OfferAsync(offer, facts, id, inspected).ConfigureAwait(false);
+                    }, CancellationToken.None);
                 }
             }
             catch (Exception e) when (e is ContainerEngineException or OperationCanceledException or TimeoutException or IOException)
@@ -107,7 +107,16 @@ internal sealed class WarmStart
             }
             finally
             {
-                // Whatever happened: the tests stop waiting and start their own.
+                // Whatever happened: those started are offered, then the tests stop waiting and start their own.
+                try
+                {
+                    await offered.ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    refused.Add(e.Message);
+                }
+
                 await File.AppendAllTextAsync(offer, DrydockVariables.WarmContainersEnd + "\n", CancellationToken.None).ConfigureAwait(false);
             }
 
@@ -119,6 +128,36 @@ internal sealed class WarmStart
             [DrydockVariables.WarmContainers] = offer,
             [DrydockVariables.WarmStarts] = record,
         };
+    }
+
+    /// <summary>
+    /// The test's first question of the engine (<see cref="ContainerEngine.InspectAsync"/>), asked here while the tests before
+    /// it run; null when the container runs no more (its test asks, and says why) or the engine does not answer.
+    /// </summary>
+    private async Task<ContainerFacts?> InspectAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _engine.InspectAsync(id, _port, cancellationToken).ConfigureAwait(false) is { Running: true } facts ? facts : null;
+        }
+        catch (Exception e) when (e is ContainerEngineException or OperationCanceledException or TimeoutException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Offers <paramref name="id"/>, its facts first (the test host reads an id's facts once it is offered); one write of a
+    /// whole line each: the test host reads complete lines only.
+    /// </summary>
+    private static async Task OfferAsync(string offer, string facts, string id, ContainerFacts? inspected)
+    {
+        if (inspected is not null)
+        {
+            await File.AppendAllTextAsync(facts, WarmContainerFacts.Line(id, inspected), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await File.AppendAllTextAsync(offer, id + "\n", CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>After the test host ended: starts no more, waits for a <c>run</c> under way, and logs what was handed over and what the engine refused.</summary>
