@@ -115,7 +115,11 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { printf "%.
 echo "engines=$engines runs=$runs (seconds, medians; 2 cores shared with other work: compare the ratios)"
 # The untested publish is mostly the app's compile: a fresh csc per publish (UseSharedCompilation=false, as CI machines
 # and this one set) or the compiler server a developer's machine keeps (unset). Both ratios are worth reading.
-echo "compiler: ${UseSharedCompilation:+UseSharedCompilation=$UseSharedCompilation (a fresh csc per compile)}${UseSharedCompilation:-the compiler server (UseSharedCompilation unset)}"
+if [ "${UseSharedCompilation:-}" = false ]; then
+  echo "compiler: UseSharedCompilation=false (a fresh csc per compile)"
+else
+  echo "compiler: the compiler server (UseSharedCompilation=${UseSharedCompilation:-unset})"
+fi
 printf '%-8s %-9s %8s %8s %7s %8s | %7s %9s %7s %7s %7s %7s | %6s\n' engine sample tested untested ratio overhead build hoststart tests hostend cleanup other cycle
 for engine in $engines; do
   for sample in $samples; do
