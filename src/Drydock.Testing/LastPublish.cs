@@ -40,7 +40,7 @@ internal static class LastPublish
             (image.Revision.Length > 0 ? $", built from commit {Short(image.Revision)}" : "") + $" (from {path})";
         var head = Head(Path.GetDirectoryName(image.App));
         return head is not null && image.Revision.Length > 0 && !head.Equals(image.Revision, StringComparison.OrdinalIgnoreCase)
-            ? $"{tested}; the app's repository is now at commit {Short(head)}, so this image is of another commit: to test this one, run '{image.PublishCommand}'"
+            ? $"{tested}; the app's repository is now at commit {Short(head)}, so this image is of another commit: to test this one, run '{image.PublishCommand}' with the other -p: properties your publishes take (DrydockBaseRegistry, …)"
             : tested;
     }
 

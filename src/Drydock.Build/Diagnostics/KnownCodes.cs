@@ -67,6 +67,9 @@ public static class KnownCodes
     /// <summary>A DrydockAttestationPredicate item that cannot be attested (no file, not JSON, no PredicateType, a subject that is not this image's).</summary>
     public const string InvalidAttestationPredicate = "DRY2035";
 
+    /// <summary>The base image's registry does not resolve on this machine (offline, a private network): DrydockBaseRegistry or ContainerBaseImage.</summary>
+    public const string BaseRegistryUnresolved = "DRY2036";
+
     // 3xxx image build and local runtime
     public const string ImageArchiveMissing = "DRY3001";
     public const string ImageArchiveInvalid = "DRY3002";

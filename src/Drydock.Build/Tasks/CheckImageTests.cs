@@ -12,6 +12,9 @@ public sealed class CheckImageTests : DrydockTask
     [Required]
     public string ImageDigest { get; set; } = "";
 
+    /// <summary>The image id (config digest), which the engine lists and the tests' messages name.</summary>
+    public string? ImageId { get; set; }
+
     /// <summary>The signal that stopped the test run, when one did (<see cref="TestImage.StoppedBy"/>).</summary>
     public string? StoppedBy { get; set; }
 
@@ -47,6 +50,7 @@ public sealed class CheckImageTests : DrydockTask
         TestGate.Check(new TestGateInputs
         {
             ImageDigest = ImageDigest,
+            ImageId = string.IsNullOrEmpty(ImageId) ? null : ImageId,
             Results = Results.Select(TestResultItems.FromItem).ToArray(),
             Tested = Tested,
             StoppedBy = string.IsNullOrEmpty(StoppedBy) ? null : StoppedBy,

@@ -7,6 +7,9 @@ public sealed record TestGateInputs
 {
     public required string ImageDigest { get; init; }
 
+    /// <summary>The image id (config digest), as the engine lists the image and the tests' messages name it; null when unknown.</summary>
+    public string? ImageId { get; init; }
+
     public IReadOnlyList<TestRunResult> Results { get; init; } = [];
 
     /// <summary>Every test project ran to its end (or passed before: the test cache).</summary>
@@ -65,7 +68,7 @@ public static class TestGate
         var failed = inputs.Results.Where(result => !result.Succeeded).ToArray();
         if (failed.Length > 0)
         {
-            throw new DrydockException(KnownCodes.TestsFailed, FailureMessage(failed, inputs.ImageDigest));
+            throw new DrydockException(KnownCodes.TestsFailed, FailureMessage(failed, inputs.ImageDigest, inputs.ImageId));
         }
 
         if (inputs.Tested)
@@ -103,10 +106,12 @@ public static class TestGate
         }
     }
 
-    internal static string FailureMessage(IEnumerable<TestRunResult> failed, string imageDigest)
+    internal static string FailureMessage(IEnumerable<TestRunResult> failed, string imageDigest, string? imageId = null)
     {
+        // The tests and the engine know the image by its id (docker/podman images: its first 12 hex digits), the registry by its digest.
+        var id = imageId is { Length: > 19 } && imageId.StartsWith("sha256:", StringComparison.Ordinal) ? $" (image id {imageId[7..19]}, as the engine lists it and the tests name it)" : "";
         var projects = failed.Select(result =>
             $"{result.Project}{(result.Platform is null ? "" : $" ({result.Platform})")}: {result.Failed} failed ({string.Join("; ", result.Failures.Take(5).Select(test => $"{test.Name}: {test.Message.Replace("\n", " | ", StringComparison.Ordinal)}"))}); results in {result.Trx}{(result.Files.Count > 0 ? $"; files: {string.Join(", ", result.Files.Take(5))}" : "")}.");
-        return $"The image {imageDigest} failed its tests, so nothing is pushed. {string.Join(" ", projects)}";
+        return $"The image {imageDigest}{id} failed its tests, so nothing is pushed, and the app's tags stay where they were. {string.Join(" ", projects)}";
     }
 }

@@ -34,9 +34,11 @@ public sealed class TestGateTests
     public void Check_FailedTest_DRY5001NamesTheTestAndTheTrx()
     {
         var error = Assert.Throws<DrydockException>(() =>
-            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", Results = [Failed], Tested = true, TestProjects = 1 }, new ListBuildLog()));
+            TestGate.Check(new TestGateInputs { ImageDigest = "sha256:1", ImageId = "sha256:d84caf4fc7770123", Results = [Failed], Tested = true, TestProjects = 1 }, new ListBuildLog()));
 
         Assert.Equal(KnownCodes.TestsFailed, error.Code);
+        // The tests name the image by its id, as `podman images` lists it.
+        Assert.Contains("The image sha256:1 (image id d84caf4fc777,", error.Message);
         Assert.Contains("ImageTests.Greets: Assert.Equal() Failure | Expected: Bonjour", error.Message);
         Assert.Contains("/r/Shop.ImageTests.trx", error.Message);
     }
