@@ -25,14 +25,21 @@ internal static class BackgroundCompiler
         }
 
         var yielded = 0;
-        foreach (var thread in Threads())
+        try
         {
-            // struct sched_param { int sched_priority; }, 0 for SCHED_IDLE.
-            var priority = 0;
-            if (SetScheduler(thread, SchedIdle, ref priority) == 0)
+            foreach (var thread in Threads())
             {
-                yielded++;
+                // struct sched_param { int sched_priority; }, 0 for SCHED_IDLE. The runtime maps "libc" to the C library's soname.
+                var priority = 0;
+                if (SetScheduler(thread, SchedIdle, ref priority) == 0)
+                {
+                    yielded++;
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A speed-up only: the tests run all the same.
         }
 
         return yielded;

@@ -99,18 +99,17 @@ public static class ImageTestRunner
     /// <summary>How long after its own session timeout <c>dotnet test</c> may take to abort and exit.</summary>
     private static readonly TimeSpan TimeoutGrace = TimeSpan.FromMinutes(1);
 
-    // The outer build's MSBuild must not leak into the inner dotnet processes.
-
     /// <summary>
     /// dotnet test, VSTest and the test host live for seconds, and their tests wait on containers: the runtime's
     /// recompiles of their hot methods (tier 1, profile-guided or not) only cost them CPU that the app's containers,
     /// starting beside them, need; measured here, half a CPU-second in a three-test run on 2 cores. So their methods
     /// stay at tier 0 unless called 65535 times (<c>TC_CallCountThreshold</c>, the runtime's largest; loops still go
-    /// on-stack replaced), without profile-guided instrumentation (<c>TieredPGO</c>). docs/image-tests.md, "Variables".
+    /// on-stack replaced), without profile-guided instrumentation (<c>TieredPGO</c>). docs/image-tests.md, "In the publish".
     /// </summary>
     internal static readonly IReadOnlyList<(string Variable, string Value)> ShortLivedRuntime =
         [("DOTNET_TieredPGO", "0"), ("DOTNET_TC_CallCountThreshold", "65535")];
 
+    // The outer build's MSBuild must not leak into the inner dotnet processes.
     private static readonly string[] MSBuildVariables =
         ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE"];
 
