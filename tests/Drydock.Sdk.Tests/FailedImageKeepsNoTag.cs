@@ -28,6 +28,7 @@ public sealed class FailedImageKeepsNoTag : IDisposable
         Assert.True(passed.Succeeded, passed.StandardOutput);
         var good = ConfigId();
         Assert.Equal(good, IdOf(engine, "main"));
+        Assert.True((bool)_project.Report()["image"]!["tagged"]!);
 
         _project.WriteFile($"{_project.Name}/Program.cs", """
             var app = WebApplication.CreateSlimBuilder(args).Build();
@@ -43,6 +44,9 @@ public sealed class FailedImageKeepsNoTag : IDisposable
         Assert.NotEqual(good, bad);
         Assert.True(Oci.Engine(engine, "image", "inspect", bad).Succeeded, $"the failed image {bad} was tested by id, so it is in {engine}");
         Assert.Equal(good, IdOf(engine, "main"));
+        // The report names the tags the image would have had, and says it did not get them.
+        Assert.Contains("main", _project.Report()["image"]!["tags"]!.AsArray().Select(tag => (string)tag!));
+        Assert.False((bool)_project.Report()["image"]!["tagged"]!);
         var newTag = $"sha-{_project.Git("rev-parse", "--short=7", "HEAD")}";
         Assert.Null(IdOf(engine, newTag));
     }

@@ -68,7 +68,14 @@ public sealed record ImageSection
 
     public required string ConfigDigest { get; init; }
 
+    /// <summary>The names the publish gives the image: in the local engine once it passed (<see cref="Tagged"/>), in the registry once pushed (the push section).</summary>
     public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>
+    /// Whether the local engine's names (<see cref="Tags"/>) now name this image: false when the publish stopped before
+    /// (a failed test, a refused push: they keep what they named) or loaded it nowhere.
+    /// </summary>
+    public bool Tagged { get; init; }
 
     /// <summary>Sum of the manifest, config and layer sizes: the bytes a registry stores.</summary>
     public required long Size { get; init; }

@@ -39,6 +39,9 @@ public sealed class WriteReport : DrydockTask
 
     public bool Tested { get; set; }
 
+    /// <summary>The local engine's names were set on this image (<c>DrydockTagImage</c>, or the load outside a publish).</summary>
+    public bool Tagged { get; set; }
+
     /// <summary>True for the report written before the tests start: it stays when the publish is stopped while they run.</summary>
     public bool Cancelled { get; set; }
 
@@ -94,7 +97,7 @@ public sealed class WriteReport : DrydockTask
                 PredicateType = item.GetMetadata("PredicateType"),
             }).ToArray(),
         };
-        report = report with { Attestations = Attested(report.Push) };
+        report = report with { Attestations = Attested(report.Push), Image = report.Image with { Tagged = Tagged } };
         report = report with { Source = report.Source with { Version = Version } };
         if (ReportWriter.WriteJson(report, ReportPath))
         {
