@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Drydock.Build.Oci.Registry;
 
 namespace Drydock.Build.Oci;
 
@@ -17,8 +18,9 @@ public static class BaseRegistryCheck
     /// <summary>The resolver's error for <paramref name="registry"/>'s host (<c>host[:port]</c>); null when it resolves, is not asked, or the lookup outlasts <paramref name="bound"/> (the SDK then tries, and says).</summary>
     public static string? Problem(string registry, Func<string, string?> environment, TimeSpan bound)
     {
-        var host = Host(registry);
-        if (host.Length == 0 || host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out _)
+        registry = registry.Trim().TrimEnd('/');
+        var host = RegistryTransport.Host(registry);
+        if (host.Length == 0 || RegistryTransport.IsLoopback(registry) || IPAddress.TryParse(host, out _)
             || ProxyVariables.Any(variable => !string.IsNullOrEmpty(environment(variable))))
         {
             return null;
@@ -37,17 +39,5 @@ public static class BaseRegistryCheck
         {
             return null;
         }
-    }
-
-    /// <summary><c>mcr.microsoft.com</c>, <c>localhost</c> of <c>localhost:5000</c>, <c>::1</c> of <c>[::1]:5000</c>.</summary>
-    internal static string Host(string registry)
-    {
-        var text = registry.Trim().TrimEnd('/');
-        if (text.StartsWith('['))
-        {
-            return text.IndexOf(']', StringComparison.Ordinal) is > 0 and var end ? text[1..end] : text;
-        }
-
-        return text.Split(':', 2)[0];
     }
 }

@@ -38,6 +38,6 @@ public sealed class BaseRegistryCheckTests
     [InlineData("[fd00::1]:5000", "fd00::1")]
     public void Host_OfTheRegistry(string registry, string host)
     {
-        Assert.Equal(host, BaseRegistryCheck.Host(registry));
+        Assert.Equal(host, Drydock.Build.Oci.Registry.RegistryTransport.Host(registry));
     }
 }

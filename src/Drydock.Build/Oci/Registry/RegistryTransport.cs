@@ -90,7 +90,8 @@ public static class RegistryTransport
         return chain.Build(leaf);
     }
 
-    private static string Host(string registry)
+    /// <summary>The host of <c>host[:port]</c>: <c>localhost</c> of <c>localhost:5000</c>, <c>::1</c> of <c>[::1]:5000</c>.</summary>
+    internal static string Host(string registry)
     {
         if (registry.StartsWith('['))
         {
