@@ -14,7 +14,8 @@ namespace Drydock.Build.Tasks;
 /// then the emulated ones), each against that platform's image id, with its own results folder. Failed tests do
 /// not fail this task: the report is written first, then <see cref="CheckImageTests"/> fails the
 /// publish. Every container the tests start is removed at the end, also when the build is cancelled,
-/// the process is told to stop (SIGTERM: see <see cref="StopSignals"/>) or a test host crashes.
+/// the process is told to stop (SIGTERM: see <see cref="StopSignals"/>) or a test host crashes: behind the rest of the
+/// publish, which the report waits for (<see cref="TestCleanUp"/>, <see cref="EndImageTests"/>), or at once when the build stops.
 /// </summary>
 public sealed class TestImage : DrydockTask
 {
@@ -156,13 +157,10 @@ public sealed class TestImage : DrydockTask
         var services = ServiceEngine.ForTests(engine.Command, [.. built.Select(project => project.Assembly)], log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
-        var cleanUpSeconds = 0.0;
         using var signals = StopSignals.Listen(SayCancelled);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         // This build now waits: its JIT's catching up must not take the CPUs the tests' containers start on.
         log.Detail($"Drydock: {BackgroundCompiler.YieldToTests()} background compiler thread(s) of this build run only on idle CPUs while the tests run");
-        // Beside the tests, not before them: it removes only containers whose test host has died, never this run's.
-        var sweepingDeadRuns = System.Threading.Tasks.Task.Run(() => Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), log), CancellationToken.None);
         try
         {
             foreach (var target in targets)
@@ -224,31 +222,29 @@ public sealed class TestImage : DrydockTask
             }
 
             // Also after a crashed test host, a cancelled build or a stop signal: the run label finds what it left.
-            var cleanUp = System.Diagnostics.Stopwatch.StartNew();
-            sweepingDeadRuns.GetAwaiter().GetResult();
-            Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), log, $" left by run {runId}");
-            cleanUpSeconds = Math.Round(cleanUp.Elapsed.TotalSeconds, 3);
+            var cleanUp = TestCleanUp.Start(engine, runId);
             if (run.IsCancellationRequested)
             {
-                // A 'run' client killed mid-way may still create its container a moment later.
+                // The build ends now. A 'run' client killed mid-way may still create its container a moment later.
+                cleanUp.Wait(log);
                 Thread.Sleep(LateContainerWait);
-                Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), log, $" created late by run {runId}");
+                TestCleanUp.Start(engine, runId).Wait(log);
+            }
+            else
+            {
+                // Behind the attestations, the push and the tags: the report waits for it (EndImageTests).
+                BuildEngine4.RegisterTaskObject(TestCleanUp.Key(AppProject ?? ""), cleanUp, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
             }
         }
 
         StoppedBy = signals.Received;
         Tested = StoppedBy is null && targets.Count > 0 && tested.Count == targets.Count;
         TestedPlatforms = Platforms.Length == 0 ? null : string.Join(";", tested);
-        results = results.Select(result => result.Phases is { } phases ? result with { Phases = phases with { CleanUp = cleanUpSeconds } } : result).ToList();
         Results = results.Select(TestResultItems.ToItem).ToArray();
         foreach (var result in results)
         {
             Log.LogMessage(MessageImportance.High, "Drydock: {0}{1}: {2} passed, {3} failed, {4} skipped{5}",
                 result.Project, result.Platform is null ? "" : $" ({result.Platform})", result.Passed, result.Failed, result.Skipped, result.Cached ? " (cached: this image already passed these tests)" : "");
-            if (result.Phases is { } phases)
-            {
-                Log.LogMessage(MessageImportance.Normal, "Drydock: {0}: {1}", result.Project, phases);
-            }
         }
     }
 
@@ -281,17 +277,4 @@ public sealed class TestImage : DrydockTask
     private static IndexPlatform ToIndexPlatform(ITaskItem item) => new(
         item.ItemSpec, item.GetMetadata("ConfigDigest"), item.GetMetadata("ManifestDigest"),
         item.GetMetadata("Test") == "true", item.GetMetadata("Emulated") == "true", item.GetMetadata("Note"));
-
-    /// <summary>A failed sweep is logged, never fatal: the tests' own result is what the publish reports.</summary>
-    private static void Sweep(Func<Task<int>> remove, IBuildLog log, string what = " of ended test hosts")
-    {
-        try
-        {
-            log.Detail($"Drydock: removed {remove().GetAwaiter().GetResult()} container(s){what}");
-        }
-        catch (ContainerEngineException e)
-        {
-            log.Detail($"Drydock: could not remove containers{what}: {e.Message}");
-        }
-    }
 }

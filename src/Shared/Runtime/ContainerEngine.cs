@@ -296,7 +296,13 @@ internal sealed class ContainerEngine
 
     /// <summary>podman's <c>rm --force --filter label=…</c>, one engine call where docker takes two: the ids it removed.</summary>
     private async Task<IReadOnlyList<string>> RemoveLabelledAsync(string label, CancellationToken cancellationToken) =>
-        Lines((await CheckedAsync(["rm", "--force", "--filter", $"label={label}"], LongTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput);
+        Lines((await CheckedAsync(["rm", "--force", .. StopAtOnce, "--filter", $"label={label}"], LongTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput);
+
+    /// <summary>
+    /// What makes <c>rm --force</c> kill at once (SIGKILL), as docker's does: podman's stops with SIGTERM and waits its stop timeout
+    /// (10 s) first, all of it for an app that has not yet set up its SIGTERM handler (PID 1 ignores the signal until then).
+    /// </summary>
+    private string[] StopAtOnce => Command == "podman" ? ["--time", "0"] : [];
 
     /// <summary><c>rm --force</c>: stops (SIGTERM, then SIGKILL after the stop timeout) and removes; ids already gone are fine.</summary>
     public async Task RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
@@ -306,7 +312,7 @@ internal sealed class ContainerEngine
             return;
         }
 
-        var result = await RunAsync(["rm", "--force", .. ids], LongTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(["rm", "--force", .. StopAtOnce, .. ids], LongTimeout, cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
         {
             return;
