@@ -5,14 +5,15 @@
 # after a change (a commit: the tests must run, never come from the cache) with its tests and with
 # -p:DrydockTest=false, alternating, RUNS times each. Prints medians, the ratio, and where the test
 # step's time went, as the publish's drydock.json records it (tests[].phases, TestPhases):
-#   build      the test step's start until its first run: restore and build of the test project
-#              inside the publish's own build (an unchanged one: up-to-date checks only)
+#   build      restore and build of the test project inside the publish's own build, before the app's compile (its
+#              test host starts meanwhile; an unchanged one: up-to-date checks only)
 #   hoststart  `dotnet test` on the assembly until the first test starts: VSTest, the test host,
 #              discovery, the fixtures created first (TodoApi: PostgreSQL's container and network)
 #   tests      first test start to last test end: each app container's start, readiness and requests
 #   hostend    last test end until `dotnet test` exits: fixtures' disposal, the test host's exit
-#   cleanup    the sweep of the run's containers and networks
-# and "other": the rest of the test step (sweep of dead test hosts, the engine's API for Testcontainers);
+#   cleanup    the removal of the run's containers and networks (and dead test hosts'), behind the attestations,
+#              push and tags: the report waits for what is left of it
+# and "other": the rest of the test step (profile, engine, handover; the engine's API for Testcontainers);
 # then "cycle": the engine's own run → HTTP answer → rm of the tested image (see cycle()), the floor of
 # one test's container: HelloApi's three tests in one class cost at least three.
 #   eng/bench/image-tests.sh [RUNS] [ENGINES] [SAMPLES]
@@ -87,7 +88,8 @@ if not runs:
 p = runs[0]["phases"]
 parts = [p["build"], sum(t["phases"]["hostStart"] for t in runs), sum(t["phases"]["tests"] for t in runs),
          sum(t["phases"]["hostEnd"] for t in runs), p["cleanUp"]]
-print(" ".join(f"{x:.3f}" for x in parts + [max(0.0, step - sum(parts))]))
+# The step itself holds host start, tests and host end; the build comes before the app's compile, the clean-up after the step.
+print(" ".join(f"{x:.3f}" for x in parts + [max(0.0, step - sum(parts[1:4]))]))
 PY2
 }
 
@@ -131,7 +133,8 @@ for engine in $engines; do
       change "$sample"; on+="$(seconds publish "$sample" "$work/$sample.$engine.$i.log" -clp:PerformanceSummary) "
       read -r a b c d e f <<<"$(phases "$work/$sample/$sample/bin/Release/net10.0/drydock.json" "$(step_seconds "$work/$sample.$engine.$i.log")")"
       p1+="$a " p2+="$b " p3+="$c " p4+="$d " p5+="$e " p6+="$f "
-      change "$sample"; off+="$(seconds publish "$sample" "$work/$sample.$engine.$i.off.log" -p:DrydockTest=false) "
+      # The same logging as the tested publish (its performance summary gives the test step's time), so only the tests differ.
+      change "$sample"; off+="$(seconds publish "$sample" "$work/$sample.$engine.$i.off.log" -clp:PerformanceSummary -p:DrydockTest=false) "
     done
     t_on="$(median <<<"$on")" t_off="$(median <<<"$off")" floor=-
     # TodoApi answers /health only with its database: no floor of its own.
