@@ -1,6 +1,5 @@
 using Drydock.Build.Testing;
 using Drydock.Build.Tests.Support;
-using Drydock.Processes;
 using Drydock.Runtime;
 
 namespace Drydock.Build.Tests.Testing;
@@ -11,9 +10,6 @@ namespace Drydock.Build.Tests.Testing;
 /// </summary>
 public sealed class TestCleanUpTests
 {
-    private static readonly string Image =
-        $"{(Environment.GetEnvironmentVariable("DRYDOCK_TEST_REGISTRY") is { Length: > 0 } registry ? registry : "localhost:5000")}/library/redis:7";
-
     private readonly string _runId = "cleanup-" + Guid.NewGuid().ToString("N")[..12];
 
     [Fact]
@@ -28,8 +24,8 @@ public sealed class TestCleanUpTests
             var cleanUp = TestCleanUp.Start(ContainerEngine.Named("podman", null, Environment.GetEnvironmentVariable), _runId);
             var seconds = cleanUp.Wait(log);
 
-            Assert.Empty(Containers(_runId));
-            Assert.Single(Containers("other-" + _runId));
+            Assert.Empty(Podman.ContainersOfRun(_runId));
+            Assert.Single(Podman.ContainersOfRun("other-" + _runId));
             Assert.InRange(seconds, 0.001, 300);
             Assert.Contains(log.Details, line => line.Contains($"removed 2 container(s) and network(s) left by run {_runId}", StringComparison.Ordinal));
             // Logged once, however often the report and the build's end wait.
@@ -38,7 +34,7 @@ public sealed class TestCleanUpTests
         }
         finally
         {
-            Podman(["rm", "--force", "--time", "0", .. Containers(_runId), .. Containers("other-" + _runId)]);
+            Podman.Run(["rm", "--force", "--time", "0", .. Podman.ContainersOfRun(_runId), .. Podman.ContainersOfRun("other-" + _runId)]);
         }
     }
 
@@ -49,20 +45,13 @@ public sealed class TestCleanUpTests
 
         TestCleanUp.Start(ContainerEngine.Named("podman", null, Environment.GetEnvironmentVariable), _runId).Dispose();
 
-        Assert.Empty(Containers(_runId));
+        Assert.Empty(Podman.ContainersOfRun(_runId));
     }
 
     private static void Start(string runId)
     {
-        Assert.True(Podman("pull", "--quiet", "--tls-verify=false", Image).Succeeded); // the loopback registry speaks plain HTTP
-        var started = Podman("run", "--detach", "--label", $"{RunLabels.Run}={runId}", Image);
+        Podman.PullRedis();
+        var started = Podman.Run("run", "--detach", "--label", $"{RunLabels.Run}={runId}", Podman.Redis);
         Assert.True(started.Succeeded, started.StandardError);
     }
-
-    private static string[] Containers(string runId) =>
-        Podman("ps", "--all", "--quiet", "--no-trunc", "--filter", $"label={RunLabels.Run}={runId}").StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static ProcessResult Podman(params string[] arguments) =>
-        ProcessRunner.Run("podman", arguments, TimeSpan.FromMinutes(2), CancellationToken.None);
 }

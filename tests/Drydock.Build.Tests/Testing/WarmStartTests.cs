@@ -1,6 +1,5 @@
 using Drydock.Build.Testing;
 using Drydock.Build.Tests.Support;
-using Drydock.Processes;
 using Drydock.Runtime;
 
 namespace Drydock.Build.Tests.Testing;
@@ -12,9 +11,6 @@ namespace Drydock.Build.Tests.Testing;
 /// </summary>
 public sealed class WarmStartTests
 {
-    private static readonly string Registry =
-        Environment.GetEnvironmentVariable("DRYDOCK_TEST_REGISTRY") is { Length: > 0 } registry ? registry : "localhost:5000";
-
     private static readonly Dictionary<string, string> Profile = new(StringComparer.Ordinal) { [DrydockVariables.Port] = "6379" };
 
     [Theory]
@@ -36,8 +32,8 @@ public sealed class WarmStartTests
     public void Begin_StartsAsManyAsTheLastRunStarted_AndHandsThemOverInAFile()
     {
         using var temp = new TempDirectory();
-        var image = $"{Registry}/library/redis:7";
-        Assert.True(Podman("pull", "--quiet", "--tls-verify=false", image).Succeeded); // the loopback registry speaks plain HTTP
+        var image = Podman.Redis;
+        Podman.PullRedis();
         var runId = "warm-" + Guid.NewGuid().ToString("N")[..12];
         var engine = ContainerEngine.Named("podman", null, Environment.GetEnvironmentVariable);
         var warm = WarmStart.For(engine, image, null, Profile, _ => null, temp.File("warm"))!;
@@ -60,31 +56,24 @@ public sealed class WarmStartTests
             Assert.Equal(warm.Key, handedOver[0]);
             Assert.Equal(DrydockVariables.WarmContainersEnd, handedOver[^1]);
             Assert.Equal(2, handedOver.Length - 2);
-            Assert.Equal(handedOver[1..^1].Order(), Containers(runId).Order());
+            Assert.Equal(handedOver[1..^1].Order(), Podman.ContainersOfRun(runId).Order());
             // Each with what the engine said of it: its process and published port, which the test host need not ask for.
             var facts = File.ReadAllLines(WarmContainerFacts.FileOf(offer));
             Assert.All(handedOver[1..^1], id =>
             {
                 var inspected = WarmContainerFacts.Find(facts, id);
-                Assert.Equal(Podman("inspect", "--format", "{{.State.Pid}}", id).StandardOutput.Trim(), inspected?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                Assert.EndsWith($":{inspected?.HostPort}", Podman("port", id, "6379/tcp").StandardOutput.Trim().Split('\n')[0], StringComparison.Ordinal);
+                Assert.Equal(Podman.Run("inspect", "--format", "{{.State.Pid}}", id).StandardOutput.Trim(), inspected?.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.EndsWith($":{inspected?.HostPort}", Podman.Run("port", id, "6379/tcp").StandardOutput.Trim().Split('\n')[0], StringComparison.Ordinal);
             });
             // The test host counts afresh.
             Assert.Equal("0", File.ReadAllText(variables[DrydockVariables.WarmStarts]));
             Assert.Contains(log.Details, line => line.Contains("starting 2 container(s)", StringComparison.Ordinal) && line.Contains("its last run started 2", StringComparison.Ordinal));
-            var limits = Podman("inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.ReadonlyRootfs}}", handedOver[1]).StandardOutput.Trim();
+            var limits = Podman.Run("inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.ReadonlyRootfs}}", handedOver[1]).StandardOutput.Trim();
             Assert.Equal("1000000000 268435456 true", limits);
         }
         finally
         {
-            Podman(["rm", "--force", .. Containers(runId)]);
+            Podman.Run(["rm", "--force", .. Podman.ContainersOfRun(runId)]);
         }
     }
-
-    private static string[] Containers(string runId) =>
-        Podman("ps", "--all", "--quiet", "--no-trunc", "--filter", $"label={RunLabels.Run}={runId}").StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static ProcessResult Podman(params string[] arguments) =>
-        ProcessRunner.Run("podman", arguments, TimeSpan.FromMinutes(2), CancellationToken.None);
 }
