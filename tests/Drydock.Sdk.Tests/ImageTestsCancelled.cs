@@ -78,6 +78,8 @@ public sealed class ImageTestsCancelled : IDisposable
         Assert.False((bool)report["tested"]!);
         // One line says so, whether the signal or MSBuild's own cancellation (SIGINT brings both) arrives first.
         var cancelled = Assert.Single(output.ToString().Split('\n'), line => line.Contains("Drydock: cancelled", StringComparison.Ordinal));
+        // A stop is no bug: no DRY2099 from a task that did not expect it (the test host started while the app compiled, too).
+        Assert.DoesNotContain("DRY2099", output.ToString(), StringComparison.Ordinal);
         if (signal == "TERM")
         {
             Assert.Contains("cancelled (SIGTERM)", cancelled, StringComparison.Ordinal);

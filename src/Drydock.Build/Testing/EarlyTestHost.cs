@@ -155,7 +155,9 @@ public sealed class EarlyTestHost : IDisposable
         using var stop = cancellationToken.Register(_stop.Cancel);
         try
         {
-            if (!Completion.Wait(timeout, CancellationToken.None))
+            // Waited for without Task.Wait, which wraps the run's end in an AggregateException: a run killed by a stop
+            // signal or MSBuild's cancel (the registration above) must reach the caller as the cancellation it is.
+            if (!((IAsyncResult)Completion).AsyncWaitHandle.WaitOne(timeout))
             {
                 _stop.Cancel();
                 throw new TimeoutException($"'dotnet {string.Join(' ', Arguments)}' did not finish within {timeout.TotalSeconds:0} s of the image's handover.");
