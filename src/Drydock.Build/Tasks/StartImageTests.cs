@@ -78,6 +78,8 @@ public sealed class StartImageTests : DrydockTask
                 }
 
                 services = ServiceEngine.ForTests(engine.Command, [built.Assembly], log, cancellationToken);
+                // The test step's run gets the very same (its test host is this one when they agree): asked once a publish.
+                BuildEngine4.RegisterTaskObject(ServiceEngine.Key(engine.Command), services, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
             }
 
             ImageTestSettings.CheckProfile(Profile.Select(item => (item.ItemSpec, item.GetMetadata("Property"), item.GetMetadata("Value"))));

@@ -119,6 +119,13 @@ public static class ServiceEngine
     }
 
     /// <summary>
+    /// The key <see cref="ForTests"/>'s answer for <paramref name="engine"/> is kept under for the rest of a build
+    /// (<c>IBuildEngine4.RegisterTaskObject</c>): it depends on the engine and this process's environment only, and the
+    /// engine's API answered it (DRY5108 otherwise). The test host started while the app compiles asks; the test step reuses it.
+    /// </summary>
+    public static string Key(string engine) => $"Drydock.ServiceVariables|{engine}";
+
+    /// <summary>
     /// What the runs of <paramref name="testAssemblies"/> get for their backing services: none when no assembly uses
     /// Testcontainers or Docker.DotNet (<see cref="Users"/>: only those need the engine's API, so no other pays for the
     /// question); else <see cref="Variables"/>, once podman's API is known to answer (<see cref="CheckPodmanApi"/>).
