@@ -36,7 +36,7 @@ internal static class LastPublish
     /// </summary>
     public static string Describe(PublishedImage image, string path)
     {
-        var tested = $"image {Short(image.Image)} ({image.Runtime}) that '{PublishedImage.PublishCommandFor(image.App, image.Configuration)}' last tested" +
+        var tested = $"image {Short(image.Image)} ({image.Runtime}) that '{image.PublishCommand}' last tested" +
             (image.Revision.Length > 0 ? $", built from commit {Short(image.Revision)}" : "") + $" (from {path})";
         var head = Head(Path.GetDirectoryName(image.App));
         return head is not null && image.Revision.Length > 0 && !head.Equals(image.Revision, StringComparison.OrdinalIgnoreCase)

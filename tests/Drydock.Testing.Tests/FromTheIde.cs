@@ -35,7 +35,8 @@ public sealed class FromTheIde(TestImages images) : IDisposable
         // The GC's heap limit is 75% of the container's memory: the recorded 300m reached the engine.
         Assert.EndsWith($" {(300L << 20) * 3 / 4}", limits, StringComparison.Ordinal);
         Assert.Contains($"built from commit {head[..12]}", options.Origin, StringComparison.Ordinal);
-        Assert.Contains($"dotnet publish {App} -c Release", options.Origin, StringComparison.Ordinal);
+        // As that publish was run: on that engine.
+        Assert.Contains($"'dotnet publish {App} -c Release -p:LocalRegistry={char.ToUpperInvariant(engine[0])}{engine[1..]}' last tested", options.Origin, StringComparison.Ordinal);
         Assert.DoesNotContain("another commit", options.Origin, StringComparison.Ordinal);
     }
 
