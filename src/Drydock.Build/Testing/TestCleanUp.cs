@@ -34,8 +34,9 @@ public sealed class TestCleanUp : IDisposable
         var clock = Stopwatch.StartNew();
         return new TestCleanUp(Task.Run(async () =>
         {
-            // Together: the run's own removal waits mostly on the engine's teardown of what it just killed.
-            var deadRuns = Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None), "of test hosts that ended without removing them");
+            // Together (this run is no dead run's: its test hosts have ended, but its removal is this one's), since the run's
+            // own removal waits mostly on the engine's teardown of what it just killed.
+            var deadRuns = Sweep(() => engine.RemoveDeadRunsAsync(CancellationToken.None, except: runId), "of test hosts that ended without removing them");
             var run = Sweep(() => engine.RemoveRunAsync(runId, CancellationToken.None), $"left by run {runId}");
             IReadOnlyList<string> lines = [await run.ConfigureAwait(false), await deadRuns.ConfigureAwait(false)];
             return (Math.Round(clock.Elapsed.TotalSeconds, 3), lines);

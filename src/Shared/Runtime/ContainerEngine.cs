@@ -386,16 +386,17 @@ internal sealed class ContainerEngine
     /// Removes the containers, then the networks, of runs that are provably over (<see cref="IsOver"/>): their
     /// test host ran on this machine, in this PID namespace, and is gone (killed or crashed, it could not clean
     /// up); or their lease has expired. A live run of another build on the same engine (another PID namespace,
-    /// another machine) is never touched. Returns how many were removed.
+    /// another machine) is never touched, nor the run <paramref name="except"/> (one whose own removal runs beside
+    /// this: its test host has ended too). Returns how many were removed.
     /// </summary>
-    public async Task<int> RemoveDeadRunsAsync(CancellationToken cancellationToken)
+    public async Task<int> RemoveDeadRunsAsync(CancellationToken cancellationToken, string? except = null)
     {
         var now = DateTimeOffset.UtcNow;
         var labelled = await ListAsync(RunLabels.Pid, cancellationToken).ConfigureAwait(false);
         var dead = labelled.Count == 0 ? [] : Records((await RunAsync(
-                ["inspect", "--type", "container", "--format", $"{{{{.Id}}}}\t{{{{.Created}}}}\t{{{{index .Config.Labels \"{RunLabels.Owner}\"}}}}\t{{{{index .Config.Labels \"{RunLabels.Lease}\"}}}}", .. labelled],
+                ["inspect", "--type", "container", "--format", $"{{{{.Id}}}}\t{{{{.Created}}}}\t{{{{index .Config.Labels \"{RunLabels.Owner}\"}}}}\t{{{{index .Config.Labels \"{RunLabels.Lease}\"}}}}\t{{{{index .Config.Labels \"{RunLabels.Run}\"}}}}", .. labelled],
                 ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput)
-            .Where(fields => fields.Length == 4 && IsOver(fields[2], fields[3], fields[1], now))
+            .Where(fields => fields.Length == 5 && fields[4] != except && IsOver(fields[2], fields[3], fields[1], now))
             .Select(fields => fields[0])
             .ToList();
         await RemoveAsync(dead, cancellationToken).ConfigureAwait(false);
@@ -405,9 +406,9 @@ internal sealed class ContainerEngine
         var deadNetworks = networks.Count == 0
             ? []
             : Records((await RunAsync(
-                    ["network", "inspect", "--format", $"{{{{.Name}}}}\t{{{{.Created}}}}\t{{{{index .Labels \"{RunLabels.Owner}\"}}}}\t{{{{index .Labels \"{RunLabels.Lease}\"}}}}", .. networks],
+                    ["network", "inspect", "--format", $"{{{{.Name}}}}\t{{{{.Created}}}}\t{{{{index .Labels \"{RunLabels.Owner}\"}}}}\t{{{{index .Labels \"{RunLabels.Lease}\"}}}}\t{{{{index .Labels \"{RunLabels.Run}\"}}}}", .. networks],
                     ShortTimeout, cancellationToken).ConfigureAwait(false)).StandardOutput)
-                .Where(fields => fields.Length == 4 && IsOver(fields[2], fields[3], fields[1], now))
+                .Where(fields => fields.Length == 5 && fields[4] != except && IsOver(fields[2], fields[3], fields[1], now))
                 .Select(fields => fields[0])
                 .ToList();
         await RemoveNetworksAsync(deadNetworks, cancellationToken).ConfigureAwait(false);

@@ -48,10 +48,36 @@ public sealed class TestCleanUpTests
         Assert.Empty(Podman.ContainersOfRun(_runId));
     }
 
-    private static void Start(string runId)
+    [Fact]
+    public async Task DeadRunsSweep_LeavesTheRunWhoseOwnRemovalRunsBesideIt()
+    {
+        // As at a publish's clean-up: its test host has ended, so its containers look like a dead run's.
+        using var ended = System.Diagnostics.Process.Start("true");
+        ended.WaitForExit();
+        Start(_runId, ended.Id);
+        Start("dead-" + _runId, ended.Id);
+        var engine = ContainerEngine.Named("podman", null, Environment.GetEnvironmentVariable);
+        try
+        {
+            await engine.RemoveDeadRunsAsync(CancellationToken.None, except: _runId);
+
+            Assert.Single(Podman.ContainersOfRun(_runId));
+            Assert.Empty(Podman.ContainersOfRun("dead-" + _runId));
+        }
+        finally
+        {
+            Podman.Run(["rm", "--force", "--time", "0", .. Podman.ContainersOfRun(_runId), .. Podman.ContainersOfRun("dead-" + _runId)]);
+        }
+    }
+
+    /// <summary>A running container of run <paramref name="runId"/>; with <paramref name="pid"/>, owned by that (ended) process as a test host labels it.</summary>
+    private static void Start(string runId, int? pid = null)
     {
         Podman.PullRedis();
-        var started = Podman.Run("run", "--detach", "--label", $"{RunLabels.Run}={runId}", Podman.Redis);
+        string[] owner = pid is { } ended
+            ? ["--label", $"{RunLabels.Pid}={ended}", "--label", $"{RunLabels.Owner}={RunOwner.Current with { Pid = ended, Start = "1" }}"]
+            : [];
+        var started = Podman.Run(["run", "--detach", "--label", $"{RunLabels.Run}={runId}", .. owner, Podman.Redis]);
         Assert.True(started.Succeeded, started.StandardError);
     }
 }
