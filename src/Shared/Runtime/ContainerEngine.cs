@@ -304,7 +304,7 @@ internal sealed class ContainerEngine
     /// </summary>
     private string[] StopAtOnce => Command == "podman" ? ["--time", "0"] : [];
 
-    /// <summary><c>rm --force</c>: stops (SIGTERM, then SIGKILL after the stop timeout) and removes; ids already gone are fine.</summary>
+    /// <summary><c>rm --force</c>: kills (SIGKILL, <see cref="StopAtOnce"/>) and removes; ids already gone are fine.</summary>
     public async Task RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
