@@ -154,10 +154,12 @@ public sealed class TestImage : DrydockTask
 
         var engine = LocalEngine.Resolve(Runtime, log, cancellationToken)!;
         var runId = string.IsNullOrEmpty(RunId) ? Guid.NewGuid().ToString("N") : RunId;
-        var services = ServiceEngine.Users([.. built.Select(project => project.Assembly)]).Count > 0
+        string[] assemblies = [.. built.Select(project => project.Assembly)];
+        // As the test host started while the app compiled got them, when it asked (StartImageTests): the engine is asked once.
+        var services = ServiceEngine.Users(assemblies).Count > 0
             && BuildEngine4.GetRegisteredTaskObject(ServiceEngine.Key(engine.Command), RegisteredTaskObjectLifetime.Build) is IReadOnlyDictionary<string, string> asked
                 ? asked
-                : ServiceEngine.ForTests(engine.Command, [.. built.Select(project => project.Assembly)], log, cancellationToken);
+                : ServiceEngine.ForTests(engine.Command, assemblies, log, cancellationToken);
         var results = new List<TestRunResult>();
         var tested = new List<string>();
         using var signals = StopSignals.Listen(SayCancelled);
